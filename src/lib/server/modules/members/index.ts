@@ -1,0 +1,4 @@
+export * from './members.tables.ts';
+export * from './members.schemas.ts';
+export * from './members.queries.ts';
+export * from './members.commands.ts';

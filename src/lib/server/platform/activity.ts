@@ -1,0 +1,33 @@
+import type { Generated, Selectable } from 'kysely';
+import type { TxCtx } from './context.ts';
+import { jsonb } from './db/sql.ts';
+
+export interface ActivityTable {
+	id: Generated<number>;
+	at: Date;
+	actor_id: number | null;
+	action: string;
+	subject_type: string;
+	subject_id: number | null;
+	/** Set when the subject belongs to a group, so closed groups' activity stays with their members. */
+	group_id: number | null;
+	data: Generated<Record<string, unknown>>;
+}
+export type Activity = Selectable<ActivityTable>;
+
+/** Records an event in the same transaction as the change it describes. */
+export async function recordActivity(
+	ctx: TxCtx,
+	event: { action: string; subjectType: string; subjectId: number | null; groupId?: number | null; data?: Record<string, unknown> }
+): Promise<void> {
+	const row = {
+		at: ctx.now(),
+		actor_id: ctx.actor?.memberId ?? null,
+		action: event.action,
+		subject_type: event.subjectType,
+		subject_id: event.subjectId,
+		group_id: event.groupId ?? null,
+		data: jsonb(event.data ?? {})
+	};
+	await ctx.db.insertInto('activity').values(row).execute();
+}

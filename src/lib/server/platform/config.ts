@@ -1,0 +1,95 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Every setting Caucus reads from its environment, validated once at start.
+ * A wrong value stops the start with a message naming the setting and how to fix it.
+ */
+const settings = z.object({
+	PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+	HOST: z.string().min(1).default('127.0.0.1'),
+	ORIGIN: z
+		.url({ protocol: /^https?$/, error: 'must be the public URL of the site, e.g. https://caucus.example.org' })
+		.optional(),
+	DATABASE_URL: z
+		.string()
+		.regex(/^postgres(ql)?:\/\//, 'must start with postgres:// (leave it unset to use the embedded database)')
+		.optional(),
+	CAUCUS_DATA: z.string().min(1).default('./data'),
+	CAUCUS_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+	CAUCUS_SITE_NAME: z.string().min(1).max(80).default('Caucus'),
+	CAUCUS_OIDC_ISSUER: z.url({ error: 'must be the issuer URL of your OpenID Connect provider' }).optional(),
+	CAUCUS_OIDC_CLIENT_ID: z.string().min(1).optional(),
+	CAUCUS_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+	CAUCUS_OIDC_NAME: z.string().min(1).max(40).default('single sign-on'),
+	CAUCUS_SIGNIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(5),
+	CAUCUS_SIGNIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15)
+});
+
+type Settings = z.infer<typeof settings>;
+
+export interface OidcConfig {
+	issuer: string;
+	clientId: string;
+	clientSecret: string;
+	name: string;
+}
+
+export interface Config {
+	port: number;
+	host: string;
+	origin: string | undefined;
+	database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string };
+	logLevel: Settings['CAUCUS_LOG_LEVEL'];
+	siteName: string;
+	secureCookies: boolean;
+	oidc: OidcConfig | null;
+	signIn: { maxAttempts: number; windowMinutes: number };
+}
+
+export class ConfigError extends Error {
+	readonly problems: string[];
+	constructor(problems: string[]) {
+		super(`Caucus cannot start, its configuration is wrong:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+		this.name = 'ConfigError';
+		this.problems = problems;
+	}
+}
+
+export function parseConfig(env: Record<string, string | undefined>): Config {
+	const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+	const parsed = settings.safeParse(present);
+	if (!parsed.success) {
+		throw new ConfigError(
+			parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message} (got ${JSON.stringify(present[String(issue.path[0])])})`)
+		);
+	}
+	const s = parsed.data;
+	const oidcParts = [s.CAUCUS_OIDC_ISSUER, s.CAUCUS_OIDC_CLIENT_ID, s.CAUCUS_OIDC_CLIENT_SECRET];
+	if (oidcParts.some(Boolean) && !oidcParts.every(Boolean)) {
+		throw new ConfigError([
+			'CAUCUS_OIDC_ISSUER, CAUCUS_OIDC_CLIENT_ID and CAUCUS_OIDC_CLIENT_SECRET go together: set all three to enable OpenID Connect sign-in, or none'
+		]);
+	}
+	return {
+		port: s.PORT,
+		host: s.HOST,
+		origin: s.ORIGIN,
+		database: s.DATABASE_URL ? { kind: 'postgres', url: s.DATABASE_URL } : { kind: 'pglite', dataDir: resolve(s.CAUCUS_DATA) },
+		logLevel: s.CAUCUS_LOG_LEVEL,
+		siteName: s.CAUCUS_SITE_NAME,
+		secureCookies: s.ORIGIN?.startsWith('https:') ?? false,
+		oidc: s.CAUCUS_OIDC_ISSUER
+			? { issuer: s.CAUCUS_OIDC_ISSUER, clientId: s.CAUCUS_OIDC_CLIENT_ID!, clientSecret: s.CAUCUS_OIDC_CLIENT_SECRET!, name: s.CAUCUS_OIDC_NAME }
+			: null,
+		signIn: { maxAttempts: s.CAUCUS_SIGNIN_MAX_ATTEMPTS, windowMinutes: s.CAUCUS_SIGNIN_WINDOW_MINUTES }
+	};
+}
+
+let current: Config | undefined;
+
+/** The configuration of this process, read from the environment the first time it is asked for. */
+export function config(): Config {
+	current ??= parseConfig(process.env);
+	return current;
+}

@@ -1,0 +1,14 @@
+import type { Migration } from 'kysely/migration';
+import * as platform0001 from '../migrations/20261125_0001_platform.ts';
+import * as members0100 from '../../modules/members/migrations/20261125_0100_members.ts';
+import * as groups0200 from '../../modules/groups/migrations/20261125_0200_groups.ts';
+
+/**
+ * Every migration, by name. Names start with a timestamp so they apply in the order they were written,
+ * whichever module owns them. A new migration is added here and never edited once it has landed.
+ */
+export const migrations: Record<string, Migration> = {
+	'20261125_0001_platform': platform0001,
+	'20261125_0100_members': members0100,
+	'20261125_0200_groups': groups0200
+};

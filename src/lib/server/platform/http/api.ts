@@ -1,0 +1,101 @@
+import { json, type RequestEvent, type RequestHandler } from '@sveltejs/kit';
+import { z } from 'zod';
+import { AppError, fieldErrorsOf, statusOf, unauthenticated, type ErrorCode, type FieldErrors } from '../errors.ts';
+import type { Ctx } from '../context.ts';
+import { ctxOf } from './context.ts';
+
+const MAX_BODY_BYTES = 256 * 1024;
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * One JSON API operation: its route, its input schemas and its response schema. The same object
+ * validates requests at run time and describes the operation in the OpenAPI document.
+ */
+export interface Operation<
+	P extends z.ZodType = z.ZodType,
+	Q extends z.ZodType = z.ZodType,
+	B extends z.ZodType = z.ZodType,
+	R extends z.ZodType = z.ZodType
+> {
+	id: string;
+	method: Method;
+	/** OpenAPI path under /api/v1, with {name} parameters. */
+	path: string;
+	summary: string;
+	tag: string;
+	/** 'required': a bearer token or session must identify a member. */
+	auth: 'public' | 'required';
+	params?: P;
+	query?: Q;
+	body?: B;
+	response: R;
+	/** HTTP status of a success; 200 unless said. */
+	status?: number;
+}
+
+export const defineOperation = <P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType>(op: Operation<P, Q, B, R>) => op;
+
+type Input<T> = T extends z.ZodType ? z.output<T> : undefined;
+
+export interface OperationInput<P, Q, B> {
+	params: Input<P>;
+	query: Input<Q>;
+	body: Input<B>;
+}
+
+export function errorResponse(code: ErrorCode | 'internal', message: string, fields: FieldErrors = {}, status = code === 'internal' ? 500 : statusOf(code)) {
+	return json({ error: { code, message, fields } }, { status });
+}
+
+async function readBody(request: Request): Promise<unknown> {
+	const length = Number(request.headers.get('content-length') ?? 0);
+	if (length > MAX_BODY_BYTES) throw new AppError('payload_too_large', `The body is larger than ${MAX_BODY_BYTES / 1024} KiB.`);
+	const text = await request.text();
+	if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new AppError('payload_too_large', `The body is larger than ${MAX_BODY_BYTES / 1024} KiB.`);
+	if (!text) return {};
+	const type = request.headers.get('content-type') ?? '';
+	if (!type.includes('json')) throw new AppError('invalid_input', 'Send the body as JSON with Content-Type: application/json.', { _: 'Expected application/json.' });
+	try {
+		return JSON.parse(text);
+	} catch {
+		throw new AppError('invalid_input', 'The body is not valid JSON.', { _: 'The body is not valid JSON.' });
+	}
+}
+
+function parsePart<T extends z.ZodType | undefined>(schema: T, value: unknown, prefix: string) {
+	if (!schema) return undefined;
+	const result = schema.safeParse(value);
+	if (result.success) return result.data;
+	const fields = fieldErrorsOf(result.error);
+	throw new AppError(
+		'invalid_input',
+		'Some fields need another look.',
+		prefix ? Object.fromEntries(Object.entries(fields).map(([k, v]) => [`${prefix}.${k}`, v])) : fields
+	);
+}
+
+/** Turns an operation and its implementation into a SvelteKit request handler with the API's one error shape. */
+export function endpoint<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType>(
+	op: Operation<P, Q, B, R>,
+	implementation: (input: OperationInput<P, Q, B>, ctx: Ctx, event: RequestEvent) => Promise<z.input<R>>
+): RequestHandler {
+	return async (event) => {
+		try {
+			if (op.auth === 'required' && !event.locals.actor) {
+				throw unauthenticated('Send a personal API token as "Authorization: Bearer <token>", or sign in.');
+			}
+			const params = parsePart(op.params, event.params, 'params');
+			const query = parsePart(op.query, Object.fromEntries(event.url.searchParams), 'query');
+			const body = op.body ? parsePart(op.body, await readBody(event.request), '') : undefined;
+			const ctx = await ctxOf(event);
+			const result = await implementation({ params, query, body } as OperationInput<P, Q, B>, ctx, event);
+			if (op.status === 204) return new Response(null, { status: 204 });
+			return json(result, { status: op.status ?? 200 });
+		} catch (error) {
+			if (error instanceof AppError) return errorResponse(error.code, error.message, error.fields);
+			event.locals.log.error({ err: error }, 'API operation failed');
+			return errorResponse('internal', `Something went wrong on our side (request ${event.locals.requestId}).`);
+		}
+	};
+}

@@ -1,0 +1,34 @@
+import { Marked } from 'marked';
+import sanitizeHtml from 'sanitize-html';
+
+const marked = new Marked({ gfm: true, breaks: false, async: false });
+
+/**
+ * Markdown written by members, rendered to HTML that is safe to place in a page: whatever the
+ * renderer lets through, the sanitizer keeps only a fixed list of tags, attributes and URL schemes.
+ */
+export function renderMarkdown(source: string): string {
+	const html = marked.parse(source) as string;
+	return sanitizeHtml(html, {
+		allowedTags: [
+			'p', 'br', 'hr', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'code', 'em', 'strong', 'del', 's',
+			'ul', 'ol', 'li', 'a', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'img', 'sup', 'sub', 'kbd', 'input'
+		],
+		allowedAttributes: {
+			a: ['href', 'title', 'rel'],
+			img: ['src', 'alt', 'title'],
+			th: ['align'],
+			td: ['align'],
+			code: ['class'],
+			input: ['type', 'checked', 'disabled']
+		},
+		allowedSchemes: ['http', 'https', 'mailto'],
+		allowedSchemesByTag: { img: ['https'] },
+		allowProtocolRelative: false,
+		allowedClasses: { code: [/^language-[\w-]+$/] },
+		exclusiveFilter: (frame) => frame.tag === 'input' && frame.attribs.type !== 'checkbox',
+		transformTags: {
+			a: sanitizeHtml.simpleTransform('a', { rel: 'nofollow noopener ugc' })
+		}
+	});
+}

@@ -1,0 +1,38 @@
+import { config, type Config } from './config.ts';
+import { openDatabase, type Db, type OpenDatabase } from './db/database.ts';
+import { migrateToLatest } from './db/migrator.ts';
+import { log } from './log.ts';
+
+/**
+ * The one database handle of a running server. App instances keep nothing else between requests:
+ * sessions, rate limits and jobs live in the database.
+ *
+ * It is held on globalThis because the built server bundles its own copy of this module, and the
+ * `caucus serve` process that loaded it must be able to close the same handle on shutdown.
+ */
+const KEY = Symbol.for('caucus.runtime');
+type Holder = { opened?: Promise<OpenDatabase> };
+const holder: Holder = ((globalThis as Record<symbol, Holder>)[KEY] ??= {});
+
+export function startRuntime(cfg: Config = config()): Promise<OpenDatabase> {
+	holder.opened ??= (async () => {
+		const database = await openDatabase(cfg.database);
+		const result = await migrateToLatest(database.db);
+		const applied = result.results?.filter((r) => r.status === 'Success').map((r) => r.migrationName) ?? [];
+		log.info({ database: database.kind, applied }, 'database ready');
+		return database;
+	})();
+	return holder.opened;
+}
+
+export async function db(): Promise<Db> {
+	if (!holder.opened) throw new Error('The runtime has not been started; call startRuntime() first.');
+	return (await holder.opened).db;
+}
+
+export async function stopRuntime(): Promise<void> {
+	if (!holder.opened) return;
+	const database = await holder.opened;
+	holder.opened = undefined;
+	await database.close();
+}

@@ -1,0 +1,11 @@
+import { redirect } from '@sveltejs/kit';
+import { countMembers } from '#lib/server/modules/members/index.ts';
+import { ctxOf } from '#lib/server/platform/http/context.ts';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	const ctx = await ctxOf(event);
+	const members = await countMembers(ctx.db);
+	if (members === 0) redirect(303, '/setup');
+	return { members };
+};

@@ -1,0 +1,10 @@
+import { getAccount } from '#lib/server/modules/members/index.ts';
+import { getMe } from '#lib/server/modules/members/members.api.ts';
+import { endpoint } from '#lib/server/platform/http/api.ts';
+import { notFound } from '#lib/server/platform/errors.ts';
+
+export const GET = endpoint(getMe, async (_input, ctx) => {
+	const account = await getAccount(ctx, ctx.actor!.memberId);
+	if (!account) throw notFound('Your account');
+	return { ...account, joinedAt: account.joinedAt.toISOString() };
+});

@@ -1,0 +1,56 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import adapter from '@sveltejs/adapter-node';
+import { defineConfig } from 'vitest/config';
+
+const testDatabaseUrl = process.env.TEST_DATABASE_URL;
+
+export default defineConfig({
+	plugins: [
+		sveltekit({
+			adapter: adapter({ out: 'build', precompress: true }),
+			// Forms post to the same origin only; the Node adapter derives the origin from ORIGIN or the Host header.
+			csrf: { trustedOrigins: [] }
+		})
+	],
+	test: {
+		// Every integration suite runs on PGlite, and again on PostgreSQL when TEST_DATABASE_URL is set.
+		projects: [
+			{
+				extends: true,
+				test: {
+					name: 'pglite',
+					include: ['src/**/*.test.ts'],
+					env: { CAUCUS_TEST_DB: 'pglite' },
+					testTimeout: 30_000,
+					hookTimeout: 60_000
+				}
+			},
+			...(testDatabaseUrl
+				? [
+						{
+							extends: true as const,
+							test: {
+								name: 'postgres',
+								include: ['src/**/*.test.ts'],
+								exclude: ['src/**/*.unit.test.ts'],
+								env: { CAUCUS_TEST_DB: 'postgres' },
+								testTimeout: 30_000,
+								hookTimeout: 60_000
+							}
+						}
+					]
+				: []),
+			{
+				extends: true,
+				test: {
+					name: 'e2e',
+					include: ['e2e/**/*.e2e.ts'],
+					globalSetup: ['e2e/global-setup.ts'],
+					testTimeout: 120_000,
+					hookTimeout: 180_000,
+					fileParallelism: false
+				}
+			}
+		]
+	}
+});
