@@ -25,6 +25,11 @@ export function startRuntime(cfg: Config = config()): Promise<OpenDatabase> {
 	return holder.opened;
 }
 
+/** Serves requests from an already open database: route-level tests hand in their test database. */
+export function adoptDatabase(database: OpenDatabase): void {
+	holder.opened = Promise.resolve(database);
+}
+
 export async function db(): Promise<Db> {
 	if (!holder.opened) throw new Error('The runtime has not been started; call startRuntime() first.');
 	return (await holder.opened).db;
