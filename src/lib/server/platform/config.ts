@@ -6,7 +6,7 @@ import { z } from 'zod';
  * A wrong value stops the start with a message naming the setting and how to fix it.
  */
 const settings = z.object({
-	PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+	PORT: z.coerce.number({ error: 'must be a port number from 0 to 65535' }).int('must be a whole port number').min(0).max(65535, 'must be at most 65535').default(3000),
 	HOST: z.string().min(1).default('127.0.0.1'),
 	ORIGIN: z
 		.url({ protocol: /^https?$/, error: 'must be the public URL of the site, e.g. https://caucus.example.org' })
@@ -22,8 +22,8 @@ const settings = z.object({
 	CAUCUS_OIDC_CLIENT_ID: z.string().min(1).optional(),
 	CAUCUS_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
 	CAUCUS_OIDC_NAME: z.string().min(1).max(40).default('single sign-on'),
-	CAUCUS_SIGNIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(5),
-	CAUCUS_SIGNIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15)
+	CAUCUS_SIGNIN_MAX_ATTEMPTS: z.coerce.number({ error: 'must be a whole number from 1 to 1000' }).int().min(1).max(1000).default(5),
+	CAUCUS_SIGNIN_WINDOW_MINUTES: z.coerce.number({ error: 'must be a number of minutes from 1 to 1440' }).int().min(1).max(1440).default(15)
 });
 
 type Settings = z.infer<typeof settings>;
