@@ -1,6 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { config } from '#lib/server/platform/config.ts';
 import { signIn } from '#lib/server/modules/members/index.ts';
+import { isOidcFailure, oidcFailureMessage } from '#lib/server/modules/members/members.oidc.ts';
 import { clientAddress, ctxOf } from '#lib/server/platform/http/context.ts';
 import { formValues, runForm } from '#lib/server/platform/http/forms.ts';
 import { safeNext, setSessionCookie } from '#lib/server/platform/http/session-cookie.ts';
@@ -8,7 +9,11 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {
 	if (locals.actor) redirect(303, safeNext(url.searchParams.get('next')));
-	return { oidcName: config().oidc?.name ?? null, next: safeNext(url.searchParams.get('next'), '') };
+	const oidcName = config().oidc?.name ?? null;
+	// A sign-in with the provider that did not finish comes back here as ?error=<reason>; only known reasons are shown.
+	const reason = url.searchParams.get('error');
+	const oidcError = oidcName && isOidcFailure(reason) ? oidcFailureMessage(reason, oidcName) : null;
+	return { oidcName, oidcError, next: safeNext(url.searchParams.get('next'), '') };
 };
 
 export const actions: Actions = {
