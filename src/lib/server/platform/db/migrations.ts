@@ -2,6 +2,8 @@ import type { Migration } from 'kysely/migration';
 import * as platform0001 from '../migrations/20261125_0001_platform.ts';
 import * as members0100 from '../../modules/members/migrations/20261125_0100_members.ts';
 import * as groups0200 from '../../modules/groups/migrations/20261125_0200_groups.ts';
+import * as platform0290 from '../migrations/20261125_0290_notifications.ts';
+import * as needs0300 from '../../modules/needs/migrations/20261125_0300_needs.ts';
 
 /**
  * Every migration, by name. Names start with a timestamp so they apply in the order they were written,
@@ -10,5 +12,7 @@ import * as groups0200 from '../../modules/groups/migrations/20261125_0200_group
 export const migrations: Record<string, Migration> = {
 	'20261125_0001_platform': platform0001,
 	'20261125_0100_members': members0100,
-	'20261125_0200_groups': groups0200
+	'20261125_0200_groups': groups0200,
+	'20261125_0290_notifications': platform0290,
+	'20261125_0300_needs': needs0300
 };
