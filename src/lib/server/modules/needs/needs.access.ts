@@ -1,0 +1,48 @@
+import type { Ctx } from '#lib/server/platform/context.ts';
+import type { Executor } from '#lib/server/platform/db/database.ts';
+import { notFound } from '#lib/server/platform/errors.ts';
+import type { GroupMembershipRow, GroupRow } from '#lib/server/modules/groups/index.ts';
+import { mayReadNeed, needAbilities, type NeedAbilities, type NeedFacts } from './needs.policy.ts';
+import type { NeedRow } from './needs.tables.ts';
+
+export interface NeedAccess {
+	need: NeedRow;
+	group: GroupRow | null;
+	membership: GroupMembershipRow | null;
+	abilities: NeedAbilities;
+}
+
+export const needFacts = (need: NeedRow): NeedFacts => ({
+	authorId: need.author_id,
+	groupId: need.group_id,
+	publishedAt: need.published_at,
+	hiddenAt: need.hidden_at,
+	lockedAt: need.locked_at,
+	status: need.status
+});
+
+/**
+ * A need with its group and the actor's membership, if the actor may read it. A need the actor may not
+ * read answers `not_found`, exactly like one that does not exist, so ids of closed work do not leak.
+ * Pass `forUpdate` inside a transaction to lock the need's row before counting or changing it.
+ */
+export async function loadNeedAccess(ctx: Ctx, needId: number, options: { forUpdate?: boolean } = {}): Promise<NeedAccess> {
+	if (!Number.isSafeInteger(needId) || needId <= 0) throw notFound('The need');
+	let query = ctx.db.selectFrom('need').selectAll().where('id', '=', needId);
+	if (options.forUpdate) query = query.forUpdate();
+	const need = await query.executeTakeFirst();
+	if (!need) throw notFound('The need');
+	const { group, membership } = await groupAndMembership(ctx.db, need.group_id, ctx.actor?.memberId ?? null);
+	if (!mayReadNeed(ctx.actor, needFacts(need), group, membership)) throw notFound('The need');
+	return { need, group, membership, abilities: needAbilities(ctx.actor, needFacts(need), group, membership) };
+}
+
+export async function groupAndMembership(db: Executor, groupId: number | null, memberId: number | null) {
+	if (groupId === null) return { group: null, membership: null };
+	const group = (await db.selectFrom('group').selectAll().where('id', '=', groupId).executeTakeFirst()) ?? null;
+	const membership =
+		memberId === null || !group
+			? null
+			: ((await db.selectFrom('group_membership').selectAll().where('group_id', '=', groupId).where('member_id', '=', memberId).executeTakeFirst()) ?? null);
+	return { group, membership };
+}

@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { NEED_KINDS, NEED_STATUSES, SOURCE_CHANNELS } from './needs.tables.ts';
+
+export const TITLE_MAX = 200;
+export const BODY_MAX = 20_000;
+export const COMMENT_MAX = 10_000;
+export const REASON_MAX = 2_000;
+
+const text = (field: string, max: number) => z.string({ error: `${field} is required.` }).trim().max(max, `${field} is at most ${max.toLocaleString('en')} characters.`);
+
+/** Lists arrive as arrays from the API and as comma-separated text from forms. */
+const list = (field: string, maxItems: number, maxLength = 60) =>
+	z
+		.union([z.array(z.string()), z.string()])
+		.default([])
+		.transform((v) => (typeof v === 'string' ? v.split(',') : v).map((s) => s.trim()).filter(Boolean))
+		.pipe(
+			z
+				.array(z.string().max(maxLength, `Each of ${field} is at most ${maxLength} characters.`))
+				.max(maxItems, `List at most ${maxItems} ${field}.`)
+				.transform((items) => [...new Set(items)])
+		);
+
+const id = (field: string) => z.coerce.number({ error: `${field} must be an id.` }).int(`${field} must be an id.`).positive(`${field} must be an id.`).max(Number.MAX_SAFE_INTEGER);
+const optionalId = (field: string) =>
+	z
+		.union([z.literal(''), z.null(), z.undefined(), id(field)])
+		.transform((v) => (v === '' || v === undefined ? null : v));
+
+export const kind = z.enum(NEED_KINDS, { error: `Kind is one of ${NEED_KINDS.join(', ')}.` });
+export const status = z.enum(NEED_STATUSES, { error: `Status is one of ${NEED_STATUSES.join(', ')}.` });
+export const sourceChannel = z.enum(SOURCE_CHANNELS, { error: `Source is one of ${SOURCE_CHANNELS.join(', ')}.` });
+
+export const needInput = z
+	.object({
+		title: text('Title', TITLE_MAX).min(8, 'Give the need a title of at least 8 characters that says what hurts.'),
+		body: text('Description', BODY_MAX).default(''),
+		kind,
+		components: list('components', 20, 80),
+		tags: list('tags', 20, 40).transform((tags) => tags.map((t) => t.toLowerCase())),
+		releases: list('releases', 20, 40),
+		groupId: optionalId('Group'),
+		sourceChannel: sourceChannel.default('direct'),
+		sourceUrl: z
+			.union([z.literal(''), z.null(), z.undefined(), z.url({ protocol: /^https?$/, error: 'Link must be an http(s) URL.' }).max(2000, 'Link is at most 2,000 characters.')])
+			.transform((v) => v || null),
+		sourceNote: text('Source note', 500)
+			.optional()
+			.nullable()
+			.transform((v) => v || null)
+	})
+	.superRefine((v, issue) => {
+		if (v.sourceChannel === 'vendor_relay' && !v.sourceNote) {
+			issue.addIssue({ code: 'custom', path: ['sourceNote'], message: 'Say on whose behalf the vendor relays this need.' });
+		}
+		if ((v.sourceChannel === 'mailing_list' || v.sourceChannel === 'session') && !v.sourceUrl) {
+			issue.addIssue({ code: 'custom', path: ['sourceUrl'], message: 'Link the thread or session this need came from.' });
+		}
+	});
+export type NeedInput = z.input<typeof needInput>;
+
+export const supportInput = z.object({
+	deploymentId: optionalId('Deployment'),
+	impact: text('Impact', 1000)
+		.optional()
+		.nullable()
+		.transform((v) => v || null)
+});
+
+export const commentInput = z.object({ body: text('Comment', COMMENT_MAX).min(1, 'Write something first.') });
+
+export const reasonInput = z.object({ reason: text('Reason', REASON_MAX).min(3, 'Give a reason of at least 3 characters.') });
+
+export const statusChangeInput = z
+	.object({ status, reason: text('Reason', REASON_MAX).default('') })
+	.superRefine((v, issue) => {
+		if (v.status === 'duplicate') issue.addIssue({ code: 'custom', path: ['status'], message: 'Merge the need into the one it duplicates instead.' });
+		if (v.status === 'declined' && v.reason.length < 10) issue.addIssue({ code: 'custom', path: ['reason'], message: 'A declined need says why: give a reason of at least 10 characters.' });
+		if (v.reason.length === 0) issue.addIssue({ code: 'custom', path: ['reason'], message: 'Give a reason for the change.' });
+	});
+
+export const mergeInput = z
+	.object({ sourceId: id('Need'), targetId: id('Target need'), reason: text('Reason', REASON_MAX).min(3, 'Give a reason of at least 3 characters.') })
+	.refine((v) => v.sourceId !== v.targetId, { path: ['targetId'], message: 'A need cannot be merged into itself.' });
+
+export const splitInput = z.object({
+	title: needInput.shape.title,
+	body: needInput.shape.body,
+	kind,
+	reason: text('Reason', REASON_MAX).min(3, 'Give a reason of at least 3 characters.')
+});
+
+export const componentInput = z.object({
+	name: text('Name', 80).min(2, 'Name is at least 2 characters.'),
+	slug: z
+		.string({ error: 'Slug is required.' })
+		.trim()
+		.toLowerCase()
+		.min(2, 'Slug is at least 2 characters.')
+		.max(40, 'Slug is at most 40 characters.')
+		.regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, 'Use lower-case letters, digits and inner hyphens.'),
+	description: text('Description', 500).default('')
+});
