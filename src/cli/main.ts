@@ -3,6 +3,7 @@ import { ConfigError } from '#lib/server/platform/config.ts';
 import { AppError } from '#lib/server/platform/errors.ts';
 import { serve } from './serve.ts';
 import { migrate } from './migrate.ts';
+import { adminCreate, adminSet } from './admin.ts';
 
 const program = new Command()
 	.name('caucus')
@@ -20,6 +21,26 @@ program
 	.command('migrate')
 	.description('Apply pending database migrations and exit.')
 	.action(() => migrate());
+
+const admin = program.command('admin').description('Manage site administrators.');
+admin
+	.command('create')
+	.description('Create an administrator account (asks for the password unless --password is given).')
+	.requiredOption('--email <email>', 'e-mail address')
+	.requiredOption('--handle <handle>', 'unique handle, e.g. ada')
+	.requiredOption('--name <name>', 'display name')
+	.option('--password <password>', 'password (at least 10 characters); prefer the prompt')
+	.action((options: { email: string; handle: string; name: string; password?: string }) => adminCreate(options));
+admin
+	.command('grant')
+	.description('Make a member an administrator.')
+	.argument('<handle>')
+	.action((handle: string) => adminSet(handle, true));
+admin
+	.command('revoke')
+	.description('Take the administrator role from a member (never the last one).')
+	.argument('<handle>')
+	.action((handle: string) => adminSet(handle, false));
 
 try {
 	await program.parseAsync();

@@ -22,12 +22,13 @@ export async function recordActivity(
 ): Promise<void> {
 	const row = {
 		at: ctx.now(),
-		actor_id: ctx.actor?.memberId ?? null,
+		// The command line acts without an account; its events say so instead of naming a member.
+		actor_id: ctx.actor && ctx.actor.via !== 'cli' ? ctx.actor.memberId : null,
 		action: event.action,
 		subject_type: event.subjectType,
 		subject_id: event.subjectId,
 		group_id: event.groupId ?? null,
-		data: jsonb(event.data ?? {})
+		data: jsonb(ctx.actor?.via === 'cli' ? { ...event.data, via: 'cli' } : (event.data ?? {}))
 	};
 	await ctx.db.insertInto('activity').values(row).execute();
 }

@@ -1,12 +1,38 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { config } from '#lib/server/platform/config.ts';
 import { inTransaction, type Ctx, type TxCtx } from '#lib/server/platform/context.ts';
 import { recordActivity } from '#lib/server/platform/activity.ts';
-import { conflict, forbidden, invalid, isUniqueViolation, parseInput, rateLimited, unauthenticated } from '#lib/server/platform/errors.ts';
+import { conflict, forbidden, invalid, isUniqueViolation, notFound, parseInput, rateLimited, unauthenticated } from '#lib/server/platform/errors.ts';
 import { hashPassword, hashSecret, newSecret, spendPasswordTime, verifyPassword } from '#lib/server/platform/auth/secrets.ts';
-import { changePasswordInput, signInInput, signUpInput } from './members.schemas.ts';
-import { countMembers, findMemberRowByEmail, SESSION_DAYS, toAccount, toActor, type Account } from './members.queries.ts';
-import type { MemberRow } from './members.tables.ts';
+import { textArray } from '#lib/server/platform/db/sql.ts';
+import {
+	changePasswordInput,
+	deploymentInput,
+	deploymentPatchInput,
+	deploymentRef,
+	profilePatchInput,
+	setAdminInput,
+	signInInput,
+	signUpInput,
+	tokenInput,
+	tokenRef
+} from './members.schemas.ts';
+import {
+	countMembers,
+	findMemberRowByEmail,
+	SESSION_DAYS,
+	toAccount,
+	toActor,
+	toApiToken,
+	toDeployment,
+	toMember,
+	type Account,
+	type ApiToken,
+	type Deployment,
+	type Member
+} from './members.queries.ts';
+import { requireActor, requireAdminister, requireCreateToken, requireManageMember } from './members.policy.ts';
+import type { MemberRow, Segment } from './members.tables.ts';
 
 export interface NewSession {
 	/** The cookie value; only its hash is stored. */
@@ -146,5 +172,235 @@ export async function changePassword(ctx: Ctx, input: unknown, keepSessionCookie
 		if (keepSessionCookie) others = others.where('id_hash', '!=', hashSecret(keepSessionCookie));
 		await others.execute();
 		await recordActivity(tx, { action: 'member.changed_password', subjectType: 'member', subjectId: actor.memberId });
+	});
+}
+
+/** How many deployments and live tokens one member may have; the member row is locked while counting. */
+export const MAX_DEPLOYMENTS = 50;
+export const MAX_TOKENS = 20;
+
+const segmentArray = (segments: readonly Segment[]) => textArray(segments) as RawBuilder<Segment[]>;
+
+/** Locks the member's row, so counts of what they own cannot race. */
+async function lockMember(tx: TxCtx, memberId: number): Promise<MemberRow> {
+	const row = await tx.db.selectFrom('member').selectAll().where('id', '=', memberId).forUpdate().executeTakeFirst();
+	if (!row) throw notFound('Your account');
+	return row;
+}
+
+/**
+ * Changes the acting member's profile. Absent fields stay as they are (the settings form sends all of
+ * them). A taken handle is a field error, and nothing changes.
+ */
+export async function updateProfile(ctx: Ctx, input: unknown): Promise<Account> {
+	const actor = requireActor(ctx.actor);
+	const data = parseInput(profilePatchInput, input);
+	return inTransaction(ctx, async (tx) => {
+		const current = await lockMember(tx, actor.memberId);
+		const next = {
+			display_name: data.displayName ?? current.display_name,
+			handle: data.handle ?? current.handle,
+			organization: data.organization === undefined ? current.organization : data.organization,
+			segments: data.segments ?? current.segments,
+			bio: data.bio ?? current.bio
+		};
+		const changed = (Object.keys(next) as (keyof typeof next)[]).filter((key) => JSON.stringify(next[key]) !== JSON.stringify(current[key]));
+		if (changed.length === 0) return toAccount(current);
+		const fieldNames = { display_name: 'displayName', handle: 'handle', organization: 'organization', segments: 'segments', bio: 'bio' } as const;
+		let row: MemberRow;
+		try {
+			row = await tx.db
+				.updateTable('member')
+				.set({ ...next, segments: segmentArray(next.segments), updated_at: tx.now() })
+				.where('id', '=', actor.memberId)
+				.returningAll()
+				.executeTakeFirstOrThrow();
+		} catch (error) {
+			if (isUniqueViolation(error, 'member_handle_key')) throw conflict('That handle is taken.', { handle: 'That handle is taken; try another.' });
+			throw error;
+		}
+		await recordActivity(tx, {
+			action: 'member.updated_profile',
+			subjectType: 'member',
+			subjectId: actor.memberId,
+			data: { fields: changed.map((key) => fieldNames[key]), ...(changed.includes('handle') ? { previousHandle: current.handle } : {}) }
+		});
+		return toAccount(row);
+	});
+}
+
+/** Adds a deployment to the acting member's profile. */
+export async function addDeployment(ctx: Ctx, input: unknown): Promise<Deployment> {
+	const actor = requireActor(ctx.actor);
+	const data = parseInput(deploymentInput, input);
+	return inTransaction(ctx, async (tx) => {
+		await lockMember(tx, actor.memberId);
+		const { count } = await tx.db
+			.selectFrom('deployment')
+			.select((eb) => eb.fn.countAll<number>().as('count'))
+			.where('member_id', '=', actor.memberId)
+			.executeTakeFirstOrThrow();
+		if (Number(count) >= MAX_DEPLOYMENTS) throw conflict(`A member lists at most ${MAX_DEPLOYMENTS} deployments; remove one first.`);
+		const now = tx.now();
+		const row = await tx.db
+			.insertInto('deployment')
+			.values({
+				member_id: actor.memberId,
+				name: data.name,
+				nodes: data.nodes,
+				instances: data.instances,
+				releases: textArray(data.releases),
+				components: textArray(data.components),
+				region: data.region,
+				created_at: now,
+				updated_at: now
+			})
+			.returningAll()
+			.executeTakeFirstOrThrow();
+		await recordActivity(tx, { action: 'deployment.added', subjectType: 'deployment', subjectId: row.id, data: { name: row.name } });
+		return toDeployment(row);
+	});
+}
+
+/** Reads a deployment for a change, locked, and checks the actor owns it. */
+async function ownDeploymentForUpdate(tx: TxCtx, deploymentId: number) {
+	const row = await tx.db.selectFrom('deployment').selectAll().where('id', '=', deploymentId).forUpdate().executeTakeFirst();
+	if (!row) throw notFound('That deployment');
+	requireManageMember(tx.actor, row.member_id, 'Only the member who runs a deployment may change it.');
+	return row;
+}
+
+/** Changes one of the acting member's deployments; absent fields stay as they are. */
+export async function updateDeployment(ctx: Ctx, deploymentId: unknown, input: unknown): Promise<Deployment> {
+	requireActor(ctx.actor);
+	const { id } = parseInput(deploymentRef, { id: deploymentId });
+	const data = parseInput(deploymentPatchInput, input);
+	return inTransaction(ctx, async (tx) => {
+		const current = await ownDeploymentForUpdate(tx, id);
+		const next = {
+			name: data.name ?? current.name,
+			nodes: data.nodes === undefined ? current.nodes : data.nodes,
+			instances: data.instances === undefined ? current.instances : data.instances,
+			releases: data.releases ?? current.releases,
+			components: data.components ?? current.components,
+			region: data.region === undefined ? current.region : data.region
+		};
+		const changed = (Object.keys(next) as (keyof typeof next)[]).filter((key) => JSON.stringify(next[key]) !== JSON.stringify(current[key]));
+		if (changed.length === 0) return toDeployment(current);
+		const row = await tx.db
+			.updateTable('deployment')
+			.set({ ...next, releases: textArray(next.releases), components: textArray(next.components), updated_at: tx.now() })
+			.where('id', '=', id)
+			.returningAll()
+			.executeTakeFirstOrThrow();
+		await recordActivity(tx, { action: 'deployment.updated', subjectType: 'deployment', subjectId: id, data: { name: row.name, fields: changed } });
+		return toDeployment(row);
+	});
+}
+
+/** Removes one of the acting member's deployments. */
+export async function removeDeployment(ctx: Ctx, deploymentId: unknown): Promise<void> {
+	requireActor(ctx.actor);
+	const { id } = parseInput(deploymentRef, { id: deploymentId });
+	await inTransaction(ctx, async (tx) => {
+		const current = await ownDeploymentForUpdate(tx, id);
+		await tx.db.deleteFrom('deployment').where('id', '=', id).execute();
+		await recordActivity(tx, { action: 'deployment.removed', subjectType: 'deployment', subjectId: id, data: { name: current.name } });
+	});
+}
+
+export interface NewApiToken {
+	token: ApiToken;
+	/** The whole secret: shown to its owner once, never stored. */
+	secret: string;
+}
+
+const TOKEN_PREFIX = 'cau_';
+/** How much of the secret is kept in clear so its owner can tell tokens apart: the marker and 4 random characters. */
+const SHOWN_PREFIX_LENGTH = TOKEN_PREFIX.length + 4;
+
+/** Creates a personal API token for the acting member. Only its SHA-256 is stored. */
+export async function createToken(ctx: Ctx, input: unknown): Promise<NewApiToken> {
+	const actor = requireActor(ctx.actor);
+	requireCreateToken(actor, actor.memberId);
+	const data = parseInput(tokenInput, input);
+	return inTransaction(ctx, async (tx) => {
+		await lockMember(tx, actor.memberId);
+		const { count } = await tx.db
+			.selectFrom('api_token')
+			.select((eb) => eb.fn.countAll<number>().as('count'))
+			.where('member_id', '=', actor.memberId)
+			.where('revoked_at', 'is', null)
+			.executeTakeFirstOrThrow();
+		if (Number(count) >= MAX_TOKENS) throw conflict(`A member has at most ${MAX_TOKENS} API tokens; revoke one first.`, { name: `You have ${MAX_TOKENS} tokens; revoke one first.` });
+		const secret = newSecret(TOKEN_PREFIX);
+		const row = await tx.db
+			.insertInto('api_token')
+			.values({
+				member_id: actor.memberId,
+				name: data.name,
+				token_hash: hashSecret(secret),
+				prefix: secret.slice(0, SHOWN_PREFIX_LENGTH),
+				created_at: tx.now(),
+				last_used_at: null,
+				revoked_at: null
+			})
+			.returningAll()
+			.executeTakeFirstOrThrow();
+		await recordActivity(tx, { action: 'api_token.created', subjectType: 'api_token', subjectId: row.id, data: { name: row.name, prefix: row.prefix } });
+		return { token: toApiToken(row), secret };
+	});
+}
+
+/** Revokes one of the acting member's tokens; it stops working at once. */
+export async function revokeToken(ctx: Ctx, tokenId: unknown): Promise<ApiToken> {
+	requireActor(ctx.actor);
+	const { id } = parseInput(tokenRef, { id: tokenId });
+	return inTransaction(ctx, async (tx) => {
+		const current = await tx.db.selectFrom('api_token').selectAll().where('id', '=', id).where('revoked_at', 'is', null).forUpdate().executeTakeFirst();
+		if (!current) throw notFound('That API token');
+		requireManageMember(tx.actor, current.member_id, 'Only the member who made a token may revoke it.');
+		await tx.db.updateTable('api_token').set({ revoked_at: tx.now() }).where('id', '=', id).execute();
+		await recordActivity(tx, { action: 'api_token.revoked', subjectType: 'api_token', subjectId: id, data: { name: current.name, prefix: current.prefix } });
+		return toApiToken(current);
+	});
+}
+
+/**
+ * Grants or revokes the admin role. Every admin row is locked first, in id order, so two admins
+ * revoking each other at once cannot leave the site without one.
+ */
+export async function setAdmin(ctx: Ctx, input: unknown): Promise<Member> {
+	const actor = requireAdminister(ctx.actor);
+	const data = parseInput(setAdminInput, input);
+	return inTransaction(ctx, async (tx) => {
+		const admins = await tx.db.selectFrom('member').select('id').where('is_admin', '=', true).orderBy('id').forUpdate().execute();
+		// A member's role was read when the request began; it must still hold now. The command line acts
+		// as the owner of the machine, not as a member row, so there is nothing of it to re-read.
+		if (actor.via !== 'cli' && !admins.some((a) => a.id === actor.memberId)) throw forbidden('Only administrators may do that.');
+		const target = await tx.db
+			.selectFrom('member')
+			.selectAll()
+			.where((eb) => eb(eb.fn('lower', ['handle']), '=', data.handle))
+			.forUpdate()
+			.executeTakeFirst();
+		if (!target) throw notFound('That member');
+		if (target.is_admin === data.isAdmin) return toMember(target);
+		if (!data.isAdmin && admins.length <= 1) {
+			throw conflict('This is the last administrator; make someone else an administrator first.', { isAdmin: 'The site needs at least one administrator.' });
+		}
+		const row = await tx.db
+			.updateTable('member')
+			.set({ is_admin: data.isAdmin, updated_at: tx.now() })
+			.where('id', '=', target.id)
+			.returningAll()
+			.executeTakeFirstOrThrow();
+		await recordActivity(tx, {
+			action: data.isAdmin ? 'member.granted_admin' : 'member.revoked_admin',
+			subjectType: 'member',
+			subjectId: target.id,
+			data: { handle: target.handle }
+		});
+		return toMember(row);
 	});
 }

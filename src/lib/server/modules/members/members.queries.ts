@@ -1,7 +1,10 @@
+import { sql } from 'kysely';
 import type { Actor, Ctx } from '#lib/server/platform/context.ts';
+import { textArray } from '#lib/server/platform/db/sql.ts';
 import type { Executor } from '#lib/server/platform/db/database.ts';
 import { hashSecret } from '#lib/server/platform/auth/secrets.ts';
-import type { DeploymentRow, MemberRow, Segment } from './members.tables.ts';
+import { requireActor, requireAdminister } from './members.policy.ts';
+import type { ApiTokenRow, DeploymentRow, MemberRow, Segment } from './members.tables.ts';
 
 /** A member as others see them; the e-mail is only in `Account`, for the member and admins. */
 export interface Member {
@@ -32,6 +35,29 @@ export interface Deployment {
 	updatedAt: Date;
 }
 
+/** A personal API token as its owner sees it; the secret itself is never stored. */
+export interface ApiToken {
+	id: number;
+	name: string;
+	/** The first characters of the secret, so its owner can tell tokens apart. */
+	prefix: string;
+	createdAt: Date;
+	lastUsedAt: Date | null;
+}
+
+/** One line of the audit log. */
+export interface ActivityEntry {
+	id: number;
+	at: Date;
+	actorHandle: string | null;
+	action: string;
+	subjectType: string;
+	subjectId: number | null;
+	/** The handle, when the subject is a member. */
+	subjectHandle: string | null;
+	data: Record<string, unknown>;
+}
+
 export function toMember(row: MemberRow): Member {
 	return {
 		id: row.id,
@@ -60,6 +86,10 @@ export function toDeployment(row: DeploymentRow): Deployment {
 		region: row.region,
 		updatedAt: row.updated_at
 	};
+}
+
+export function toApiToken(row: ApiTokenRow): ApiToken {
+	return { id: row.id, name: row.name, prefix: row.prefix, createdAt: row.created_at, lastUsedAt: row.last_used_at };
 }
 
 export function toActor(row: Pick<MemberRow, 'id' | 'handle' | 'display_name' | 'is_admin'>, via: Actor['via']): Actor {
@@ -94,6 +124,26 @@ export async function listDeployments(ctx: Ctx, memberId: number): Promise<Deplo
 	return rows.map(toDeployment);
 }
 
+/** One of the acting member's deployments, or undefined when it is not theirs or does not exist. */
+export async function getOwnDeployment(ctx: Ctx, deploymentId: number): Promise<Deployment | undefined> {
+	const actor = requireActor(ctx.actor);
+	const row = await ctx.db.selectFrom('deployment').selectAll().where('id', '=', deploymentId).where('member_id', '=', actor.memberId).executeTakeFirst();
+	return row && toDeployment(row);
+}
+
+/** The member's live (not revoked) API tokens, newest first. */
+export async function listTokens(ctx: Ctx, memberId: number): Promise<ApiToken[]> {
+	const rows = await ctx.db
+		.selectFrom('api_token')
+		.selectAll()
+		.where('member_id', '=', memberId)
+		.where('revoked_at', 'is', null)
+		.orderBy('created_at', 'desc')
+		.orderBy('id', 'desc')
+		.execute();
+	return rows.map(toApiToken);
+}
+
 export interface MemberListOptions {
 	query?: string;
 	segment?: Segment;
@@ -102,18 +152,104 @@ export interface MemberListOptions {
 	limit?: number;
 }
 
-export async function listMembers(ctx: Ctx, options: MemberListOptions = {}): Promise<{ members: Member[]; next: string | null }> {
+/**
+ * The directory's query. Handles are stored lower-case, so ordering and the cursor go by lower(handle)
+ * and walk the unique index on it; the segment filter is an array containment the GIN index answers.
+ */
+function memberPage(ctx: Ctx, options: MemberListOptions & { adminsOnly?: boolean }) {
 	const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
-	let query = ctx.db.selectFrom('member').selectAll().orderBy('handle').limit(limit + 1);
+	let query = ctx.db
+		.selectFrom('member')
+		.selectAll()
+		.orderBy(sql`lower(handle)`)
+		.limit(limit + 1);
 	if (options.query) {
 		const pattern = `%${options.query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 		query = query.where((eb) => eb.or([eb('handle', 'ilike', pattern), eb('display_name', 'ilike', pattern), eb('organization', 'ilike', pattern)]));
 	}
-	if (options.segment) query = query.where((eb) => eb(eb.val(options.segment), '=', eb.fn.any('segments')));
-	if (options.after) query = query.where('handle', '>', options.after);
+	if (options.segment) query = query.where(sql<boolean>`segments @> ${textArray([options.segment])}`);
+	if (options.adminsOnly) query = query.where('is_admin', '=', true);
+	if (options.after) query = query.where((eb) => eb(eb.fn('lower', ['handle']), '>', options.after!.toLowerCase()));
+	return { query, limit };
+}
+
+export async function listMembers(ctx: Ctx, options: MemberListOptions = {}): Promise<{ members: Member[]; next: string | null }> {
+	const { query, limit } = memberPage(ctx, options);
 	const rows = await query.execute();
 	const page = rows.slice(0, limit).map(toMember);
 	return { members: page, next: rows.length > limit ? page[page.length - 1].handle : null };
+}
+
+/** The member list with e-mails, for administrators only. */
+export async function listAccounts(
+	ctx: Ctx,
+	options: MemberListOptions & { adminsOnly?: boolean } = {}
+): Promise<{ accounts: Account[]; next: string | null }> {
+	requireAdminister(ctx.actor);
+	const { query, limit } = memberPage(ctx, options);
+	const rows = await query.execute();
+	const page = rows.slice(0, limit).map(toAccount);
+	return { accounts: page, next: rows.length > limit ? page[page.length - 1].handle : null };
+}
+
+export interface MemberStats {
+	members: number;
+	admins: number;
+	joinedLast30Days: number;
+	deployments: number;
+}
+
+/** Counts for the administration overview. */
+export async function memberStats(ctx: Ctx): Promise<MemberStats> {
+	requireAdminister(ctx.actor);
+	const since = new Date(ctx.now().getTime() - 30 * 86_400_000);
+	const row = await ctx.db
+		.selectFrom('member')
+		.select((eb) => [
+			eb.fn.countAll<number>().as('members'),
+			eb.fn.sum<number>(eb.case().when('is_admin', '=', true).then(1).else(0).end()).as('admins'),
+			eb.fn.sum<number>(eb.case().when('created_at', '>', since).then(1).else(0).end()).as('joined'),
+			eb.selectFrom('deployment').select((d) => d.fn.countAll<number>().as('n')).as('deployments')
+		])
+		.executeTakeFirstOrThrow();
+	return { members: Number(row.members), admins: Number(row.admins ?? 0), joinedLast30Days: Number(row.joined ?? 0), deployments: Number(row.deployments ?? 0) };
+}
+
+/** The audit log, newest first, for administrators only; `before` is a keyset cursor on the entry id. */
+export async function listActivity(ctx: Ctx, options: { before?: number; limit?: number } = {}): Promise<{ entries: ActivityEntry[]; next: number | null }> {
+	requireAdminister(ctx.actor);
+	const limit = Math.min(Math.max(options.limit ?? 100, 1), 200);
+	let query = ctx.db
+		.selectFrom('activity')
+		.leftJoin('member as actor', 'actor.id', 'activity.actor_id')
+		.leftJoin('member as subject', (join) =>
+			join.onRef('subject.id', '=', 'activity.subject_id').on('activity.subject_type', '=', 'member')
+		)
+		.select([
+			'activity.id',
+			'activity.at',
+			'activity.action',
+			'activity.subject_type',
+			'activity.subject_id',
+			'activity.data',
+			'actor.handle as actor_handle',
+			'subject.handle as subject_handle'
+		])
+		.orderBy('activity.id', 'desc')
+		.limit(limit + 1);
+	if (options.before) query = query.where('activity.id', '<', options.before);
+	const rows = await query.execute();
+	const entries = rows.slice(0, limit).map((row) => ({
+		id: row.id,
+		at: row.at,
+		actorHandle: row.actor_handle,
+		action: row.action,
+		subjectType: row.subject_type,
+		subjectId: row.subject_id,
+		subjectHandle: row.subject_handle,
+		data: row.data
+	}));
+	return { entries, next: rows.length > limit ? entries[entries.length - 1].id : null };
 }
 
 /** The member behind a session cookie, if the session is alive; also slides its expiry. */

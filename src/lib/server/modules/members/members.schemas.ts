@@ -47,32 +47,63 @@ const optionalText = (max: number, field: string) =>
 		.nullable()
 		.transform((v) => (v ? v : null));
 
+/** For partial updates: absent means "leave it", null or blank means "clear it". */
+const optionalTextPatch = (max: number, field: string) =>
+	trimmed(max, field)
+		.nullable()
+		.transform((v) => (v ? v : null))
+		.optional();
+
 export const segment = z.enum(SEGMENTS, { error: `A segment is one of ${SEGMENTS.join(', ')}.` });
 
+const segmentList = z
+	.array(segment)
+	.max(SEGMENTS.length)
+	.transform((s) => [...new Set(s)]);
+
+const bio = trimmed(2000, 'About');
+
+/** The whole profile, as the settings form sends it. */
 export const profileInput = z.object({
 	displayName,
 	handle,
 	organization: optionalText(120, 'Organization'),
-	segments: z.array(segment).max(SEGMENTS.length).default([]).transform((s) => [...new Set(s)]),
-	bio: trimmed(2000, 'About').default('')
+	segments: segmentList.default([]),
+	bio: bio.default('')
 });
 export type ProfileInput = z.input<typeof profileInput>;
 
+/** A change to the profile: only the fields that are present change (the form sends them all, the API may send some). */
+export const profilePatchInput = z.object({
+	displayName: displayName.optional(),
+	handle: handle.optional(),
+	organization: optionalTextPatch(120, 'Organization'),
+	segments: segmentList.optional(),
+	bio: bio.optional()
+});
+export type ProfilePatchInput = z.input<typeof profilePatchInput>;
+
+/** A whole number of things; forms send text, so blank text means "not given". */
+const wholeNumber = (field: string) =>
+	z.preprocess(
+		(v) => (typeof v === 'string' ? (v.trim() === '' ? null : Number(v.trim())) : v),
+		z
+			.number({ error: `${field} is a whole number.` })
+			.int(`${field} is a whole number.`)
+			.min(0, `${field} cannot be negative.`)
+			.max(10_000_000, `${field} is at most 10,000,000.`)
+			.nullable()
+	);
+
 const count = (field: string) =>
-	z.coerce
-		.number({ error: `${field} is a whole number.` })
-		.int(`${field} is a whole number.`)
-		.min(0, `${field} cannot be negative.`)
-		.max(10_000_000, `${field} is at most 10,000,000.`)
-		.nullable()
+	wholeNumber(field)
 		.optional()
 		.transform((v) => v ?? null);
 
 /** Lists arrive as arrays from the API and as comma-separated text from forms. */
 const list = (field: string, maxItems: number) =>
 	z
-		.union([z.array(z.string()), z.string()])
-		.default([])
+		.union([z.array(z.string()), z.string()], { error: `List ${field} as an array of text or as comma-separated text.` })
 		.transform((v) => (typeof v === 'string' ? v.split(',') : v).map((s) => s.trim()).filter(Boolean))
 		.pipe(
 			z
@@ -81,14 +112,61 @@ const list = (field: string, maxItems: number) =>
 				.transform((items) => [...new Set(items)])
 		);
 
+const deploymentName = trimmed(100, 'Name').min(1, 'Name is required.');
+
 export const deploymentInput = z.object({
-	name: trimmed(100, 'Name').min(1, 'Name is required.'),
+	name: deploymentName,
 	nodes: count('Nodes'),
 	instances: count('Instances'),
-	releases: list('releases', 20),
-	components: list('components', 60),
+	releases: list('releases', 20).default([]),
+	components: list('components', 60).default([]),
 	region: optionalText(80, 'Region')
 });
 export type DeploymentInput = z.input<typeof deploymentInput>;
 
+/** A change to a deployment: absent fields stay as they are. */
+export const deploymentPatchInput = z.object({
+	name: deploymentName.optional(),
+	nodes: wholeNumber('Nodes').optional(),
+	instances: wholeNumber('Instances').optional(),
+	releases: list('releases', 20).optional(),
+	components: list('components', 60).optional(),
+	region: optionalTextPatch(80, 'Region')
+});
+export type DeploymentPatchInput = z.input<typeof deploymentPatchInput>;
+
+/** Identities travel as numbers in the API and as text in forms and paths. */
+export const id = z.coerce
+	.number({ error: 'An id is a whole number.' })
+	.int('An id is a whole number.')
+	.positive('An id is a whole number.')
+	.max(Number.MAX_SAFE_INTEGER, 'An id is a whole number.');
+
+export const deploymentRef = z.object({ id });
+
 export const tokenInput = z.object({ name: trimmed(60, 'Name').min(1, 'Name is required.') });
+
+export const tokenRef = z.object({ id });
+
+/** Forms send "true"/"false"; the API sends a boolean. */
+const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')], { error: 'Say true or false.' });
+
+export const setAdminInput = z.object({
+	handle: z.string({ error: 'Handle is required.' }).trim().toLowerCase().min(1, 'Handle is required.').max(100, 'No member has that handle.'),
+	isAdmin: flag
+});
+export type SetAdminInput = z.input<typeof setAdminInput>;
+
+/** The members directory: search text, a segment, a keyset cursor and a page size. */
+export const memberListInput = z.object({
+	q: z.string().trim().max(100, 'Search for at most 100 characters.').optional().transform((v) => v || undefined),
+	segment: z.preprocess((v) => (v === '' ? undefined : v), segment.optional()),
+	after: z.string().max(100, 'That cursor is not one we gave out.').optional().transform((v) => v || undefined),
+	limit: z.coerce.number({ error: 'The limit is a whole number.' }).int('The limit is a whole number.').min(1, 'The limit is at least 1.').max(200, 'The limit is at most 200.').optional()
+});
+export type MemberListInput = z.input<typeof memberListInput>;
+
+export const activityListInput = z.object({
+	before: id.optional(),
+	limit: z.coerce.number().int().min(1).max(200).optional()
+});

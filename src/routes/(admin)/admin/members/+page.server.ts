@@ -1,0 +1,31 @@
+import { redirect } from '@sveltejs/kit';
+import { listAccounts, memberListInput, setAdmin } from '#lib/server/modules/members/index.ts';
+import { ctxOf } from '#lib/server/platform/http/context.ts';
+import { formValues, runForm } from '#lib/server/platform/http/forms.ts';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	const params = event.url.searchParams;
+	const parsed = memberListInput.safeParse({ q: params.get('q') ?? undefined, after: params.get('after') ?? undefined });
+	const filter = parsed.data ?? memberListInput.parse({});
+	const adminsOnly = params.get('admins') === '1';
+	const { accounts, next } = await listAccounts(await ctxOf(event), { query: filter.q, after: filter.after, adminsOnly, limit: 50 });
+	return { accounts, next, q: filter.q ?? '', adminsOnly, paged: !!filter.after };
+};
+
+export const actions: Actions = {
+	setAdmin: async (event) => {
+		const ctx = await ctxOf(event);
+		const values = formValues(await event.request.formData());
+		const result = await runForm(values, async () => {
+			const member = await setAdmin(ctx, values);
+			return {
+				done: `@${member.handle} ${member.isAdmin ? 'is now an administrator' : 'is no longer an administrator'}.`,
+				leftAdmin: member.id === ctx.actor?.memberId && !member.isAdmin
+			};
+		});
+		// Revoking your own role ends your access to these pages.
+		if ('leftAdmin' in result && result.leftAdmin) redirect(303, '/');
+		return result;
+	}
+};

@@ -1,0 +1,32 @@
+import { error, redirect } from '@sveltejs/kit';
+import { getOwnDeployment, id, removeDeployment, updateDeployment } from '#lib/server/modules/members/index.ts';
+import { ctxOf } from '#lib/server/platform/http/context.ts';
+import { formValues, runForm } from '#lib/server/platform/http/forms.ts';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	const parsed = id.safeParse(event.params.id);
+	const deployment = parsed.success ? await getOwnDeployment(await ctxOf(event), parsed.data) : undefined;
+	if (!deployment) error(404, 'You have no deployment with that number.');
+	return { deployment };
+};
+
+export const actions: Actions = {
+	update: async (event) => {
+		const ctx = await ctxOf(event);
+		const values = formValues(await event.request.formData());
+		const result = await runForm(values, async () => {
+			await updateDeployment(ctx, event.params.id, values);
+		});
+		if (result) return result;
+		redirect(303, '/settings/deployments?done=updated');
+	},
+	remove: async (event) => {
+		const ctx = await ctxOf(event);
+		const result = await runForm({}, async () => {
+			await removeDeployment(ctx, event.params.id);
+		});
+		if (result) return result;
+		redirect(303, '/settings/deployments?done=removed');
+	}
+};
