@@ -1,0 +1,335 @@
+import { sql } from 'kysely';
+import type { Actor, Ctx } from '#lib/server/platform/context.ts';
+import type { Executor } from '#lib/server/platform/db/database.ts';
+import { forbidden, notFound, parseInput } from '#lib/server/platform/errors.ts';
+import { groupAbilities, mayDecideRequests, mayInvite, maySeeMembers, type GroupAbilities } from './groups.policy.ts';
+import { listGroupsInput, listMembershipsInput } from './groups.schemas.ts';
+import type { GroupKind, GroupMembershipRow, GroupRole, GroupRow, GroupVisibility, MembershipState } from './groups.tables.ts';
+import { readableGroupIds } from './groups.visibility.ts';
+
+export interface Group {
+	id: number;
+	slug: string;
+	name: string;
+	kind: GroupKind;
+	visibility: GroupVisibility;
+	summary: string;
+	/** Markdown. */
+	charter: string;
+	createdAt: Date;
+	updatedAt: Date;
+}
+
+export interface MemberRef {
+	id: number;
+	handle: string;
+	displayName: string;
+}
+
+/** One member's place in one group: an active membership, a request to join, or an invitation. */
+export interface GroupMembership {
+	groupId: number;
+	member: MemberRef;
+	role: GroupRole;
+	state: MembershipState;
+	/** The requester's or inviter's note while pending; empty once active. */
+	message: string;
+	invitedBy: MemberRef | null;
+	/** When the row was made: joined, asked or invited. */
+	since: Date;
+	updatedAt: Date;
+}
+
+export interface GroupListItem extends Omit<Group, 'charter'> {
+	/** Active members; null when the actor may not see a closed group's membership. */
+	memberCount: number | null;
+	/** The actor's own membership, request or invitation. */
+	myMembership: { role: GroupRole; state: MembershipState } | null;
+}
+
+export interface GroupPage {
+	group: Group;
+	myMembership: GroupMembership | null;
+	abilities: GroupAbilities;
+	memberCount: number | null;
+	/** Active members, chairs first; null when hidden (a closed group seen from outside). */
+	members: GroupMembership[] | null;
+	/** Pending requests to join; null unless the actor may decide them. */
+	requests: GroupMembership[] | null;
+	/** Pending invitations; null unless the actor may invite. */
+	invitations: GroupMembership[] | null;
+}
+
+export function toGroup(row: GroupRow): Group {
+	return {
+		id: row.id,
+		slug: row.slug,
+		name: row.name,
+		kind: row.kind,
+		visibility: row.visibility,
+		summary: row.summary,
+		charter: row.charter,
+		createdAt: row.created_at,
+		updatedAt: row.updated_at
+	};
+}
+
+export async function findGroupRowBySlug(db: Executor, slug: string): Promise<GroupRow | undefined> {
+	return db.selectFrom('group').selectAll().where('slug', '=', slug.toLowerCase()).executeTakeFirst();
+}
+
+export async function findGroupRowById(db: Executor, id: number): Promise<GroupRow | undefined> {
+	return db.selectFrom('group').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function findMembershipRow(db: Executor, groupId: number, memberId: number): Promise<GroupMembershipRow | undefined> {
+	return db.selectFrom('group_membership').selectAll().where('group_id', '=', groupId).where('member_id', '=', memberId).executeTakeFirst();
+}
+
+/** The group and the actor's membership of it: what every policy question needs. */
+export async function loadGroupAccess(
+	db: Executor,
+	actor: Actor | null,
+	where: { slug: string } | { id: number }
+): Promise<{ group: GroupRow; membership: GroupMembershipRow | null } | undefined> {
+	const group = 'slug' in where ? await findGroupRowBySlug(db, where.slug) : await findGroupRowById(db, where.id);
+	if (!group) return undefined;
+	const membership = actor ? ((await findMembershipRow(db, group.id, actor.memberId)) ?? null) : null;
+	return { group, membership };
+}
+
+export async function getGroupBySlug(ctx: Ctx, slug: string): Promise<Group | undefined> {
+	const row = await findGroupRowBySlug(ctx.db, slug);
+	return row && toGroup(row);
+}
+
+const roleOrder = sql<number>`case group_membership.role when 'chair' then 0 when 'moderator' then 1 else 2 end`;
+
+function membershipsQuery(db: Executor) {
+	return db
+		.selectFrom('group_membership')
+		.innerJoin('member', 'member.id', 'group_membership.member_id')
+		.leftJoin('member as inviter', 'inviter.id', 'group_membership.invited_by')
+		.select([
+			'group_membership.group_id',
+			'group_membership.role',
+			'group_membership.state',
+			'group_membership.message',
+			'group_membership.created_at',
+			'group_membership.updated_at',
+			'member.id as member_id',
+			'member.handle as member_handle',
+			'member.display_name as member_display_name',
+			'inviter.id as inviter_id',
+			'inviter.handle as inviter_handle',
+			'inviter.display_name as inviter_display_name'
+		]);
+}
+
+type MembershipJoinRow = Awaited<ReturnType<ReturnType<typeof membershipsQuery>['executeTakeFirstOrThrow']>>;
+
+function toGroupMembership(row: MembershipJoinRow): GroupMembership {
+	return {
+		groupId: row.group_id,
+		member: { id: row.member_id, handle: row.member_handle, displayName: row.member_display_name },
+		role: row.role,
+		state: row.state,
+		message: row.state === 'active' ? '' : row.message,
+		invitedBy:
+			row.inviter_id !== null && row.inviter_handle !== null && row.inviter_display_name !== null
+				? { id: row.inviter_id, handle: row.inviter_handle, displayName: row.inviter_display_name }
+				: null,
+		since: row.created_at,
+		updatedAt: row.updated_at
+	};
+}
+
+/** One membership with the names around it; no policy check (callers have made theirs). */
+export async function getMembership(db: Executor, groupId: number, memberId: number): Promise<GroupMembership | undefined> {
+	const row = await membershipsQuery(db)
+		.where('group_membership.group_id', '=', groupId)
+		.where('group_membership.member_id', '=', memberId)
+		.executeTakeFirst();
+	return row && toGroupMembership(row);
+}
+
+async function membershipsInState(db: Executor, groupId: number, state: MembershipState): Promise<GroupMembership[]> {
+	let query = membershipsQuery(db).where('group_membership.group_id', '=', groupId).where('group_membership.state', '=', state);
+	query = state === 'active' ? query.orderBy(roleOrder).orderBy('member.display_name').orderBy('member.id') : query.orderBy('group_membership.created_at').orderBy('member.id');
+	return (await query.execute()).map(toGroupMembership);
+}
+
+async function countActiveMembers(db: Executor, groupId: number): Promise<number> {
+	const { count } = await db
+		.selectFrom('group_membership')
+		.select((eb) => eb.fn.countAll<number>().as('count'))
+		.where('group_id', '=', groupId)
+		.where('state', '=', 'active')
+		.executeTakeFirstOrThrow();
+	return Number(count);
+}
+
+/**
+ * Every group, by name. A group's existence, name and summary are public, so visitors see closed groups
+ * too; the member count of a closed group is shown only to those who may see its members.
+ */
+export async function listGroups(ctx: Ctx, options: unknown = {}): Promise<GroupListItem[]> {
+	const { kind } = parseInput(listGroupsInput, options);
+	const actorId = ctx.actor?.memberId ?? null;
+	let query = ctx.db
+		.selectFrom('group')
+		.select([
+			'group.id',
+			'group.slug',
+			'group.name',
+			'group.kind',
+			'group.visibility',
+			'group.summary',
+			'group.created_at',
+			'group.updated_at'
+		])
+		.select((eb) => [
+			eb
+				.selectFrom('group_membership')
+				.select((e) => e.fn.countAll<number>().as('n'))
+				.whereRef('group_membership.group_id', '=', 'group.id')
+				.where('group_membership.state', '=', 'active')
+				.as('member_count'),
+			eb
+				.selectFrom('group_membership')
+				.select('group_membership.role')
+				.whereRef('group_membership.group_id', '=', 'group.id')
+				.where('group_membership.member_id', '=', actorId ?? -1)
+				.as('my_role'),
+			eb
+				.selectFrom('group_membership')
+				.select('group_membership.state')
+				.whereRef('group_membership.group_id', '=', 'group.id')
+				.where('group_membership.member_id', '=', actorId ?? -1)
+				.as('my_state')
+		])
+		.orderBy('group.name')
+		.orderBy('group.id');
+	if (kind) query = query.where('group.kind', '=', kind);
+	const rows = await query.execute();
+	return rows.map((row) => {
+		const mine = row.my_role && row.my_state ? { role: row.my_role, state: row.my_state } : null;
+		return {
+			id: row.id,
+			slug: row.slug,
+			name: row.name,
+			kind: row.kind,
+			visibility: row.visibility,
+			summary: row.summary,
+			createdAt: row.created_at,
+			updatedAt: row.updated_at,
+			memberCount: maySeeMembers(ctx.actor, row, mine) ? Number(row.member_count ?? 0) : null,
+			myMembership: mine
+		};
+	});
+}
+
+/** Everything the group's page shows, each part filtered by the policy. */
+export async function getGroupPage(ctx: Ctx, slug: string): Promise<GroupPage | undefined> {
+	const access = await loadGroupAccess(ctx.db, ctx.actor, { slug });
+	if (!access) return undefined;
+	const { group, membership } = access;
+	const abilities = groupAbilities(ctx.actor, group, membership);
+	const [members, requests, invitations, myMembership] = await Promise.all([
+		abilities.seeMembers ? membershipsInState(ctx.db, group.id, 'active') : null,
+		abilities.decideRequests ? membershipsInState(ctx.db, group.id, 'requested') : null,
+		abilities.invite ? membershipsInState(ctx.db, group.id, 'invited') : null,
+		membership ? getMembership(ctx.db, group.id, membership.member_id) : null
+	]);
+	return {
+		group: toGroup(group),
+		myMembership: myMembership ?? null,
+		abilities,
+		memberCount: members ? members.length : null,
+		members,
+		requests,
+		invitations
+	};
+}
+
+/** The group as the API shows it: the group, the member count if visible, the actor's membership and abilities. */
+export async function getGroupDetail(ctx: Ctx, slug: string) {
+	const access = await loadGroupAccess(ctx.db, ctx.actor, { slug });
+	if (!access) return undefined;
+	const { group, membership } = access;
+	const abilities = groupAbilities(ctx.actor, group, membership);
+	return {
+		group: toGroup(group),
+		memberCount: abilities.seeMembers ? await countActiveMembers(ctx.db, group.id) : null,
+		myMembership: membership ? ((await getMembership(ctx.db, group.id, membership.member_id)) ?? null) : null,
+		abilities
+	};
+}
+
+/**
+ * A group's memberships in one state. Active members: whoever may see the members (everyone for an open
+ * group, members for a closed one). Requests: those who decide them. Invitations: those who may invite.
+ */
+export async function listMemberships(ctx: Ctx, slug: string, options: unknown = {}): Promise<GroupMembership[]> {
+	const { state } = parseInput(listMembershipsInput, options);
+	const access = await loadGroupAccess(ctx.db, ctx.actor, { slug });
+	if (!access) throw notFound('The group');
+	const { group, membership } = access;
+	const allowed =
+		state === 'active'
+			? maySeeMembers(ctx.actor, group, membership)
+			: state === 'requested'
+				? mayDecideRequests(ctx.actor, group, membership)
+				: mayInvite(ctx.actor, group, membership);
+	if (!allowed) {
+		throw forbidden(
+			state === 'active'
+				? 'The members of a closed group are visible to its members only.'
+				: state === 'requested'
+					? "Only the group's chairs and moderators see requests to join."
+					: "Only the group's chairs see its invitations."
+		);
+	}
+	return membershipsInState(ctx.db, group.id, state);
+}
+
+/**
+ * The groups a member belongs to (active memberships), as the actor may see them: a closed group's
+ * membership shows only to those who may read that group's work. Pending rows show to the member alone.
+ */
+export async function listGroupsOfMember(ctx: Ctx, memberId: number): Promise<Array<{ group: Omit<Group, 'charter'>; role: GroupRole; state: MembershipState }>> {
+	const self = ctx.actor?.memberId === memberId;
+	const rows = await ctx.db
+		.selectFrom('group_membership')
+		.innerJoin('group', 'group.id', 'group_membership.group_id')
+		.select([
+			'group.id',
+			'group.slug',
+			'group.name',
+			'group.kind',
+			'group.visibility',
+			'group.summary',
+			'group.created_at',
+			'group.updated_at',
+			'group_membership.role',
+			'group_membership.state'
+		])
+		.where('group_membership.member_id', '=', memberId)
+		.$if(!self, (q) => q.where('group_membership.state', '=', 'active').where('group.id', 'in', readableGroupIds(ctx.actor)))
+		.orderBy('group.name')
+		.execute();
+	return rows.map((row) => ({
+		group: {
+			id: row.id,
+			slug: row.slug,
+			name: row.name,
+			kind: row.kind,
+			visibility: row.visibility,
+			summary: row.summary,
+			createdAt: row.created_at,
+			updatedAt: row.updated_at
+		},
+		role: row.role,
+		state: row.state
+	}));
+}
