@@ -19,6 +19,12 @@ export async function serve(options: { build: boolean }): Promise<void> {
 	const { stopRuntime } = await import('#lib/server/platform/runtime.ts');
 	const server = createServer((req, res) => {
 		if (!cfg.origin) req.headers[PROTOCOL_HEADER] = 'http';
+		// SvelteKit refuses a body-less POST or DELETE without an Origin as a cross-site form post. A request
+		// carrying a bearer token cannot be forged by another site (browsers never add that header on their
+		// own, and the API allows no CORS), so API calls like `curl -X DELETE -H 'Authorization: Bearer …'` pass.
+		if (!req.headers['content-type'] && req.url?.startsWith('/api/') && /^bearer /i.test(req.headers.authorization ?? '')) {
+			req.headers['content-type'] = 'application/json';
+		}
 		handler(req, res);
 	});
 	server.keepAliveTimeout = 65_000;

@@ -45,6 +45,8 @@ export function openApiDocument(operations: readonly Operation[], info: { title:
 		if (op.auth === 'required') responses['401'] = { description: 'No valid token or session.', ...errorRef };
 		responses['403'] = { description: 'Not allowed.', ...errorRef };
 		responses['404'] = { description: 'Not found.', ...errorRef };
+		if (op.method !== 'GET') responses['409'] = { description: 'Conflicts with the current state; `message` says how.', ...errorRef };
+		if (op.body) responses['413'] = { description: 'The body is larger than 256 KiB.', ...errorRef };
 		paths[op.path] ??= {};
 		paths[op.path][op.method.toLowerCase()] = {
 			operationId: op.id,
