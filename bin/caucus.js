@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The caucus command. It runs on the Node.js 22 that the repository installs (the npm `node` package),
 // whichever Node started it, because the CLI is TypeScript run by Node 22's type stripping.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -12,8 +12,9 @@ if (major !== 22) {
 		console.error(`caucus needs Node.js 22 (this is ${process.version}). Run "npm ci" first: it installs Node.js 22 into node_modules.`);
 		process.exit(1);
 	}
-	const result = spawnSync(bundled, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
-	process.exit(result.status ?? 1);
+	const child = spawn(bundled, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
+	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+	child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+} else {
+	await import('../src/cli/main.ts');
 }
-
-await import('../src/cli/main.ts');
