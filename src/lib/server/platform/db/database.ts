@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { Kysely, PGliteDialect, PostgresDialect, type Transaction } from 'kysely';
 import type { Config } from '../config.ts';
 import { lockDataDir } from './lock.ts';
+import { log } from '../log.ts';
 import type { Database } from './schema.ts';
 
 export type { Database } from './schema.ts';
@@ -27,6 +28,9 @@ export async function openDatabase(database: Config['database'], options: { pool
 		pg.default.types.setTypeParser(INT8, parseInt8);
 		pg.default.types.setTypeParser(NUMERIC, (value: string) => Number(value));
 		const pool = new pg.default.Pool({ connectionString: database.url, max: options.poolSize ?? 10 });
+		// An idle connection the server drops (restart, failover, a dropped test database) must not crash the
+		// process; the pool replaces it on the next query.
+		pool.on('error', (error) => log.warn({ err: error }, 'idle PostgreSQL connection lost'));
 		const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 		return { db, kind: 'postgres', close: () => db.destroy() };
 	}
