@@ -4,6 +4,7 @@ import { AppError } from '#lib/server/platform/errors.ts';
 import { serve } from './serve.ts';
 import { migrate } from './migrate.ts';
 import { adminCreate, adminSet } from './admin.ts';
+import { seedDemo } from './seed.ts';
 
 const program = new Command()
 	.name('caucus')
@@ -21,6 +22,12 @@ program
 	.command('migrate')
 	.description('Apply pending database migrations and exit.')
 	.action(() => migrate());
+
+program
+	.command('seed')
+	.description('Fill an empty database with data.')
+	.requiredOption('--demo', 'a small, believable community: members, deployments, groups, needs')
+	.action(() => seedDemo());
 
 const admin = program.command('admin').description('Manage site administrators.');
 admin

@@ -11,20 +11,24 @@ const text = (field: string, max: number) => z.string({ error: `${field} is requ
 /** Lists arrive as arrays from the API and as comma-separated text from forms. */
 const list = (field: string, maxItems: number, maxLength = 60) =>
 	z
-		.union([z.array(z.string()), z.string()])
+		.union([z.array(z.string()), z.string()], { error: `List ${field} as text separated by commas, or as an array of text.` })
 		.default([])
 		.transform((v) => (typeof v === 'string' ? v.split(',') : v).map((s) => s.trim()).filter(Boolean))
 		.pipe(
 			z
-				.array(z.string().max(maxLength, `Each of ${field} is at most ${maxLength} characters.`))
+				.array(z.string())
 				.max(maxItems, `List at most ${maxItems} ${field}.`)
+				// Checked on the list, not per item, so the message lands on the form's field (not "tags.0").
+				.refine((items) => items.every((s) => s.length <= maxLength), `Each of ${field} is at most ${maxLength} characters.`)
 				.transform((items) => [...new Set(items)])
 		);
 
 const id = (field: string) => z.coerce.number({ error: `${field} must be an id.` }).int(`${field} must be an id.`).positive(`${field} must be an id.`).max(Number.MAX_SAFE_INTEGER);
 const optionalId = (field: string) =>
 	z
-		.union([z.literal(''), z.null(), z.undefined(), id(field)])
+		.union([z.literal(''), z.null(), id(field)], { error: `${field} must be an id.` })
+		// zod 4 treats a key as optional only when its schema says so; a union with z.undefined() does not.
+		.optional()
 		.transform((v) => (v === '' || v === undefined ? null : v));
 
 export const kind = z.enum(NEED_KINDS, { error: `Kind is one of ${NEED_KINDS.join(', ')}.` });
@@ -42,7 +46,8 @@ export const needInput = z
 		groupId: optionalId('Group'),
 		sourceChannel: sourceChannel.default('direct'),
 		sourceUrl: z
-			.union([z.literal(''), z.null(), z.undefined(), z.url({ protocol: /^https?$/, error: 'Link must be an http(s) URL.' }).max(2000, 'Link is at most 2,000 characters.')])
+			.union([z.literal(''), z.null(), z.url({ protocol: /^https?$/, error: 'Link must be an http(s) URL.' }).max(2000, 'Link is at most 2,000 characters.')])
+			.optional()
 			.transform((v) => v || null),
 		sourceNote: text('Source note', 500)
 			.optional()

@@ -1,0 +1,743 @@
+import { sql, type Selectable } from 'kysely';
+import { z } from 'zod';
+import type { Ctx } from '#lib/server/platform/context.ts';
+import type { Executor } from '#lib/server/platform/db/database.ts';
+import { invalid, parseInput } from '#lib/server/platform/errors.ts';
+import { renderMarkdown } from '#lib/server/platform/markdown.ts';
+import { SEGMENTS, type Segment } from '#lib/server/modules/members/members.tables.ts';
+import type { GroupVisibility } from '#lib/server/modules/groups/index.ts';
+import { loadNeedAccess } from './needs.access.ts';
+import { mayEditComment, type NeedAbilities } from './needs.policy.ts';
+import { kind as kindSchema } from './needs.schemas.ts';
+import { needReadableBy } from './needs.visibility.ts';
+import { listComments, type MemberRef, type NeedComment } from './needs.comments.ts';
+import { END_STATUSES, NEED_STATUSES, type ComponentTable, type NeedKind, type NeedStatus, type SourceChannel } from './needs.tables.ts';
+
+/*
+ * Reads of the needs board: the board itself (keyset-paginated, every sort served by an index), a
+ * need's page, similar-need suggestions and the component taxonomy. Every read of needs goes through
+ * `needReadableBy(ctx.actor)` or `loadNeedAccess`, so a closed group's unpublished need and a hidden
+ * need never show through a list, a search, a suggestion or a count.
+ *
+ * Supporters: a need's supporters are the distinct members supporting it or a need merged into it
+ * (`duplicate_of_id` points at it). `need.support_count` holds that number exactly; organization,
+ * deployment and segment counts are computed over the same set.
+ */
+
+export type ComponentRow = Selectable<ComponentTable>;
+
+export interface Component {
+	id: number;
+	slug: string;
+	name: string;
+	description: string;
+}
+
+export interface GroupRef {
+	id: number;
+	slug: string;
+	name: string;
+	visibility: GroupVisibility;
+}
+
+export const toComponent = (row: ComponentRow): Component => ({ id: row.id, slug: row.slug, name: row.name, description: row.description });
+
+export async function listComponents(ctx: Ctx): Promise<Component[]> {
+	const rows = await ctx.db.selectFrom('component').selectAll().orderBy('name').orderBy('id').execute();
+	return rows.map(toComponent);
+}
+
+export async function getComponent(ctx: Ctx, id: number): Promise<Component | undefined> {
+	if (!Number.isSafeInteger(id)) return undefined;
+	const row = await ctx.db.selectFrom('component').selectAll().where('id', '=', id).executeTakeFirst();
+	return row && toComponent(row);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The board.
+
+export const BOARD_SORTS = ['top', 'new', 'trending', 'updated', 'relevance'] as const;
+export type BoardSort = (typeof BOARD_SORTS)[number];
+/** '' (the default): every need but duplicates; open: not yet at an end; closed: delivered or declined; all: duplicates too. */
+export const STATUS_FILTERS = ['open', 'closed', 'all', ...NEED_STATUSES] as const;
+export type StatusFilter = (typeof STATUS_FILTERS)[number] | '';
+export const TRENDING_DAYS = 14;
+export const BOARD_LIMIT_MAX = 100;
+
+const blank = <T extends z.ZodType<string>>(schema: T) => z.union([z.literal(''), schema]).default('');
+const shortText = (field: string, max: number) => z.string({ error: `${field} is text.` }).trim().max(max, `${field} is at most ${max} characters.`).default('');
+
+export const boardInput = z.object({
+	sort: blank(z.enum(BOARD_SORTS, { error: `Sort is one of ${BOARD_SORTS.join(', ')}.` })),
+	status: blank(z.enum(STATUS_FILTERS, { error: `Status is one of ${STATUS_FILTERS.join(', ')}.` })),
+	kind: blank(kindSchema),
+	component: shortText('Component', 80).transform((s) => s.toLowerCase()),
+	release: shortText('Release', 40),
+	tag: shortText('Tag', 40).transform((s) => s.toLowerCase()),
+	group: shortText('Group', 100).transform((s) => s.toLowerCase()),
+	segment: blank(z.enum(SEGMENTS, { error: `Segment is one of ${SEGMENTS.join(', ')}.` })),
+	q: shortText('Search', 200),
+	cursor: shortText('Cursor', 400),
+	limit: z.coerce
+		.number({ error: 'Limit is a number.' })
+		.int('Limit is a whole number.')
+		.min(1, 'Limit is at least 1.')
+		.max(BOARD_LIMIT_MAX, `Limit is at most ${BOARD_LIMIT_MAX}.`)
+		.default(25)
+});
+export type BoardInput = z.input<typeof boardInput>;
+export type BoardOptions = Omit<z.output<typeof boardInput>, 'sort'> & { sort: BoardSort };
+
+export interface BoardRow {
+	id: number;
+	title: string;
+	kind: NeedKind;
+	status: NeedStatus;
+	/** Distinct people supporting it or a need merged into it. */
+	supportCount: number;
+	/** Distinct organizations among those people. */
+	organizationCount: number;
+	/** Distinct deployments attached to their supports as evidence. */
+	deploymentCount: number;
+	/** With a segment filter: how many supporters are in that segment; otherwise null. */
+	segmentCount: number | null;
+	/**
+	 * With sort=trending: supports given in the last 14 days, to it or to a need merged into it (someone
+	 * who supported both within the fortnight counts twice here); otherwise null.
+	 */
+	recentSupportCount: number | null;
+	commentCount: number;
+	group: GroupRef | null;
+	sourceChannel: SourceChannel;
+	/** Still only seen by its closed group. */
+	unpublished: boolean;
+	hidden: boolean;
+	createdAt: Date;
+	updatedAt: Date;
+}
+
+export interface Board {
+	needs: BoardRow[];
+	/** Pass as `cursor` for the next page; null on the last page. */
+	nextCursor: string | null;
+	options: BoardOptions;
+}
+
+/** The options as the board uses them: relevance needs a search; a search without a sort ranks by relevance. */
+export function normalizeBoardOptions(input: unknown): BoardOptions {
+	const data = parseInput(boardInput, input);
+	const sort: BoardSort = data.sort === '' ? (data.q ? 'relevance' : 'top') : data.sort === 'relevance' && !data.q ? 'top' : data.sort;
+	return { ...data, sort };
+}
+
+type CursorKey = number | string;
+
+export function encodeCursor(sort: BoardSort, key: CursorKey, id: number): string {
+	return Buffer.from(JSON.stringify([sort, key, id])).toString('base64url');
+}
+
+export function decodeCursor(sort: BoardSort, cursor: string): { key: CursorKey; id: number } {
+	const stale = () => invalid({ cursor: 'This page link no longer fits the list; start again from the first page.' }, 'This page link no longer fits the list.');
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+	} catch {
+		throw stale();
+	}
+	if (!Array.isArray(parsed) || parsed.length !== 3 || parsed[0] !== sort) throw stale();
+	const [, key, id] = parsed as [unknown, unknown, unknown];
+	if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) throw stale();
+	if (sort === 'new' || sort === 'updated') {
+		// Microseconds since the epoch, as text: timestamps keep PostgreSQL's precision across pages.
+		if (typeof key !== 'string' || !/^-?\d{1,18}$/.test(key)) throw stale();
+	} else if (typeof key !== 'number' || !Number.isFinite(key) || (sort !== 'relevance' && (!Number.isSafeInteger(key) || key < 0))) {
+		throw stale();
+	}
+	return { key: key as CursorKey, id };
+}
+
+const OPEN_STATUSES = NEED_STATUSES.filter((s) => !END_STATUSES.includes(s));
+const micros = (column: string) => sql<string>`(extract(epoch from ${sql.ref(column)}) * 1000000)::bigint::text`;
+const fromMicros = (value: string) => sql`(timestamptz 'epoch' + cast(${value} as bigint) * interval '1 microsecond')`;
+
+/**
+ * One page of the board. The sort walks its index (need_top_idx, need_new_idx, need_updated_idx) from
+ * the cursor on; trending starts from the supports of the last 14 days (support_recent_idx); relevance
+ * ranks the full-text matches. Organization, deployment and segment counts are computed for the page's
+ * rows only.
+ */
+export async function listBoard(ctx: Ctx, input: unknown = {}): Promise<Board> {
+	const options = normalizeBoardOptions(input);
+	const { sort, limit } = options;
+	const cursor = options.cursor ? decodeCursor(sort, options.cursor) : null;
+	const tsquery = sql`websearch_to_tsquery('english', ${options.q})`;
+	const since = new Date(ctx.now().getTime() - TRENDING_DAYS * 86_400_000);
+
+	let query = ctx.db
+		// Trending counts the supports of the last 14 days (an index-only scan of support_recent_idx), a
+		// duplicate's for the need it was merged into (the few duplicates come from their partial index).
+		.with('dups', (db) => db.selectFrom('need as dn').select(['dn.id', 'dn.duplicate_of_id']).where('dn.duplicate_of_id', 'is not', null))
+		.with('recent', (db) =>
+			db
+				.selectFrom('support as rs')
+				.leftJoin('dups', 'dups.id', 'rs.need_id')
+				.select([sql<number>`coalesce(dups.duplicate_of_id, rs.need_id)`.as('need_id'), sql<number>`count(*)::int`.as('recent')])
+				.where('rs.created_at', '>', since)
+				.groupBy(sql`coalesce(dups.duplicate_of_id, rs.need_id)`)
+		)
+		.selectFrom('need')
+		.leftJoin('group', 'group.id', 'need.group_id')
+		.select([
+			'need.id',
+			'need.title',
+			'need.kind',
+			'need.status',
+			'need.support_count',
+			'need.comment_count',
+			'need.source_channel',
+			'need.published_at',
+			'need.hidden_at',
+			'need.created_at',
+			'need.updated_at',
+			'group.id as group_id',
+			'group.slug as group_slug',
+			'group.name as group_name',
+			'group.visibility as group_visibility'
+		])
+		.where(needReadableBy(ctx.actor));
+
+	if (options.status === '') query = query.where('need.status', '!=', 'duplicate');
+	else if (options.status === 'open') query = query.where('need.status', 'in', OPEN_STATUSES);
+	else if (options.status === 'closed') query = query.where('need.status', 'in', ['delivered', 'declined']);
+	else if (options.status !== 'all') query = query.where('need.status', '=', options.status);
+	if (options.kind) query = query.where('need.kind', '=', options.kind);
+	if (options.component) {
+		const component = options.component;
+		query = query.where('need.id', 'in', (eb) =>
+			eb
+				.selectFrom('need_component')
+				.innerJoin('component', 'component.id', 'need_component.component_id')
+				.select('need_component.need_id')
+				.where('component.slug', '=', component)
+		);
+	}
+	if (options.release) query = query.where(sql<boolean>`need.releases @> array[${options.release}]::text[]`);
+	if (options.tag) query = query.where(sql<boolean>`need.tags @> array[${options.tag}]::text[]`);
+	if (options.group) query = query.where('group.slug', '=', options.group);
+	if (options.segment) query = query.where(segmentSupported(options.segment));
+	if (options.q) query = query.where(sql<boolean>`need.search @@ ${tsquery}`);
+
+	let rows;
+	if (sort === 'trending') {
+		let q = query.innerJoin('recent', 'recent.need_id', 'need.id').select('recent.recent');
+		if (cursor) q = q.where(sql<boolean>`(recent.recent, need.id) < (${cursor.key}::int, ${cursor.id}::bigint)`);
+		rows = await q.orderBy('recent.recent', 'desc').orderBy('need.id', 'desc').limit(limit + 1).execute();
+	} else if (sort === 'relevance') {
+		const rank = sql<number>`ts_rank(need.search, ${tsquery})`;
+		let q = query.select(rank.as('rank'));
+		if (cursor) q = q.where(sql<boolean>`(${rank}, need.id) < (cast(${cursor.key} as real), ${cursor.id}::bigint)`);
+		rows = await q.orderBy(rank, 'desc').orderBy('need.id', 'desc').limit(limit + 1).execute();
+	} else if (sort === 'top') {
+		let q = query;
+		if (cursor) q = q.where(sql<boolean>`(need.support_count, need.id) < (${cursor.key}::int, ${cursor.id}::bigint)`);
+		rows = await q.orderBy('need.support_count', 'desc').orderBy('need.id', 'desc').limit(limit + 1).execute();
+	} else {
+		const column = sort === 'new' ? 'need.created_at' : 'need.updated_at';
+		let q = query.select(micros(column).as('micros'));
+		if (cursor) q = q.where(sql<boolean>`(${sql.ref(column)}, need.id) < (${fromMicros(String(cursor.key))}, ${cursor.id}::bigint)`);
+		rows = await q.orderBy(column, 'desc').orderBy('need.id', 'desc').limit(limit + 1).execute();
+	}
+
+	const page = rows.slice(0, limit);
+	const last = page.at(-1) as (typeof page)[number] & { recent?: number; rank?: number; micros?: string };
+	const nextCursor =
+		rows.length > limit && last
+			? encodeCursor(sort, sort === 'top' ? last.support_count : sort === 'trending' ? last.recent! : sort === 'relevance' ? last.rank! : last.micros!, last.id)
+			: null;
+	const stats = await supporterStats(
+		ctx.db,
+		page.map((r) => r.id),
+		options.segment || null
+	);
+	const needs = page.map((row): BoardRow => {
+		const s = stats.get(row.id);
+		const extra = row as typeof row & { recent?: number };
+		return {
+			id: row.id,
+			title: row.title,
+			kind: row.kind,
+			status: row.status,
+			supportCount: row.support_count,
+			organizationCount: s?.organizations ?? 0,
+			deploymentCount: s?.deployments ?? 0,
+			segmentCount: options.segment ? (s?.segment ?? 0) : null,
+			recentSupportCount: sort === 'trending' ? (extra.recent ?? 0) : null,
+			commentCount: row.comment_count,
+			group:
+				row.group_id !== null && row.group_slug !== null && row.group_name !== null && row.group_visibility !== null
+					? { id: row.group_id, slug: row.group_slug, name: row.group_name, visibility: row.group_visibility }
+					: null,
+			sourceChannel: row.source_channel,
+			unpublished: row.group_id !== null && row.published_at === null,
+			hidden: row.hidden_at !== null,
+			createdAt: row.created_at,
+			updatedAt: row.updated_at
+		};
+	});
+	return { needs, nextCursor, options };
+}
+
+/** At least one supporter (of the need or of a need merged into it) in the segment. */
+function segmentSupported(segment: Segment) {
+	return sql<boolean>`(
+		exists (select 1 from support ss join member sm on sm.id = ss.member_id
+			where ss.need_id = need.id and sm.segments @> array[${segment}]::text[])
+		or exists (select 1 from need sd join support ss on ss.need_id = sd.id join member sm on sm.id = ss.member_id
+			where sd.duplicate_of_id = need.id and sm.segments @> array[${segment}]::text[])
+	)`;
+}
+
+/** For a page of needs: distinct organizations, deployments and (optionally) supporters in a segment, over each need and the needs merged into it. */
+async function supporterStats(db: Executor, ids: number[], segment: Segment | null) {
+	const stats = new Map<number, { organizations: number; deployments: number; segment: number }>();
+	if (!ids.length) return stats;
+	const idList = sql.join(ids.map((id) => sql`${id}::bigint`));
+	const result = await sql<{ need_id: number; organizations: number; deployments: number; segment: number }>`
+		select x.target as need_id,
+			count(distinct lower(nullif(trim(m.organization), '')))::int as organizations,
+			count(distinct s.deployment_id)::int as deployments,
+			count(distinct s.member_id) filter (where ${segment === null ? sql`false` : sql`m.segments @> array[${segment}]::text[]`})::int as segment
+		from (
+			select n.id as target, n.id as source from need n where n.id in (${idList})
+			union all
+			select d.duplicate_of_id as target, d.id as source from need d where d.duplicate_of_id in (${idList})
+		) x
+		join support s on s.need_id = x.source
+		join member m on m.id = s.member_id
+		group by x.target`.execute(db);
+	for (const row of result.rows) stats.set(Number(row.need_id), { organizations: row.organizations, deployments: row.deployments, segment: row.segment });
+	return stats;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Similar needs.
+
+export interface SimilarNeed {
+	id: number;
+	title: string;
+	status: NeedStatus;
+	supportCount: number;
+}
+
+export const similarInput = z.object({
+	title: z.string({ error: 'Title is text.' }).trim().max(200, 'Title is at most 200 characters.'),
+	limit: z.coerce.number({ error: 'Limit is a number.' }).int().min(1).max(20).default(5),
+	excludeId: z.coerce.number().int().positive().optional()
+});
+
+const WORD = /[\p{L}\p{N}]+/gu;
+/** Full-text candidates considered, the best of them by ts_rank re-ranked by trigram similarity. */
+const SIMILAR_CANDIDATES = 500;
+const SIMILAR_RANKED = 30;
+const lexemeLiteral = (l: string) => `'${l.replace(/['\\]/g, '')}'`;
+
+/**
+ * The full-text query for "shares at least two of these words" (or the one word, when only one is
+ * typed): an OR of pairs of the typed words' stems. While a title is being typed its last word may be
+ * unfinished, so it also matches as a prefix ("migra" finds "migration"). Stop words drop out. Null when
+ * nothing is left to search for.
+ */
+async function similarityQuery(ctx: Ctx, title: string): Promise<string | null> {
+	const typing = /[\p{L}\p{N}]$/u.test(title);
+	const words = [...title.toLowerCase().matchAll(WORD)].map((m) => m[0]);
+	// A last word of one or two letters is still being typed: it says nothing yet.
+	if (typing && words.length > 1 && words.at(-1)!.length < 3) words.pop();
+	words.splice(12);
+	if (!words.length) return null;
+	const stemmed = await sql<{ i: number; lexemes: string[] }>`
+		select t.i::int as i, array(select lexeme from unnest(to_tsvector('english', t.w)) order by lexeme) as lexemes
+		from jsonb_array_elements_text(cast(${JSON.stringify(words)} as text)::jsonb) with ordinality as t(w, i)`.execute(ctx.db);
+	const terms = new Set<string>();
+	for (const row of stemmed.rows.sort((a, b) => a.i - b.i)) {
+		const word = words[row.i - 1];
+		const stem = row.lexemes.length ? row.lexemes.map(lexemeLiteral).join(' & ') : null;
+		const last = row.i === words.length;
+		const prefix = last && typing && word.length >= 3 ? `${lexemeLiteral(word.slice(0, Math.max(3, word.length - 2)))}:*` : null;
+		const term = stem && prefix ? `(${stem} | ${prefix})` : stem ? (row.lexemes.length > 1 ? `(${stem})` : stem) : prefix;
+		if (term) terms.add(term);
+	}
+	const list = [...terms].slice(0, 8);
+	if (!list.length) return null;
+	if (list.length === 1) return list[0];
+	const pairs: string[] = [];
+	for (let i = 0; i < list.length; i++) for (let j = i + 1; j < list.length; j++) pairs.push(`(${list[i]} & ${list[j]})`);
+	return pairs.join(' | ');
+}
+
+/**
+ * Needs whose title resembles `title`, to support instead of filing a duplicate. First full text
+ * (need_search_idx): needs sharing at least two of the typed words, ranked by ts_rank (title words
+ * weigh most), the best 30 of them re-ranked with trigram similarity of the titles (pg_trgm). Only when that finds nothing, trigram similarity
+ * itself (`%` on need_title_trgm_idx) catches misspellings. Duplicates and hidden needs are left out;
+ * only needs the actor may read come back.
+ */
+export async function similarNeeds(ctx: Ctx, title: string, options: { limit?: number; excludeId?: number } = {}): Promise<SimilarNeed[]> {
+	const data = parseInput(similarInput, { title, ...options });
+	const text = data.title;
+	if (text.length < 3) return [];
+	const exclude = data.excludeId ?? 0;
+	const eligible = sql`need.status <> 'duplicate' and need.hidden_at is null and need.id <> ${exclude} and ${needReadableBy(ctx.actor)}`;
+	const score = sql`greatest(similarity(c.title, ${text}), word_similarity(${text}, c.title))`;
+	type Row = { id: number; title: string; status: NeedStatus; support_count: number };
+	let rows: Row[] = [];
+	const tsquery = await similarityQuery(ctx, text);
+	if (tsquery) {
+		const result = await sql<Row>`
+			with q as (select cast(${tsquery} as tsquery) as tsq)
+			select c.id, c.title, c.status, c.support_count from (
+				select m.*, ts_rank(m.search, (select tsq from q)) as rank from (
+					select need.id, need.title, need.status, need.support_count, need.search from need
+					where need.search @@ (select tsq from q) and ${eligible}
+					limit ${SIMILAR_CANDIDATES}
+				) m
+				order by rank desc
+				limit ${SIMILAR_RANKED}
+			) c
+			order by ${score} + c.rank desc, c.support_count desc, c.id desc
+			limit ${data.limit}`.execute(ctx.db);
+		rows = result.rows;
+	}
+	if (!rows.length && text.length >= 4) {
+		const result = await sql<Row>`
+			select c.id, c.title, c.status, c.support_count from need c
+			where c.title % ${text} and ${sql`c.status <> 'duplicate' and c.hidden_at is null and c.id <> ${exclude} and ${needReadableBy(ctx.actor, 'c')}`}
+			order by ${score} desc, c.support_count desc, c.id desc
+			limit ${data.limit}`.execute(ctx.db);
+		rows = result.rows;
+	}
+	return rows.map((r) => ({ id: Number(r.id), title: r.title, status: r.status, supportCount: r.support_count }));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// A need's page.
+
+export interface Supporter {
+	member: MemberRef & { organization: string | null; segments: Segment[] };
+	supportedAt: Date;
+	/** Null when the support was given on a merged need the viewer may not read. */
+	deployment: { id: number; name: string; nodes: number | null; instances: number | null } | null;
+	impact: string | null;
+	/** The need the support was given on, when it is a duplicate merged into this one. */
+	viaNeedId: number | null;
+}
+
+/** A comment as the page shows it: the comments module's view, with its Markdown rendered. */
+export interface NeedCommentView extends NeedComment {
+	bodyHtml: string | null;
+	mine: boolean;
+}
+
+export interface StatusChange {
+	id: number;
+	from: NeedStatus | null;
+	to: NeedStatus;
+	reason: string;
+	actor: MemberRef | null;
+	at: Date;
+}
+
+export interface NeedSummary {
+	id: number;
+	title: string;
+	status: NeedStatus;
+	supportCount: number;
+}
+
+export interface NeedDetail {
+	id: number;
+	title: string;
+	body: string;
+	bodyHtml: string;
+	kind: NeedKind;
+	status: NeedStatus;
+	statusReason: string | null;
+	source: { channel: SourceChannel; url: string | null; note: string | null };
+	components: Component[];
+	tags: string[];
+	releases: string[];
+	group: GroupRef | null;
+	author: MemberRef | null;
+	publishedAt: Date | null;
+	hidden: { at: Date; reason: string | null } | null;
+	lockedAt: Date | null;
+	createdAt: Date;
+	updatedAt: Date;
+	commentCount: number;
+}
+
+export interface NeedCounts {
+	/** People: distinct members supporting this need or one merged into it. */
+	supporters: number;
+	organizations: number;
+	deployments: number;
+	nodes: number;
+	instances: number;
+	/** Supporters per segment; a member in two segments counts in both. */
+	segments: { segment: Segment; count: number }[];
+}
+
+export interface NeedPage {
+	need: NeedDetail;
+	counts: NeedCounts;
+	/** The first supporters, earliest first. */
+	supporters: Supporter[];
+	comments: NeedCommentView[];
+	history: StatusChange[];
+	/** Needs merged into this one that the viewer may read. */
+	duplicates: (NeedSummary & { mergedAt: Date | null; reason: string | null })[];
+	/** When this need is a duplicate: the need it was merged into, or `{ id: null }` when the viewer may not read it. */
+	duplicateOf: NeedSummary | { id: null } | null;
+	viewer: {
+		supports: { deploymentId: number | null; impact: string | null; at: Date } | null;
+		/** Supports a need merged into this one (and so counts here). */
+		supportsViaDuplicate: number | null;
+		follows: boolean;
+	};
+	abilities: NeedAbilities;
+}
+
+const SUPPORTERS_SHOWN = 50;
+
+/** Everything a need's page shows; `not_found` when the need does not exist or the viewer may not read it. */
+export async function getNeedPage(ctx: Ctx, id: number, options: { supporters?: number } = {}): Promise<NeedPage> {
+	const { need, group, abilities } = await loadNeedAccess(ctx, id);
+	const db = ctx.db;
+	const actorId = ctx.actor?.memberId ?? null;
+
+	const [components, author, duplicateRows, history, comments] = await Promise.all([
+		db
+			.selectFrom('need_component')
+			.innerJoin('component', 'component.id', 'need_component.component_id')
+			.selectAll('component')
+			.where('need_component.need_id', '=', need.id)
+			.orderBy('component.name')
+			.execute(),
+		need.author_id === null ? undefined : db.selectFrom('member').select(['id', 'handle', 'display_name']).where('id', '=', need.author_id).executeTakeFirst(),
+		db.selectFrom('need').select(['id', 'title', 'status', 'support_count', 'group_id', 'published_at', 'hidden_at']).where('duplicate_of_id', '=', need.id).execute(),
+		db
+			.selectFrom('need_status_change')
+			.leftJoin('member', 'member.id', 'need_status_change.actor_id')
+			.select([
+				'need_status_change.id',
+				'need_status_change.from_status',
+				'need_status_change.to_status',
+				'need_status_change.reason',
+				'need_status_change.at',
+				'member.id as actor_id',
+				'member.handle as actor_handle',
+				'member.display_name as actor_name'
+			])
+			.where('need_status_change.need_id', '=', need.id)
+			.orderBy('need_status_change.at')
+			.orderBy('need_status_change.id')
+			.execute(),
+		allComments(ctx, need.id)
+	]);
+
+	const allIds = [need.id, ...duplicateRows.map((d) => d.id)];
+	const readableDuplicateIds = duplicateRows.length
+		? new Set(
+				(
+					await db
+						.selectFrom('need')
+						.select('id')
+						.where('id', 'in', duplicateRows.map((d) => d.id))
+						.where(needReadableBy(ctx.actor))
+						.execute()
+				).map((r) => r.id)
+			)
+		: new Set<number>();
+
+	const [counts, supporters, merges, duplicateOf, viewer] = await Promise.all([
+		needCounts(db, need.support_count, allIds),
+		listSupporters(db, need.id, allIds, readableDuplicateIds, options.supporters ?? SUPPORTERS_SHOWN),
+		readableDuplicateIds.size
+			? db
+					.selectFrom('need_merge')
+					.select(['source_id', 'merged_at', 'reason'])
+					.where('target_id', '=', need.id)
+					.where('undone_at', 'is', null)
+					.where('source_id', 'in', [...readableDuplicateIds])
+					.orderBy('merged_at', 'desc')
+					.execute()
+			: [],
+		need.duplicate_of_id === null
+			? null
+			: db
+					.selectFrom('need')
+					.select(['id', 'title', 'status', 'support_count'])
+					.where('id', '=', need.duplicate_of_id)
+					.where(needReadableBy(ctx.actor))
+					.executeTakeFirst()
+					.then((r): NeedSummary | { id: null } => (r ? { id: r.id, title: r.title, status: r.status, supportCount: r.support_count } : { id: null })),
+		viewerState(db, actorId, need.id, allIds)
+	]);
+
+	const mergeOf = new Map<number, { merged_at: Date; reason: string }>();
+	for (const m of merges) if (!mergeOf.has(m.source_id)) mergeOf.set(m.source_id, m);
+
+	return {
+		need: {
+			id: need.id,
+			title: need.title,
+			body: need.body,
+			bodyHtml: renderMarkdown(need.body),
+			kind: need.kind,
+			status: need.status,
+			statusReason: need.status_reason,
+			source: { channel: need.source_channel, url: need.source_url, note: need.source_note },
+			components: components.map(toComponent),
+			tags: need.tags,
+			releases: need.releases,
+			group: group ? { id: group.id, slug: group.slug, name: group.name, visibility: group.visibility } : null,
+			author: author ? { id: author.id, handle: author.handle, displayName: author.display_name } : null,
+			publishedAt: need.published_at,
+			hidden: need.hidden_at ? { at: need.hidden_at, reason: need.hidden_reason } : null,
+			lockedAt: need.locked_at,
+			createdAt: need.created_at,
+			updatedAt: need.updated_at,
+			commentCount: need.comment_count
+		},
+		counts,
+		supporters,
+		comments: comments.map((c) => ({ ...c, bodyHtml: c.body === null ? null : renderMarkdown(c.body), mine: actorId !== null && c.author?.id === actorId })),
+		history: history.map((h) => ({
+			id: h.id,
+			from: h.from_status,
+			to: h.to_status,
+			reason: h.reason,
+			actor: h.actor_id !== null && h.actor_handle !== null && h.actor_name !== null ? { id: h.actor_id, handle: h.actor_handle, displayName: h.actor_name } : null,
+			at: h.at
+		})),
+		duplicates: duplicateRows
+			.filter((d) => readableDuplicateIds.has(d.id))
+			.map((d) => ({
+				id: d.id,
+				title: d.title,
+				status: d.status,
+				supportCount: d.support_count,
+				mergedAt: mergeOf.get(d.id)?.merged_at ?? null,
+				reason: mergeOf.get(d.id)?.reason ?? null
+			})),
+		duplicateOf,
+		viewer,
+		abilities
+	};
+}
+
+/** Every comment of a need, oldest first, as the comments module shows them to the actor (at most 2,000). */
+async function allComments(ctx: Ctx, needId: number): Promise<NeedComment[]> {
+	const comments: NeedComment[] = [];
+	let after: number | null = null;
+	do {
+		const page = await listComments(ctx, needId, { after, limit: 200 });
+		comments.push(...page.comments);
+		after = page.next;
+	} while (after !== null && comments.length < 2000);
+	return comments;
+}
+
+async function needCounts(db: Executor, supporters: number, ids: number[]): Promise<NeedCounts> {
+	const [people, sizes, segments] = await Promise.all([
+		db
+			.selectFrom('support')
+			.innerJoin('member', 'member.id', 'support.member_id')
+			.select([
+				sql<number>`count(distinct lower(nullif(trim(member.organization), '')))::int`.as('organizations'),
+				sql<number>`count(distinct support.deployment_id)::int`.as('deployments')
+			])
+			.where('support.need_id', 'in', ids)
+			.executeTakeFirstOrThrow(),
+		db
+			.selectFrom('deployment')
+			.select([sql<number>`coalesce(sum(deployment.nodes), 0)::bigint`.as('nodes'), sql<number>`coalesce(sum(deployment.instances), 0)::bigint`.as('instances')])
+			.where('deployment.id', 'in', (eb) => eb.selectFrom('support').select('support.deployment_id').where('support.need_id', 'in', ids).where('support.deployment_id', 'is not', null))
+			.executeTakeFirstOrThrow(),
+		sql<{ segment: Segment; count: number }>`
+			select seg as segment, count(distinct s.member_id)::int as count
+			from support s join member m on m.id = s.member_id cross join lateral unnest(m.segments) as seg
+			where s.need_id in (${sql.join(ids.map((id) => sql`${id}::bigint`))})
+			group by seg order by count desc, seg`.execute(db)
+	]);
+	return {
+		supporters,
+		organizations: people.organizations,
+		deployments: people.deployments,
+		nodes: Number(sizes.nodes),
+		instances: Number(sizes.instances),
+		segments: segments.rows
+	};
+}
+
+async function listSupporters(db: Executor, needId: number, ids: number[], readableDuplicates: Set<number>, limit: number): Promise<Supporter[]> {
+	if (limit <= 0) return [];
+	const result = await sql<{
+		member_id: number;
+		need_id: number;
+		impact: string | null;
+		created_at: Date;
+		deployment_id: number | null;
+		handle: string;
+		display_name: string;
+		organization: string | null;
+		segments: Segment[];
+		deployment_name: string | null;
+		nodes: number | null;
+		instances: number | null;
+	}>`
+		select * from (
+			select distinct on (s.member_id) s.member_id, s.need_id, s.impact, s.created_at, s.deployment_id,
+				m.handle, m.display_name, m.organization, m.segments, d.name as deployment_name, d.nodes, d.instances
+			from support s
+			join member m on m.id = s.member_id
+			left join deployment d on d.id = s.deployment_id
+			where s.need_id in (${sql.join(ids.map((id) => sql`${id}::bigint`))})
+			order by s.member_id, (s.need_id = ${needId}) desc, s.created_at
+		) x
+		order by x.created_at, x.member_id
+		limit ${limit}`.execute(db);
+	return result.rows.map((r) => {
+		const evidence = Number(r.need_id) === needId || readableDuplicates.has(Number(r.need_id));
+		return {
+			member: { id: Number(r.member_id), handle: r.handle, displayName: r.display_name, organization: r.organization, segments: r.segments },
+			supportedAt: new Date(r.created_at),
+			deployment:
+				evidence && r.deployment_id !== null && r.deployment_name !== null
+					? { id: Number(r.deployment_id), name: r.deployment_name, nodes: r.nodes, instances: r.instances }
+					: null,
+			impact: evidence ? r.impact : null,
+			viaNeedId: Number(r.need_id) === needId ? null : evidence ? Number(r.need_id) : null
+		};
+	});
+}
+
+async function viewerState(db: Executor, actorId: number | null, needId: number, ids: number[]): Promise<NeedPage['viewer']> {
+	if (actorId === null) return { supports: null, supportsViaDuplicate: null, follows: false };
+	const [supports, follow] = await Promise.all([
+		db.selectFrom('support').select(['need_id', 'deployment_id', 'impact', 'created_at']).where('member_id', '=', actorId).where('need_id', 'in', ids).execute(),
+		db.selectFrom('need_follow').select('need_id').where('member_id', '=', actorId).where('need_id', '=', needId).executeTakeFirst()
+	]);
+	const own = supports.find((s) => s.need_id === needId);
+	const via = supports.find((s) => s.need_id !== needId);
+	return {
+		supports: own ? { deploymentId: own.deployment_id, impact: own.impact, at: own.created_at } : null,
+		supportsViaDuplicate: own ? null : (via?.need_id ?? null),
+		follows: !!follow
+	};
+}
+
+/** Needs for the home page: the most supported and the newest, both readable by the actor. */
+export async function homeNeeds(ctx: Ctx, limit = 5): Promise<{ top: BoardRow[]; recent: BoardRow[] }> {
+	const [top, recent] = await Promise.all([listBoard(ctx, { sort: 'top', status: 'open', limit }), listBoard(ctx, { sort: 'new', limit })]);
+	return { top: top.needs, recent: recent.needs };
+}

@@ -1,0 +1,256 @@
+import { sql } from 'kysely';
+import { inTransaction, type Actor, type Ctx, type TxCtx } from '#lib/server/platform/context.ts';
+import type { Executor } from '#lib/server/platform/db/database.ts';
+import { conflict, forbidden, invalid, notFound, parseInput, unauthenticated } from '#lib/server/platform/errors.ts';
+import { groupAndMembership, loadNeedAccess, needFacts, type NeedAccess } from './needs.access.ts';
+import { needAbilities } from './needs.policy.ts';
+import { supportInput } from './needs.schemas.ts';
+import type { NeedRow } from './needs.tables.ts';
+
+/*
+ * Supports and follows.
+ *
+ * A need's supporters are the distinct members supporting it or any need merged into it (whose
+ * `duplicate_of_id` points to it). Merges are flattened, so a need's family is the need and its direct
+ * duplicates, never deeper. Supports are never moved by a merge: undoing one gives the duplicate back
+ * exactly its own rows. `need.support_count` holds the distinct count and is recomputed exactly, in the
+ * transaction of every change, while the family's root row is locked.
+ *
+ * Locking. Every change to a family's supports, follows or members takes the root's row lock first
+ * (FOR NO KEY UPDATE: the strength an UPDATE of the row takes, so it serializes with every other writer of
+ * the family but does not block inserts that merely reference the need). Merges and undos lock both roots
+ * in id order. A command that raced with a merge finds out after it got the lock (the row it locked is no
+ * longer a root) and follows the new root; a deadlock or serialization failure that PostgreSQL detects
+ * anyway reruns the whole transaction when the command owns it.
+ */
+
+export interface SupportState {
+	/** The need the support counts on: the one asked for, or the need it was merged into. */
+	needId: number;
+	/** Set when the need asked for is a duplicate: its id (and `needId` is the need it was merged into). */
+	redirectedFrom: number | null;
+	supportCount: number;
+	supporting: boolean;
+	following: boolean;
+}
+
+export function requireActor(ctx: Ctx, message = 'Sign in first.'): Actor {
+	if (!ctx.actor) throw unauthenticated(message);
+	return ctx.actor;
+}
+
+/** PostgreSQL's deadlock_detected and serialization_failure: the transaction may simply run again. */
+function isRetryable(error: unknown): boolean {
+	const code = (error as { code?: string } | null)?.code;
+	return code === '40P01' || code === '40001';
+}
+
+/** `inTransaction`, run again (up to three times) when PostgreSQL aborted it for a deadlock. */
+export async function lockingTransaction<T>(ctx: Ctx, work: (tx: TxCtx) => Promise<T>): Promise<T> {
+	if (ctx.db.isTransaction) return work(ctx as TxCtx);
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return await inTransaction(ctx, work);
+		} catch (error) {
+			if (attempt >= 3 || !isRetryable(error)) throw error;
+		}
+	}
+}
+
+/** The need's access facts computed for a row already read (no second read of the need). */
+export async function accessOf(tx: TxCtx, need: NeedRow): Promise<NeedAccess> {
+	const { group, membership } = await groupAndMembership(tx.db, need.group_id, tx.actor?.memberId ?? null);
+	return { need, group, membership, abilities: needAbilities(tx.actor, needFacts(need), group, membership) };
+}
+
+/** Locks needs' rows in id order (the one order every command uses) and returns them fresh. */
+export async function lockNeeds(db: Executor, ids: readonly number[]): Promise<Map<number, NeedRow>> {
+	const rows = new Map<number, NeedRow>();
+	for (const id of [...new Set(ids)].sort((a, b) => a - b)) {
+		const row = await db.selectFrom('need').selectAll().where('id', '=', id).forNoKeyUpdate().executeTakeFirst();
+		if (!row) throw notFound('The need');
+		rows.set(id, row);
+	}
+	return rows;
+}
+
+/**
+ * Locks the root of `needId`'s family (the need itself, or the need it was merged into) and returns it.
+ * The root is found without a lock, locked, then checked again: a merge or undo that committed meanwhile
+ * moves us on to the new root.
+ */
+export async function lockFamilyRoot(db: Executor, needId: number): Promise<NeedRow> {
+	const first = await db.selectFrom('need').select('duplicate_of_id').where('id', '=', needId).executeTakeFirst();
+	if (!first) throw notFound('The need');
+	let rootId = first.duplicate_of_id ?? needId;
+	for (let attempt = 0; attempt < 5; attempt++) {
+		const root = await db.selectFrom('need').selectAll().where('id', '=', rootId).forNoKeyUpdate().executeTakeFirst();
+		if (!root) throw notFound('The need');
+		if (root.duplicate_of_id !== null) {
+			rootId = root.duplicate_of_id;
+			continue;
+		}
+		if (rootId === needId) return root;
+		const asked = await db.selectFrom('need').select('duplicate_of_id').where('id', '=', needId).executeTakeFirst();
+		if (!asked) throw notFound('The need');
+		if (asked.duplicate_of_id === rootId) return root;
+		rootId = asked.duplicate_of_id ?? needId;
+	}
+	throw conflict('The need is being merged or split right now; try again in a moment.');
+}
+
+/** The ids of a root's family: the need and the needs merged into it. */
+export function familyIds(db: Executor, rootId: number) {
+	return db
+		.selectFrom('need')
+		.select('need.id')
+		.where((eb) => eb.or([eb('need.id', '=', rootId), eb('need.duplicate_of_id', '=', rootId)]));
+}
+
+/**
+ * Recomputes `support_count` of the given needs from the support rows: distinct members over the need
+ * and the needs merged into it. The caller holds the roots' locks.
+ */
+export async function recountSupport(db: Executor, needIds: readonly number[]): Promise<void> {
+	const ids = [...new Set(needIds)];
+	if (!ids.length) return;
+	await sql`
+		update need set support_count = (
+			select count(*)::int from (
+				select s.member_id from support s where s.need_id = need.id
+				union
+				select s.member_id from support s join need d on d.id = s.need_id where d.duplicate_of_id = need.id
+			) supporters
+		)
+		where need.id in (${sql.join(ids)})`.execute(db);
+}
+
+/** Distinct supporters of a need's family (the need and the needs merged into it). */
+export async function familySupporters(db: Executor, rootId: number): Promise<number[]> {
+	const rows = await db.selectFrom('support').select('member_id').distinct().where('need_id', 'in', familyIds(db, rootId)).execute();
+	return rows.map((r) => Number(r.member_id));
+}
+
+/** Distinct followers of a need's family. */
+export async function familyFollowers(db: Executor, rootId: number): Promise<number[]> {
+	const rows = await db.selectFrom('need_follow').select('member_id').distinct().where('need_id', 'in', familyIds(db, rootId)).execute();
+	return rows.map((r) => Number(r.member_id));
+}
+
+async function stateOf(db: Executor, rootId: number, askedId: number, memberId: number): Promise<SupportState> {
+	const row = await db
+		.selectFrom('need')
+		.select((eb) => [
+			'need.support_count',
+			eb
+				.exists(eb.selectFrom('support').select('support.need_id').where('support.member_id', '=', memberId).where('support.need_id', 'in', familyIds(db, rootId)))
+				.as('supporting'),
+			eb
+				.exists(
+					eb.selectFrom('need_follow').select('need_follow.need_id').where('need_follow.member_id', '=', memberId).where('need_follow.need_id', 'in', familyIds(db, rootId))
+				)
+				.as('following')
+		])
+		.where('need.id', '=', rootId)
+		.executeTakeFirstOrThrow();
+	return {
+		needId: rootId,
+		redirectedFrom: rootId === askedId ? null : askedId,
+		supportCount: Number(row.support_count),
+		supporting: Boolean(row.supporting),
+		following: Boolean(row.following)
+	};
+}
+
+/**
+ * The root of the family the actor acts on, locked, after checking the actor may read the need asked for
+ * (`not_found` otherwise) and may support or follow the root. A duplicate whose target the actor cannot
+ * read (its group closed since) answers `conflict`, without naming the target.
+ */
+async function lockedRootFor(tx: TxCtx, needId: number, what: 'support' | 'follow'): Promise<NeedRow> {
+	await loadNeedAccess(tx, needId);
+	const root = await lockFamilyRoot(tx.db, needId);
+	const access = await accessOf(tx, root);
+	if (!access.abilities.read) throw conflict('This need was merged into another need that you cannot see.');
+	if (!access.abilities[what]) {
+		throw forbidden(root.hidden_at ? 'This need is hidden by a moderator and takes no support.' : `You may not ${what} this need.`);
+	}
+	return root;
+}
+
+/**
+ * Supports a need, once per member: the (need, member) primary key is the lock, and supporting again
+ * updates the evidence instead of failing. Evidence is optional: one of the actor's own deployments and
+ * a short impact note. Supporting a duplicate supports the need it was merged into (`redirectedFrom`).
+ */
+export async function supportNeed(ctx: Ctx, needId: number, input: unknown): Promise<SupportState> {
+	const actor = requireActor(ctx, 'Sign in to support a need.');
+	const data = parseInput(supportInput, input ?? {});
+	return lockingTransaction(ctx, async (tx) => {
+		const root = await lockedRootFor(tx, needId, 'support');
+		if (data.deploymentId !== null) {
+			const own = await tx.db.selectFrom('deployment').select('id').where('id', '=', data.deploymentId).where('member_id', '=', actor.memberId).executeTakeFirst();
+			if (!own) throw invalid({ deploymentId: 'Pick one of your own deployments.' });
+		}
+		await tx.db
+			.insertInto('support')
+			.values({ need_id: root.id, member_id: actor.memberId, deployment_id: data.deploymentId, impact: data.impact, created_at: tx.now() })
+			.onConflict((oc) => oc.columns(['need_id', 'member_id']).doUpdateSet((eb) => ({ deployment_id: eb.ref('excluded.deployment_id'), impact: eb.ref('excluded.impact') })))
+			.execute();
+		await recountSupport(tx.db, [root.id]);
+		return stateOf(tx.db, root.id, needId, actor.memberId);
+	});
+}
+
+/**
+ * Withdraws the actor's support from a need's family: the need (or, for a duplicate, the need it was
+ * merged into) and every need merged into it, so the person no longer counts there at all. Withdrawing
+ * what was never given changes nothing.
+ */
+export async function withdrawSupport(ctx: Ctx, needId: number): Promise<SupportState> {
+	const actor = requireActor(ctx, 'Sign in to withdraw your support.');
+	return lockingTransaction(ctx, async (tx) => {
+		await loadNeedAccess(tx, needId);
+		const root = await lockFamilyRoot(tx.db, needId);
+		const removed = await tx.db
+			.deleteFrom('support')
+			.where('member_id', '=', actor.memberId)
+			.where('need_id', 'in', familyIds(tx.db, root.id))
+			.returning('need_id')
+			.execute();
+		if (removed.length) await recountSupport(tx.db, [root.id, ...removed.map((r) => Number(r.need_id))]);
+		return stateOf(tx.db, root.id, needId, actor.memberId);
+	});
+}
+
+/** Follows a need (a duplicate: the need it was merged into). Following twice changes nothing. */
+export async function followNeed(ctx: Ctx, needId: number): Promise<SupportState> {
+	const actor = requireActor(ctx, 'Sign in to follow a need.');
+	return lockingTransaction(ctx, async (tx) => {
+		const root = await lockedRootFor(tx, needId, 'follow');
+		await tx.db
+			.insertInto('need_follow')
+			.values({ need_id: root.id, member_id: actor.memberId, created_at: tx.now() })
+			.onConflict((oc) => oc.columns(['need_id', 'member_id']).doNothing())
+			.execute();
+		return stateOf(tx.db, root.id, needId, actor.memberId);
+	});
+}
+
+/** Stops following a need's family (the need and the needs merged into it). */
+export async function unfollowNeed(ctx: Ctx, needId: number): Promise<SupportState> {
+	const actor = requireActor(ctx, 'Sign in first.');
+	return lockingTransaction(ctx, async (tx) => {
+		await loadNeedAccess(tx, needId);
+		const root = await lockFamilyRoot(tx.db, needId);
+		await tx.db.deleteFrom('need_follow').where('member_id', '=', actor.memberId).where('need_id', 'in', familyIds(tx.db, root.id)).execute();
+		return stateOf(tx.db, root.id, needId, actor.memberId);
+	});
+}
+
+/** The actor's standing on a need (for pages): count, and whether they support and follow its family. */
+export async function getSupportState(ctx: Ctx, needId: number): Promise<SupportState | null> {
+	if (!ctx.actor) return null;
+	const { need } = await loadNeedAccess(ctx, needId);
+	return stateOf(ctx.db, need.duplicate_of_id ?? need.id, needId, ctx.actor.memberId);
+}

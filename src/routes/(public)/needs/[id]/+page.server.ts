@@ -1,0 +1,80 @@
+import { error, type RequestEvent } from '@sveltejs/kit';
+import { getNeedPage } from '#lib/server/modules/needs/index.ts';
+import { followNeed, supportNeed, unfollowNeed, withdrawSupport } from '#lib/server/modules/needs/needs.supports.ts';
+import { addComment, deleteComment, editComment, hideComment } from '#lib/server/modules/needs/needs.comments.ts';
+import { listDeployments } from '#lib/server/modules/members/index.ts';
+import type { Ctx } from '#lib/server/platform/context.ts';
+import { ctxOf } from '#lib/server/platform/http/context.ts';
+import { formValues, runForm } from '#lib/server/platform/http/forms.ts';
+import type { Actions, PageServerLoad } from './$types';
+
+// Every control on the page is a plain form: no JavaScript is shipped.
+export const csr = false;
+
+function needId(raw: string): number {
+	if (!/^[1-9]\d{0,14}$/.test(raw)) error(404, 'There is no need at this address.');
+	return Number(raw);
+}
+
+export const load: PageServerLoad = async (event) => {
+	const ctx = await ctxOf(event);
+	const id = needId(event.params.id);
+	const page = await getNeedPage(ctx, id);
+	const deployments = ctx.actor ? (await listDeployments(ctx, ctx.actor.memberId)).map((d) => ({ id: d.id, name: d.name, nodes: d.nodes, instances: d.instances })) : [];
+	if (ctx.actor) event.setHeaders({ 'cache-control': 'private, no-store' });
+	return { page, deployments, filed: event.url.searchParams.get('filed') === '1' };
+};
+
+const text = (value: unknown) => (typeof value === 'string' ? value : '');
+const commentId = (values: Record<string, unknown>) => (/^\d{1,15}$/.test(text(values.commentId)) ? Number(values.commentId) : 0);
+
+/**
+ * Every form on the page posts to one of these; each runs one command (which authorizes itself) and
+ * answers with a message, or the error with its field messages and the input kept. `intent` tells the
+ * page which form the answer belongs to (a comment's forms add its id).
+ */
+function act(run: (ctx: Ctx, id: number, values: Record<string, unknown>) => Promise<string>) {
+	return async (event: RequestEvent<{ id: string }>) => {
+		const ctx = await ctxOf(event);
+		const id = needId(event.params.id);
+		const values = formValues(await event.request.formData());
+		const result = await runForm(values, () => run(ctx, id, values));
+		if (typeof result === 'string') return { success: result, intent: text(values.intent) };
+		return result;
+	};
+}
+
+export const actions: Actions = {
+	support: act(async (ctx, id, values) => {
+		const state = await supportNeed(ctx, id, { deploymentId: values.deploymentId, impact: values.impact });
+		return state.redirectedFrom ? `You support #${state.needId}, the need this one was merged into.` : values.intent === 'evidence' ? 'Your evidence is saved.' : 'You support this need.';
+	}),
+	withdraw: act(async (ctx, id) => {
+		await withdrawSupport(ctx, id);
+		return 'You no longer support this need.';
+	}),
+	follow: act(async (ctx, id) => {
+		await followNeed(ctx, id);
+		return 'You follow this need.';
+	}),
+	unfollow: act(async (ctx, id) => {
+		await unfollowNeed(ctx, id);
+		return 'You no longer follow this need.';
+	}),
+	comment: act(async (ctx, id, values) => {
+		await addComment(ctx, id, { body: values.body });
+		return 'Your comment is posted.';
+	}),
+	editComment: act(async (ctx, id, values) => {
+		await editComment(ctx, commentId(values), { body: values.body }, { needId: id });
+		return 'Your comment is changed.';
+	}),
+	deleteComment: act(async (ctx, id, values) => {
+		await deleteComment(ctx, commentId(values), { needId: id });
+		return 'The comment is deleted.';
+	}),
+	hideComment: act(async (ctx, id, values) => {
+		await hideComment(ctx, commentId(values), { reason: values.reason }, { needId: id });
+		return 'The comment is hidden.';
+	})
+};

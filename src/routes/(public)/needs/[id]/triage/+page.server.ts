@@ -1,0 +1,136 @@
+import { error, type RequestEvent } from '@sveltejs/kit';
+import {
+	changeStatus,
+	getNeedHistory,
+	hideNeed,
+	listMerges,
+	loadNeedAccess,
+	lockNeed,
+	mergeCandidates,
+	mergeNeed,
+	publishNeed,
+	splitNeed,
+	STATUS_TRANSITIONS,
+	undoMerge,
+	unhideNeed,
+	unlockNeed
+} from '#lib/server/modules/needs/index.ts';
+import type { Ctx } from '#lib/server/platform/context.ts';
+import { AppError } from '#lib/server/platform/errors.ts';
+import { ctxOf } from '#lib/server/platform/http/context.ts';
+import { formValues, runForm } from '#lib/server/platform/http/forms.ts';
+import type { Actions, PageServerLoad } from './$types';
+
+/** The need number in the address; anything else is a page that does not exist. */
+function needIdOf(param: string): number {
+	const id = /^\d{1,15}$/.test(param) ? Number(param) : NaN;
+	if (!Number.isSafeInteger(id) || id <= 0) error(404, 'There is no need at this address.');
+	return id;
+}
+
+/**
+ * The moderators' page of one need. Everyone else gets a 404, like for a need they may not read: the page
+ * does not reveal which needs exist or who moderates them. Every form posts to an action that runs one
+ * command; the command authorizes itself again.
+ */
+export const load: PageServerLoad = async (event) => {
+	const ctx = await ctxOf(event);
+	const id = needIdOf(event.params.id);
+	let access;
+	try {
+		access = await loadNeedAccess(ctx, id);
+	} catch (e) {
+		if (e instanceof AppError && e.code === 'not_found') error(404, 'There is no need at this address.');
+		throw e;
+	}
+	if (!access.abilities.triage) error(404, 'There is no need at this address.');
+	const { need, group } = access;
+	const [merges, history, candidates] = await Promise.all([
+		listMerges(ctx, id),
+		getNeedHistory(ctx, id),
+		need.duplicate_of_id === null ? mergeCandidates(ctx, id) : Promise.resolve([])
+	]);
+	const duplicateOf = need.duplicate_of_id === null ? null : (merges.find((m) => m.source.id === need.id && !m.undoneAt)?.target ?? { id: need.duplicate_of_id, title: null });
+	return {
+		need: {
+			id: need.id,
+			title: need.title,
+			body: need.body,
+			kind: need.kind,
+			status: need.status,
+			statusReason: need.status_reason,
+			supportCount: need.support_count,
+			commentCount: need.comment_count,
+			duplicateOfId: need.duplicate_of_id,
+			publishedAt: need.published_at,
+			hiddenAt: need.hidden_at,
+			hiddenReason: need.hidden_reason,
+			lockedAt: need.locked_at
+		},
+		group: group && { slug: group.slug, name: group.name, visibility: group.visibility },
+		abilities: access.abilities,
+		transitions: STATUS_TRANSITIONS[need.status],
+		duplicateOf,
+		mergesIn: merges.filter((m) => m.target.id === need.id),
+		mergesOut: merges.filter((m) => m.source.id === need.id),
+		candidates,
+		history
+	};
+};
+
+const text = (value: unknown) => (typeof value === 'string' ? value : '');
+
+/** Runs one command for a form; answers with a success message or the error with the input kept. */
+function act(run: (ctx: Ctx, id: number, values: Record<string, unknown>) => Promise<string>) {
+	return async (event: RequestEvent<{ id: string }>) => {
+		const ctx = await ctxOf(event);
+		const id = needIdOf(event.params.id);
+		const values = formValues(await event.request.formData());
+		const result = await runForm(values, () => run(ctx, id, values));
+		if (typeof result === 'string') return { success: result, intent: text(values.intent) };
+		return result;
+	};
+}
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+export const actions: Actions = {
+	status: act(async (ctx, id, values) => {
+		const row = await changeStatus(ctx, id, { status: values.status, reason: values.reason });
+		return `The need is now ${row.status.replace('_', ' ')}.`;
+	}),
+	merge: act(async (ctx, id, values) => {
+		const target = text(values.targetId).trim().replace(/^#/, '');
+		const result = await mergeNeed(ctx, { sourceId: id, targetId: target, reason: values.reason });
+		return `Merged into #${result.target.id}, which now has ${plural(result.target.support_count, 'supporter', 'supporters')}. ${plural(result.notified, 'person was', 'people were')} told.`;
+	}),
+	undo: act(async (ctx, _id, values) => {
+		const mergeId = Number(text(values.mergeId));
+		const result = await undoMerge(ctx, mergeId);
+		return `Merge undone: #${result.source.id} is ${result.source.status.replace('_', ' ')} again with ${plural(result.source.support_count, 'supporter', 'supporters')}; #${result.target.id} has ${plural(result.target.support_count, 'supporter', 'supporters')}.`;
+	}),
+	split: act(async (ctx, id, values) => {
+		const result = await splitNeed(ctx, id, { title: values.title, body: values.body, kind: values.kind, reason: values.reason });
+		return `Created #${result.created.id}. ${plural(result.notified, 'supporter was', 'supporters were')} asked whether to support it too.`;
+	}),
+	hide: act(async (ctx, id, values) => {
+		await hideNeed(ctx, id, { reason: values.reason });
+		return 'The need is hidden: only its moderators see it.';
+	}),
+	unhide: act(async (ctx, id, values) => {
+		await unhideNeed(ctx, id, { reason: values.reason });
+		return 'The need is visible again.';
+	}),
+	lock: act(async (ctx, id, values) => {
+		await lockNeed(ctx, id, { reason: values.reason });
+		return 'The discussion is locked: only moderators comment.';
+	}),
+	unlock: act(async (ctx, id, values) => {
+		await unlockNeed(ctx, id, { reason: values.reason });
+		return 'The discussion is open again.';
+	}),
+	publish: act(async (ctx, id) => {
+		await publishNeed(ctx, id);
+		return 'The need is public now.';
+	})
+};
