@@ -7,6 +7,9 @@ import { httpRequests } from '#lib/server/platform/metrics.ts';
 import { db, startRuntime } from '#lib/server/platform/runtime.ts';
 import { SESSION_COOKIE } from '#lib/server/platform/http/session-cookie.ts';
 import { actorForSession, actorForToken } from '#lib/server/modules/members/index.ts';
+// Loaded up front, not lazily with its routes: the needs module registers the platform hooks that keep
+// its stored supporter facts exact when a member's organization or deployment changes.
+import '#lib/server/modules/needs/index.ts';
 
 export const init: ServerInit = async () => {
 	config();

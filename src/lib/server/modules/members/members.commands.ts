@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import { config } from '#lib/server/platform/config.ts';
 import { inTransaction, type Ctx, type TxCtx } from '#lib/server/platform/context.ts';
+import { memberEvidenceChanging } from '#lib/server/platform/hooks.ts';
 import { recordActivity } from '#lib/server/platform/activity.ts';
 import { conflict, forbidden, invalid, isUniqueViolation, notFound, parseInput, rateLimited, unauthenticated } from '#lib/server/platform/errors.ts';
 import { hashPassword, hashSecret, newSecret, spendPasswordTime, verifyPassword } from '#lib/server/platform/auth/secrets.ts';
@@ -207,6 +208,8 @@ export async function updateProfile(ctx: Ctx, input: unknown): Promise<Account> 
 		const changed = (Object.keys(next) as (keyof typeof next)[]).filter((key) => JSON.stringify(next[key]) !== JSON.stringify(current[key]));
 		if (changed.length === 0) return toAccount(current);
 		const fieldNames = { display_name: 'displayName', handle: 'handle', organization: 'organization', segments: 'segments', bio: 'bio' } as const;
+		// The needs this member supports count distinct organizations: recount them in this transaction.
+		const recount = changed.includes('organization') ? await memberEvidenceChanging(tx.db, { memberId: actor.memberId }) : null;
 		let row: MemberRow;
 		try {
 			row = await tx.db
@@ -219,6 +222,7 @@ export async function updateProfile(ctx: Ctx, input: unknown): Promise<Account> 
 			if (isUniqueViolation(error, 'member_handle_key')) throw conflict('That handle is taken.', { handle: 'That handle is taken; try another.' });
 			throw error;
 		}
+		await recount?.();
 		await recordActivity(tx, {
 			action: 'member.updated_profile',
 			subjectType: 'member',
@@ -287,12 +291,15 @@ export async function updateDeployment(ctx: Ctx, deploymentId: unknown, input: u
 		};
 		const changed = (Object.keys(next) as (keyof typeof next)[]).filter((key) => JSON.stringify(next[key]) !== JSON.stringify(current[key]));
 		if (changed.length === 0) return toDeployment(current);
+		// The needs it is evidence for sum its nodes and instances: recount them in this transaction.
+		const recount = changed.includes('nodes') || changed.includes('instances') ? await memberEvidenceChanging(tx.db, { deploymentId: id }) : null;
 		const row = await tx.db
 			.updateTable('deployment')
 			.set({ ...next, releases: textArray(next.releases), components: textArray(next.components), updated_at: tx.now() })
 			.where('id', '=', id)
 			.returningAll()
 			.executeTakeFirstOrThrow();
+		await recount?.();
 		await recordActivity(tx, { action: 'deployment.updated', subjectType: 'deployment', subjectId: id, data: { name: row.name, fields: changed } });
 		return toDeployment(row);
 	});
@@ -304,7 +311,10 @@ export async function removeDeployment(ctx: Ctx, deploymentId: unknown): Promise
 	const { id } = parseInput(deploymentRef, { id: deploymentId });
 	await inTransaction(ctx, async (tx) => {
 		const current = await ownDeploymentForUpdate(tx, id);
+		// Found before the delete (which clears the supports' evidence): the needs it was evidence for.
+		const recount = await memberEvidenceChanging(tx.db, { deploymentId: id });
 		await tx.db.deleteFrom('deployment').where('id', '=', id).execute();
+		await recount();
 		await recordActivity(tx, { action: 'deployment.removed', subjectType: 'deployment', subjectId: id, data: { name: current.name } });
 	});
 }

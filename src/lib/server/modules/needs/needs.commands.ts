@@ -8,6 +8,7 @@ import { needInput, componentInput } from './needs.schemas.ts';
 import { mayEditNeed, mayFileNeed } from './needs.policy.ts';
 import { groupAndMembership, loadNeedAccess, needFacts } from './needs.access.ts';
 import type { NeedRow } from './needs.tables.ts';
+import { recountSupport } from './needs.supports.ts';
 import type { ComponentRow } from './needs.queries.ts';
 
 /*
@@ -70,6 +71,8 @@ export async function fileNeed(ctx: Ctx, input: unknown): Promise<NeedRow> {
 			.executeTakeFirstOrThrow();
 		if (components.length) await tx.db.insertInto('need_component').values(components.map((id) => ({ need_id: row.id, component_id: id }))).execute();
 		await tx.db.insertInto('support').values({ need_id: row.id, member_id: actor.memberId, deployment_id: null, impact: null, created_at: now }).execute();
+		// The author's organization counts at once: the stored supporter facts, recounted like every support.
+		await recountSupport(tx.db, [row.id]);
 		await tx.db.insertInto('need_follow').values({ need_id: row.id, member_id: actor.memberId, created_at: now }).execute();
 		await recordActivity(tx, {
 			action: 'need.filed',
@@ -78,7 +81,7 @@ export async function fileNeed(ctx: Ctx, input: unknown): Promise<NeedRow> {
 			groupId: row.group_id,
 			data: { title: row.title, kind: row.kind, published: row.published_at !== null }
 		});
-		return row;
+		return tx.db.selectFrom('need').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
 	});
 }
 

@@ -1,7 +1,7 @@
-import { sql } from 'kysely';
 import type { Db, Executor } from '#lib/server/platform/db/database.ts';
 import { textArray } from '#lib/server/platform/db/sql.ts';
 import type { NeedKind, NeedRow, NeedStatus, SourceChannel } from './needs.tables.ts';
+import { recountSupport as recountFacts } from './needs.supports.ts';
 
 let sequence = 0;
 const FACTORY_TIME = new Date('2026-11-01T00:00:00Z');
@@ -130,11 +130,7 @@ export async function buildDeployment(db: Db, member: { id: number }, overrides:
 		.executeTakeFirstOrThrow();
 }
 
-/** The design's rule for `support_count`: distinct members supporting the need or any need merged into it. */
+/** The commands' own recount (needs.supports.ts): support_count and the stored supporter facts. */
 async function recountSupport(db: Executor, needId: number) {
-	await sql`
-		update need set support_count = (
-			select count(distinct s.member_id)::int from support s
-			where s.need_id = ${needId} or s.need_id in (select d.id from need d where d.duplicate_of_id = ${needId})
-		) where id = ${needId}`.execute(db);
+	await recountFacts(db, [needId]);
 }

@@ -20,8 +20,9 @@ import { END_STATUSES, NEED_STATUSES, type ComponentTable, type NeedKind, type N
  * need never show through a list, a search, a suggestion or a count.
  *
  * Supporters: a need's supporters are the distinct members supporting it or a need merged into it
- * (`duplicate_of_id` points at it). `need.support_count` holds that number exactly; organization,
- * deployment and segment counts are computed over the same set.
+ * (`duplicate_of_id` points at it). `need.support_count` holds that number exactly, and
+ * `organization_count`, `deployment_count`, `deployment_nodes` and `deployment_instances` the facts over
+ * the same set (all recomputed together by `recountSupport`); segment counts are computed live.
  */
 
 export type ComponentRow = Selectable<ComponentTable>;
@@ -163,8 +164,8 @@ const fromMicros = (value: string) => sql`(timestamptz 'epoch' + cast(${value} a
 /**
  * One page of the board. The sort walks its index (need_top_idx, need_new_idx, need_updated_idx) from
  * the cursor on; trending starts from the supports of the last 14 days (support_recent_idx); relevance
- * ranks the full-text matches. Organization, deployment and segment counts are computed for the page's
- * rows only.
+ * ranks the full-text matches. Organization and deployment counts are the stored columns (kept exact
+ * with support_count by `recountSupport`); a segment filter's counts are computed for the page's rows only.
  */
 export async function listBoard(ctx: Ctx, input: unknown = {}): Promise<Board> {
 	const options = normalizeBoardOptions(input);
@@ -174,17 +175,6 @@ export async function listBoard(ctx: Ctx, input: unknown = {}): Promise<Board> {
 	const since = new Date(ctx.now().getTime() - TRENDING_DAYS * 86_400_000);
 
 	let query = ctx.db
-		// Trending counts the supports of the last 14 days (an index-only scan of support_recent_idx), a
-		// duplicate's for the need it was merged into (the few duplicates come from their partial index).
-		.with('dups', (db) => db.selectFrom('need as dn').select(['dn.id', 'dn.duplicate_of_id']).where('dn.duplicate_of_id', 'is not', null))
-		.with('recent', (db) =>
-			db
-				.selectFrom('support as rs')
-				.leftJoin('dups', 'dups.id', 'rs.need_id')
-				.select([sql<number>`coalesce(dups.duplicate_of_id, rs.need_id)`.as('need_id'), sql<number>`count(*)::int`.as('recent')])
-				.where('rs.created_at', '>', since)
-				.groupBy(sql`coalesce(dups.duplicate_of_id, rs.need_id)`)
-		)
 		.selectFrom('need')
 		.leftJoin('group', 'group.id', 'need.group_id')
 		.select([
@@ -193,6 +183,8 @@ export async function listBoard(ctx: Ctx, input: unknown = {}): Promise<Board> {
 			'need.kind',
 			'need.status',
 			'need.support_count',
+			'need.organization_count',
+			'need.deployment_count',
 			'need.comment_count',
 			'need.source_channel',
 			'need.published_at',
@@ -229,9 +221,30 @@ export async function listBoard(ctx: Ctx, input: unknown = {}): Promise<Board> {
 
 	let rows;
 	if (sort === 'trending') {
-		let q = query.innerJoin('recent', 'recent.need_id', 'need.id').select('recent.recent');
-		if (cursor) q = q.where(sql<boolean>`(recent.recent, need.id) < (${cursor.key}::int, ${cursor.id}::bigint)`);
-		rows = await q.orderBy('recent.recent', 'desc').orderBy('need.id', 'desc').limit(limit + 1).execute();
+		// The supports of the last 14 days (an index-only scan of support_recent_idx), a duplicate's counted
+		// for the need it was merged into (the few duplicates come from their partial index), per need,
+		// sorted. The needs are then looked up one by one in that order (a lateral join the planner cannot
+		// flatten: `offset 0`), each checked against the filters, until the page is full; joining every need
+		// and sorting afterwards cost several times more.
+		const recent = ctx.db
+			.selectFrom('support as rs')
+			.leftJoin(
+				(db) => db.selectFrom('need as dn').select(['dn.id', 'dn.duplicate_of_id']).where('dn.duplicate_of_id', 'is not', null).as('dups'),
+				(join) => join.onRef('dups.id', '=', 'rs.need_id')
+			)
+			.select([sql<number>`coalesce(dups.duplicate_of_id, rs.need_id)`.as('need_id'), sql<number>`count(*)::int`.as('recent')])
+			.where('rs.created_at', '>', since)
+			.groupBy(sql`coalesce(dups.duplicate_of_id, rs.need_id)`)
+			// The very expressions of the select list, so the outer order by matches this one.
+			.orderBy(sql`count(*)::int`, 'desc')
+			.orderBy(sql`coalesce(dups.duplicate_of_id, rs.need_id)`, 'desc');
+		let q = ctx.db
+			.selectFrom(recent.as('recent'))
+			.innerJoinLateral(() => query.where(sql<boolean>`need.id = recent.need_id`).offset(0).as('b'), (join) => join.onTrue())
+			.selectAll('b')
+			.select('recent.recent');
+		if (cursor) q = q.where(sql<boolean>`(recent.recent, recent.need_id) < (${cursor.key}::int, ${cursor.id}::bigint)`);
+		rows = await q.orderBy('recent.recent', 'desc').orderBy('recent.need_id', 'desc').limit(limit + 1).execute();
 	} else if (sort === 'relevance') {
 		const rank = sql<number>`ts_rank(need.search, ${tsquery})`;
 		let q = query.select(rank.as('rank'));
@@ -254,13 +267,14 @@ export async function listBoard(ctx: Ctx, input: unknown = {}): Promise<Board> {
 		rows.length > limit && last
 			? encodeCursor(sort, sort === 'top' ? last.support_count : sort === 'trending' ? last.recent! : sort === 'relevance' ? last.rank! : last.micros!, last.id)
 			: null;
-	const stats = await supporterStats(
-		ctx.db,
-		page.map((r) => r.id),
-		options.segment || null
-	);
+	const segmentCounts = options.segment
+		? await segmentSupporters(
+				ctx.db,
+				page.map((r) => r.id),
+				options.segment
+			)
+		: null;
 	const needs = page.map((row): BoardRow => {
-		const s = stats.get(row.id);
 		const extra = row as typeof row & { recent?: number };
 		return {
 			id: row.id,
@@ -268,9 +282,9 @@ export async function listBoard(ctx: Ctx, input: unknown = {}): Promise<Board> {
 			kind: row.kind,
 			status: row.status,
 			supportCount: row.support_count,
-			organizationCount: s?.organizations ?? 0,
-			deploymentCount: s?.deployments ?? 0,
-			segmentCount: options.segment ? (s?.segment ?? 0) : null,
+			organizationCount: row.organization_count,
+			deploymentCount: row.deployment_count,
+			segmentCount: segmentCounts ? (segmentCounts.get(row.id) ?? 0) : null,
 			recentSupportCount: sort === 'trending' ? (extra.recent ?? 0) : null,
 			commentCount: row.comment_count,
 			group:
@@ -297,26 +311,26 @@ function segmentSupported(segment: Segment) {
 	)`;
 }
 
-/** For a page of needs: distinct organizations, deployments and (optionally) supporters in a segment, over each need and the needs merged into it. */
-async function supporterStats(db: Executor, ids: number[], segment: Segment | null) {
-	const stats = new Map<number, { organizations: number; deployments: number; segment: number }>();
-	if (!ids.length) return stats;
+/** For a page of needs: distinct supporters in a segment, over each need and the needs merged into it. */
+async function segmentSupporters(db: Executor, ids: number[], segment: Segment): Promise<Map<number, number>> {
+	const counts = new Map<number, number>();
+	if (!ids.length) return counts;
 	const idList = sql.join(ids.map((id) => sql`${id}::bigint`));
-	const result = await sql<{ need_id: number; organizations: number; deployments: number; segment: number }>`
-		select x.target as need_id,
-			count(distinct lower(nullif(trim(m.organization), '')))::int as organizations,
-			count(distinct s.deployment_id)::int as deployments,
-			count(distinct s.member_id) filter (where ${segment === null ? sql`false` : sql`m.segments @> array[${segment}]::text[]`})::int as segment
+	// The segment's members first (member_segments_idx), hashed: the top needs have tens of thousands of
+	// supporters, and looking each one up in member costs several times more.
+	const result = await sql<{ need_id: number; segment: number }>`
+		with seg as materialized (select m.id from member m where m.segments @> array[${segment}]::text[])
+		select x.target as need_id, count(distinct s.member_id)::int as segment
 		from (
 			select n.id as target, n.id as source from need n where n.id in (${idList})
 			union all
 			select d.duplicate_of_id as target, d.id as source from need d where d.duplicate_of_id in (${idList})
 		) x
 		join support s on s.need_id = x.source
-		join member m on m.id = s.member_id
+		join seg on seg.id = s.member_id
 		group by x.target`.execute(db);
-	for (const row of result.rows) stats.set(Number(row.need_id), { organizations: row.organizations, deployments: row.deployments, segment: row.segment });
-	return stats;
+	for (const row of result.rows) counts.set(Number(row.need_id), row.segment);
+	return counts;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -559,7 +573,7 @@ export async function getNeedPage(ctx: Ctx, id: number, options: { supporters?: 
 		: new Set<number>();
 
 	const [counts, supporters, merges, duplicateOf, viewer] = await Promise.all([
-		needCounts(db, need.support_count, allIds),
+		needCounts(db, need, allIds),
 		listSupporters(db, need.id, allIds, readableDuplicateIds, options.supporters ?? SUPPORTERS_SHOWN),
 		readableDuplicateIds.size
 			? db
@@ -647,34 +661,23 @@ async function allComments(ctx: Ctx, needId: number): Promise<NeedComment[]> {
 	return comments;
 }
 
-async function needCounts(db: Executor, supporters: number, ids: number[]): Promise<NeedCounts> {
-	const [people, sizes, segments] = await Promise.all([
-		db
-			.selectFrom('support')
-			.innerJoin('member', 'member.id', 'support.member_id')
-			.select([
-				sql<number>`count(distinct lower(nullif(trim(member.organization), '')))::int`.as('organizations'),
-				sql<number>`count(distinct support.deployment_id)::int`.as('deployments')
-			])
-			.where('support.need_id', 'in', ids)
-			.executeTakeFirstOrThrow(),
-		db
-			.selectFrom('deployment')
-			.select([sql<number>`coalesce(sum(deployment.nodes), 0)::bigint`.as('nodes'), sql<number>`coalesce(sum(deployment.instances), 0)::bigint`.as('instances')])
-			.where('deployment.id', 'in', (eb) => eb.selectFrom('support').select('support.deployment_id').where('support.need_id', 'in', ids).where('support.deployment_id', 'is not', null))
-			.executeTakeFirstOrThrow(),
-		sql<{ segment: Segment; count: number }>`
-			select seg as segment, count(distinct s.member_id)::int as count
-			from support s join member m on m.id = s.member_id cross join lateral unnest(m.segments) as seg
-			where s.need_id in (${sql.join(ids.map((id) => sql`${id}::bigint`))})
-			group by seg order by count desc, seg`.execute(db)
-	]);
+/** The headline numbers are the stored facts; the segment breakdown is computed over the family's supporters. */
+async function needCounts(
+	db: Executor,
+	need: { support_count: number; organization_count: number; deployment_count: number; deployment_nodes: number; deployment_instances: number },
+	ids: number[]
+): Promise<NeedCounts> {
+	const segments = await sql<{ segment: Segment; count: number }>`
+		select seg as segment, count(distinct s.member_id)::int as count
+		from support s join member m on m.id = s.member_id cross join lateral unnest(m.segments) as seg
+		where s.need_id in (${sql.join(ids.map((id) => sql`${id}::bigint`))})
+		group by seg order by count desc, seg`.execute(db);
 	return {
-		supporters,
-		organizations: people.organizations,
-		deployments: people.deployments,
-		nodes: Number(sizes.nodes),
-		instances: Number(sizes.instances),
+		supporters: need.support_count,
+		organizations: need.organization_count,
+		deployments: need.deployment_count,
+		nodes: Number(need.deployment_nodes),
+		instances: Number(need.deployment_instances),
 		segments: segments.rows
 	};
 }

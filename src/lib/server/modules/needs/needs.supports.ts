@@ -108,21 +108,78 @@ export function familyIds(db: Executor, rootId: number) {
 }
 
 /**
- * Recomputes `support_count` of the given needs from the support rows: distinct members over the need
- * and the needs merged into it. The caller holds the roots' locks.
+ * Recomputes, in one statement, the stored supporter facts of the given needs from the rows, over the
+ * need and the needs merged into it: `support_count` (distinct members), `organization_count` (distinct
+ * organizations of those members, trimmed and case-insensitive, blank left out), `deployment_count`
+ * (distinct deployments attached as evidence) and their summed `deployment_nodes` and
+ * `deployment_instances`. The caller holds the roots' locks.
  */
 export async function recountSupport(db: Executor, needIds: readonly number[]): Promise<void> {
 	const ids = [...new Set(needIds)];
 	if (!ids.length) return;
 	await sql`
-		update need set support_count = (
-			select count(*)::int from (
-				select s.member_id from support s where s.need_id = need.id
-				union
-				select s.member_id from support s join need d on d.id = s.need_id where d.duplicate_of_id = need.id
-			) supporters
-		)
-		where need.id in (${sql.join(ids)})`.execute(db);
+		update need set
+			support_count = f.supporters,
+			organization_count = f.organizations,
+			deployment_count = f.deployments,
+			deployment_nodes = f.nodes,
+			deployment_instances = f.instances
+		from (
+			select t.id, p.supporters, p.organizations, e.deployments, e.nodes, e.instances
+			from (values ${sql.join(ids.map((id) => sql`(${id}::bigint)`))}) as t(id)
+			cross join lateral (
+				select count(distinct fs.member_id)::int as supporters, count(distinct lower(nullif(trim(m.organization), '')))::int as organizations
+				from (
+					select s.member_id from support s where s.need_id = t.id
+					union all
+					select s.member_id from support s join need d on d.id = s.need_id where d.duplicate_of_id = t.id
+				) fs
+				join member m on m.id = fs.member_id
+			) p
+			cross join lateral (
+				select count(*)::int as deployments, coalesce(sum(dep.nodes), 0)::bigint as nodes, coalesce(sum(dep.instances), 0)::bigint as instances
+				from deployment dep
+				where dep.id in (
+					select s.deployment_id from support s where s.need_id = t.id
+					union
+					select s.deployment_id from support s join need d on d.id = s.need_id where d.duplicate_of_id = t.id
+				)
+			) e
+		) f
+		where need.id = f.id`.execute(db);
+}
+
+/**
+ * After a member's organization changed (`{ memberId }`), or a deployment's size changed or it was
+ * removed (`{ deploymentId }`): the needs whose stored facts may have moved. Returns a function that
+ * recounts them; call it after the change, in the same transaction. Before returning, it locks the
+ * roots of those needs' families in id order (FOR NO KEY UPDATE, as every support command does), so no
+ * support, withdrawal, merge or undo of those families runs between the change and the recount. Call it
+ * before deleting a deployment: afterwards no support points at it any more.
+ */
+export async function lockNeedsForEvidence(db: Executor, change: { memberId: number } | { deploymentId: number }): Promise<() => Promise<void>> {
+	const supported = db
+		.selectFrom('support')
+		.innerJoin('need', 'need.id', 'support.need_id')
+		.select(['need.id', 'need.duplicate_of_id'])
+		.distinct();
+	const rows = await ('memberId' in change ? supported.where('support.member_id', '=', change.memberId) : supported.where('support.deployment_id', '=', change.deploymentId)).execute();
+	if (!rows.length) return async () => {};
+	const needIds = rows.map((r) => Number(r.id));
+	const locked = new Set<number>();
+	// A merge or undo may re-point a duplicate while we wait for a lock: lock the roots found, then check
+	// the roots again and lock any new one (rare, and then out of order; PostgreSQL's deadlock detection
+	// is the backstop).
+	for (let attempt = 0; attempt < 5; attempt++) {
+		const current = await db.selectFrom('need').select(['id', 'duplicate_of_id']).where('id', 'in', needIds).execute();
+		const roots = [...new Set(current.map((r) => Number(r.duplicate_of_id ?? r.id)))].filter((id) => !locked.has(id)).sort((a, b) => a - b);
+		if (!roots.length) break;
+		for (const id of roots) {
+			await db.selectFrom('need').select('id').where('id', '=', id).forNoKeyUpdate().execute();
+			locked.add(id);
+		}
+	}
+	return () => recountSupport(db, [...needIds, ...locked]);
 }
 
 /** Distinct supporters of a need's family (the need and the needs merged into it). */

@@ -50,6 +50,13 @@ export interface NeedTable {
 	locked_by: number | null;
 	/** Distinct people supporting the need or a need merged into it; kept exact in the same transaction as each change. */
 	support_count: Generated<number>;
+	/** Distinct organizations of those people (trimmed, case-insensitive, blank left out); kept exact with support_count. */
+	organization_count: Generated<number>;
+	/** Distinct deployments attached to their supports as evidence; kept exact with support_count. */
+	deployment_count: Generated<number>;
+	/** Summed nodes and instances of those deployments (unknown sizes count 0). */
+	deployment_nodes: Generated<number>;
+	deployment_instances: Generated<number>;
 	comment_count: Generated<number>;
 	created_at: Date;
 	updated_at: Date;

@@ -5,6 +5,7 @@ import * as groups0200 from '../../modules/groups/migrations/20261125_0200_group
 import * as platform0290 from '../migrations/20261125_0290_notifications.ts';
 import * as needs0300 from '../../modules/needs/migrations/20261125_0300_needs.ts';
 import * as members0400 from '../../modules/members/migrations/20261125_0400_member_search.ts';
+import * as needs0500 from '../../modules/needs/migrations/20261125_0500_need_support_facts.ts';
 
 /**
  * Every migration, by name. Names start with a timestamp so they apply in the order they were written,
@@ -16,5 +17,6 @@ export const migrations: Record<string, Migration> = {
 	'20261125_0200_groups': groups0200,
 	'20261125_0290_notifications': platform0290,
 	'20261125_0300_needs': needs0300,
-	'20261125_0400_member_search': members0400
+	'20261125_0400_member_search': members0400,
+	'20261125_0500_need_support_facts': needs0500
 };
