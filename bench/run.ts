@@ -4,8 +4,9 @@
 import { build, buildIsStale } from '../src/cli/build.ts';
 import { SCALE } from './harness.ts';
 import * as start from './start.bench.ts';
+import * as needs from './needs.bench.ts';
 
-const benchmarks: Record<string, { run(): Promise<void> }> = { start };
+const benchmarks: Record<string, { run(): Promise<void> }> = { start, needs };
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !(name in benchmarks));

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,20 +22,31 @@ async function launchAndTime(args: string[], env: Record<string, string>, port: 
 		for (let i = 0; i < 5; i++) await fetch(`http://127.0.0.1:${port}/`).then((r) => r.arrayBuffer());
 		return { readyMs, rss: await rssMb(child.pid!) };
 	} finally {
-		const exited = new Promise((resolve) => child.once('exit', resolve));
-		child.kill('SIGTERM');
-		await exited;
+		if (child.exitCode === null && child.signalCode === null) {
+			const exited = new Promise((resolve) => child.once('exit', resolve));
+			child.kill('SIGTERM');
+			await exited;
+		}
 	}
 }
 
-let nextPort = 47_300;
-const port = () => nextPort++;
+/** A port the kernel just handed out and released: fixed ports could fall in the ephemeral range and collide. */
+function port(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const probe = createServer();
+		probe.once('error', reject);
+		probe.listen(0, '127.0.0.1', () => {
+			const { port: free } = probe.address() as { port: number };
+			probe.close(() => resolve(free));
+		});
+	});
+}
 
 async function measure(label: string, env: Record<string, string>) {
 	const times: number[] = [];
 	const memory: number[] = [];
 	for (let i = 0; i < RUNS; i++) {
-		const { readyMs, rss } = await launchAndTime([join(ROOT, 'bin', 'caucus.js'), 'serve', '--no-build'], env, port(), '/healthz');
+		const { readyMs, rss } = await launchAndTime([join(ROOT, 'bin', 'caucus.js'), 'serve', '--no-build'], env, await port(), '/healthz');
 		times.push(readyMs);
 		memory.push(rss);
 	}
@@ -47,7 +59,7 @@ async function baseline() {
 	const memory: number[] = [];
 	const script = "require('node:http').createServer((q, s) => s.end('ok')).listen(Number(process.env.PORT), '127.0.0.1')";
 	for (let i = 0; i < RUNS; i++) {
-		const { readyMs, rss } = await launchAndTime(['-e', script], {}, port(), '/');
+		const { readyMs, rss } = await launchAndTime(['-e', script], {}, await port(), '/');
 		times.push(readyMs);
 		memory.push(rss);
 	}

@@ -1,6 +1,6 @@
 import { AppError } from '#lib/server/platform/errors.ts';
 import { boardInput, listBoard, listComponents, type Board } from '#lib/server/modules/needs/index.ts';
-import { listGroups } from '#lib/server/modules/groups/index.ts';
+import { listGroupNames } from '#lib/server/modules/groups/index.ts';
 import { ctxOf } from '#lib/server/platform/http/context.ts';
 import type { PageServerLoad } from './$types';
 
@@ -27,13 +27,13 @@ export const load: PageServerLoad = async (event) => {
 		const kept = Object.fromEntries(Object.entries(asked).filter(([key]) => !(key in error.fields)));
 		board = await listBoard(ctx, kept);
 	}
-	const [components, groups] = await Promise.all([listComponents(ctx), listGroups(ctx)]);
+	const [components, groups] = await Promise.all([listComponents(ctx), listGroupNames(ctx)]);
 	return {
 		board,
 		problem,
 		paged: !!board.options.cursor,
 		components: components.map((c) => ({ slug: c.slug, name: c.name })),
-		groups: groups.map((g) => ({ slug: g.slug, name: g.name })),
+		groups,
 		canFile: !!ctx.actor
 	};
 };

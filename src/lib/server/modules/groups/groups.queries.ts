@@ -169,6 +169,11 @@ async function countActiveMembers(db: Executor, groupId: number): Promise<number
 	return Number(count);
 }
 
+/** Slug and name of every group, by name: enough for filters and pickers, and one index scan. */
+export async function listGroupNames(ctx: Ctx): Promise<Array<{ slug: string; name: string }>> {
+	return ctx.db.selectFrom('group').select(['slug', 'name']).orderBy('name').orderBy('id').execute();
+}
+
 /**
  * Every group, by name. A group's existence, name and summary are public, so visitors see closed groups
  * too; the member count of a closed group is shown only to those who may see its members.
