@@ -409,9 +409,9 @@ export async function similarNeeds(ctx: Ctx, title: string, options: { limit?: n
 		const result = await sql<Row>`
 			with q as (select cast(${tsquery} as tsquery) as tsq)
 			select c.id, c.title, c.status, c.support_count from (
-				select m.*, ts_rank(m.search, (select tsq from q)) as rank from (
-					select need.id, need.title, need.status, need.support_count, need.search from need
-					where need.search @@ (select tsq from q) and ${eligible}
+				select m.*, ts_rank(m.title_vector, (select tsq from q)) as rank from (
+					select need.id, need.title, need.status, need.support_count, to_tsvector('english', need.title) as title_vector from need
+					where to_tsvector('english', need.title) @@ (select tsq from q) and ${eligible}
 					limit ${SIMILAR_CANDIDATES}
 				) m
 				order by rank desc

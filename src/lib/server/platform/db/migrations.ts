@@ -4,6 +4,7 @@ import * as members0100 from '../../modules/members/migrations/20261125_0100_mem
 import * as groups0200 from '../../modules/groups/migrations/20261125_0200_groups.ts';
 import * as platform0290 from '../migrations/20261125_0290_notifications.ts';
 import * as needs0300 from '../../modules/needs/migrations/20261125_0300_needs.ts';
+import * as needs0600 from '../../modules/needs/migrations/20261125_0600_need_title_search.ts';
 import * as members0400 from '../../modules/members/migrations/20261125_0400_member_search.ts';
 import * as needs0500 from '../../modules/needs/migrations/20261125_0500_need_support_facts.ts';
 
@@ -18,5 +19,6 @@ export const migrations: Record<string, Migration> = {
 	'20261125_0290_notifications': platform0290,
 	'20261125_0300_needs': needs0300,
 	'20261125_0400_member_search': members0400,
-	'20261125_0500_need_support_facts': needs0500
+	'20261125_0500_need_support_facts': needs0500,
+	'20261125_0600_need_title_search': needs0600
 };
