@@ -59,7 +59,10 @@ async function signIn(page: Page, email: string, password: string) {
 	await page.getByLabel('E-mail').fill(email);
 	await page.getByLabel('Password').fill(password);
 	await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-	await page.waitForURL((url) => url.pathname !== '/signin');
+	await page.waitForURL((url) => url.pathname !== '/signin').catch(async (error) => {
+		await screenshot(page, `signin-failed-${email}`);
+		throw error;
+	});
 }
 
 describe('a newcomer arrives at an empty site', () => {
@@ -102,7 +105,10 @@ describe('a newcomer arrives at an empty site', () => {
 			await page.getByLabel('Summary').fill(group.summary);
 			await page.getByLabel('Charter').fill('## Mission\n\nTurn what operators learn into **needs**.');
 			await page.getByRole('button', { name: /create/i }).click();
-			await page.waitForURL(/\/groups\/[a-z-]+$/);
+			await page.waitForURL(/\/groups\/[a-z-]+$/).catch(async (error) => {
+				await screenshot(page, `group-create-failed-${group.visibility}`);
+				throw error;
+			});
 			await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toContain(group.name);
 		}
 		await page.goto(`${server.url}/groups`);

@@ -5,7 +5,6 @@ import { ctxOf } from '#lib/server/platform/http/context.ts';
 import type { PageServerLoad } from './$types';
 
 // Links only: no JavaScript needed.
-export const csr = false;
 
 export const load: PageServerLoad = async (event) => {
 	const ctx = await ctxOf(event);

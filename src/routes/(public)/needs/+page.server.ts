@@ -5,7 +5,6 @@ import { ctxOf } from '#lib/server/platform/http/context.ts';
 import type { PageServerLoad } from './$types';
 
 // The board is plain links and GET forms: it ships no JavaScript at all.
-export const csr = false;
 
 const FILTERS = Object.keys(boardInput.shape) as (keyof typeof boardInput.shape)[];
 

@@ -9,7 +9,6 @@ import { formValues, runForm } from '#lib/server/platform/http/forms.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 // Every control on the page is a plain form: no JavaScript is shipped.
-export const csr = false;
 
 function needId(raw: string): number {
 	if (!/^[1-9]\d{0,14}$/.test(raw)) error(404, 'There is no need at this address.');

@@ -6,6 +6,9 @@ import { ctxOf } from '#lib/server/platform/http/context.ts';
 import { formValues, runForm } from '#lib/server/platform/http/forms.ts';
 import type { Actions, PageServerLoad } from './$types';
 
+/** JavaScript improves this page: similar needs are suggested while the title is typed. */
+export const csr = true;
+
 /** Groups the actor may file into: open groups, and closed groups they are an active member of. */
 async function fileableGroups(ctx: Ctx) {
 	const groups = await listGroups(ctx);
