@@ -10,7 +10,6 @@
 // BENCH_EXPLAIN=1 prints the plans (EXPLAIN ANALYZE) of the captured queries and of a suggestion; BENCH_NEEDS_PART=postgres
 // or =pglite runs one half.
 import autocannon from 'autocannon';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
@@ -24,7 +23,7 @@ import { openDatabase, openPglite, type Database, type Db } from '#lib/server/pl
 import { migrateToLatest } from '#lib/server/platform/db/migrator.ts';
 import { systemClock, type Ctx } from '#lib/server/platform/context.ts';
 import { getNeedPage, listBoard, similarNeeds } from '#lib/server/modules/needs/index.ts';
-import { startServer, type RunningServer } from '#lib/server/testing/server-process.ts';
+import { spawnListening, startServer, type RunningServer } from '#lib/server/testing/server-process.ts';
 import { dropPostgresDatabase, freshPostgresDatabase, median, postgresServerUrl, report, SCALE, section } from './harness.ts';
 import { QueryRecorder, visitorEvent, type CapturedPlan } from './capture.ts';
 import { checkFacts, seedNeedsBoard, seedWriters, sizesAt, type NeedsBoardSizes, type Writer } from './seed-needs.ts';
@@ -129,39 +128,17 @@ function writePlans(plans: Plans): string {
 // Servers.
 
 async function startBaseline(plansFile: string, env: Record<string, string>): Promise<{ url: string; stop(): Promise<void> }> {
-	const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'bench', 'baseline-server.ts')], {
-		cwd: ROOT,
-		env: { ...process.env, BASELINE_QUERIES: plansFile, BASELINE_POOL: String(POOL), DATABASE_URL: '', CAUCUS_DATA: '', ...env },
-		stdio: ['ignore', 'pipe', 'pipe']
-	});
-	let output = '';
-	const url = await new Promise<string>((resolve, reject) => {
-		const timer = setTimeout(() => reject(new Error(`The baseline did not start:\n${output}`)), 60_000);
-		const onData = (chunk: Buffer) => {
-			output += chunk.toString();
-			const match = output.match(/Baseline listening at (http:\/\/\S+)/);
-			if (match) {
-				clearTimeout(timer);
-				resolve(match[1]);
-			}
-		};
-		child.stdout!.on('data', onData);
-		child.stderr!.on('data', onData);
-		child.once('exit', (code) => {
-			clearTimeout(timer);
-			reject(new Error(`The baseline exited with ${code}:\n${output}`));
-		});
-	});
-	child.stdout!.resume();
-	child.stderr!.resume();
+	const baseline = await spawnListening(
+		join(ROOT, 'bench', 'baseline-server.ts'),
+		[],
+		{ ...process.env, BASELINE_QUERIES: plansFile, BASELINE_POOL: String(POOL), DATABASE_URL: '', CAUCUS_DATA: '', ...env },
+		/Baseline listening at (http:\/\/\S+)/,
+		'The baseline'
+	);
 	return {
-		url,
+		url: baseline.url,
 		async stop() {
-			if (child.exitCode === null && child.signalCode === null) {
-				const exited = new Promise((resolve) => child.once('exit', resolve));
-				child.kill('SIGTERM');
-				await exited;
-			}
+			await baseline.stop();
 			rmSync(dirname(plansFile), { recursive: true, force: true });
 		}
 	};

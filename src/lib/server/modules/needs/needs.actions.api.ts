@@ -226,7 +226,7 @@ export const listCommentsOp = defineOperation({
 	id: 'listNeedComments',
 	method: 'GET',
 	path: '/needs/{id}/comments',
-	summary: 'The comments on a need, oldest first. Deleted comments stay as placeholders without their words; hidden ones show why.',
+	summary: 'The comments on a need, oldest first. Deleted comments keep their place in the thread without their words; hidden ones show why.',
 	tag,
 	auth: 'public',
 	params: needParams,

@@ -114,7 +114,7 @@ async function reload(tx: TxCtx, commentId: number, access: NeedAccess): Promise
 	return toComment(row, access, tx);
 }
 
-/** The comments of a need, oldest first; deleted ones stay as placeholders so the thread reads right. */
+/** The comments of a need, oldest first; deleted ones keep their place, without their words, so the thread reads right. */
 export async function listComments(ctx: Ctx, needId: number, options: { after?: number | null; limit?: number } = {}): Promise<{ comments: NeedComment[]; next: number | null }> {
 	const access = await loadNeedAccess(ctx, needId);
 	const limit = Math.min(Math.max(options.limit ?? 100, 1), 200);
