@@ -13,8 +13,11 @@ export type Executor = Db | Tx;
 
 const INT8 = 20;
 const NUMERIC = 1700;
+const DATE = 1082;
 // Counts and identities are int8; they stay far below 2^53, so numbers are safe and friendlier than strings.
 const parseInt8 = (value: string) => Number(value);
+// A calendar date has no time zone; as a JS Date it would shift with the server's zone.
+const keepDate = (value: string) => value;
 
 export interface OpenDatabase {
 	db: Db;
@@ -27,6 +30,7 @@ export async function openDatabase(database: Config['database'], options: { pool
 		const pg = await import('pg');
 		pg.default.types.setTypeParser(INT8, parseInt8);
 		pg.default.types.setTypeParser(NUMERIC, (value: string) => Number(value));
+		pg.default.types.setTypeParser(DATE, keepDate);
 		const pool = new pg.default.Pool({ connectionString: database.url, max: options.poolSize ?? 10 });
 		// An idle connection the server drops (restart, failover, a dropped test database) must not crash the
 		// process; the pool replaces it on the next query.
@@ -60,6 +64,6 @@ export async function openPglite(dataDir: string) {
 	return PGlite.create({
 		dataDir,
 		extensions: { pg_trgm },
-		parsers: { [types.INT8]: parseInt8, [types.NUMERIC]: (value: string) => Number(value) }
+		parsers: { [types.INT8]: parseInt8, [types.NUMERIC]: (value: string) => Number(value), [DATE]: keepDate }
 	});
 }

@@ -7,6 +7,11 @@ import * as needs0300 from '../../modules/needs/migrations/20261125_0300_needs.t
 import * as needs0600 from '../../modules/needs/migrations/20261125_0600_need_title_search.ts';
 import * as members0400 from '../../modules/members/migrations/20261125_0400_member_search.ts';
 import * as needs0500 from '../../modules/needs/migrations/20261125_0500_need_support_facts.ts';
+import * as cycles0700 from '../../modules/cycles/migrations/20261126_0700_cycles.ts';
+import * as priorities0710 from '../../modules/priorities/migrations/20261126_0710_priorities.ts';
+import * as platform0750 from '../migrations/20261126_0750_jobs.ts';
+import * as handoff0800 from '../../modules/handoff/migrations/20261126_0800_handoff.ts';
+import * as champions0900 from '../../modules/champions/migrations/20261126_0900_champions.ts';
 
 /**
  * Every migration, by name. Names start with a timestamp so they apply in the order they were written,
@@ -20,5 +25,10 @@ export const migrations: Record<string, Migration> = {
 	'20261125_0300_needs': needs0300,
 	'20261125_0400_member_search': members0400,
 	'20261125_0500_need_support_facts': needs0500,
-	'20261125_0600_need_title_search': needs0600
+	'20261125_0600_need_title_search': needs0600,
+	'20261126_0700_cycles': cycles0700,
+	'20261126_0710_priorities': priorities0710,
+	'20261126_0750_jobs': platform0750,
+	'20261126_0800_handoff': handoff0800,
+	'20261126_0900_champions': champions0900
 };

@@ -1,0 +1,2 @@
+export * from './cycles.tables.ts';
+export * from './cycles.queries.ts';

@@ -1,0 +1,3 @@
+import type { Operation } from '#lib/server/platform/http/api.ts';
+
+export const prioritiesOperations: readonly Operation[] = [];
