@@ -1,0 +1,5 @@
+import type { TrackerProvider } from '../handoff.tables.ts';
+import type { TrackerProviderImpl } from './provider.ts';
+
+/** Every tracker provider, by name; one file each beside this one. */
+export const PROVIDERS: Partial<Record<TrackerProvider, TrackerProviderImpl>> = {};
