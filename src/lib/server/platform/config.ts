@@ -23,7 +23,11 @@ const settings = z.object({
 	CAUCUS_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
 	CAUCUS_OIDC_NAME: z.string().min(1).max(40).default('single sign-on'),
 	CAUCUS_SIGNIN_MAX_ATTEMPTS: z.coerce.number({ error: 'must be a whole number from 1 to 1000' }).int().min(1).max(1000).default(5),
-	CAUCUS_SIGNIN_WINDOW_MINUTES: z.coerce.number({ error: 'must be a number of minutes from 1 to 1440' }).int().min(1).max(1440).default(15)
+	CAUCUS_SIGNIN_WINDOW_MINUTES: z.coerce.number({ error: 'must be a number of minutes from 1 to 1440' }).int().min(1).max(1440).default(15),
+	CAUCUS_SECRET_KEY: z
+		.string()
+		.regex(/^(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$/, 'must be 32 random bytes as 64 hex digits or base64, e.g. from `openssl rand -hex 32`')
+		.optional()
 });
 
 type Settings = z.infer<typeof settings>;
@@ -45,6 +49,8 @@ export interface Config {
 	secureCookies: boolean;
 	oidc: OidcConfig | null;
 	signIn: { maxAttempts: number; windowMinutes: number };
+	/** The site key that encrypts tracker credentials (hex or base64 of 32 bytes); see platform/auth/encryption.ts. */
+	secretKey: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -82,7 +88,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 		oidc: s.CAUCUS_OIDC_ISSUER
 			? { issuer: s.CAUCUS_OIDC_ISSUER, clientId: s.CAUCUS_OIDC_CLIENT_ID!, clientSecret: s.CAUCUS_OIDC_CLIENT_SECRET!, name: s.CAUCUS_OIDC_NAME }
 			: null,
-		signIn: { maxAttempts: s.CAUCUS_SIGNIN_MAX_ATTEMPTS, windowMinutes: s.CAUCUS_SIGNIN_WINDOW_MINUTES }
+		signIn: { maxAttempts: s.CAUCUS_SIGNIN_MAX_ATTEMPTS, windowMinutes: s.CAUCUS_SIGNIN_WINDOW_MINUTES },
+		secretKey: s.CAUCUS_SECRET_KEY
 	};
 }
 

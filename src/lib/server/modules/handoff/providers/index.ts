@@ -1,5 +1,10 @@
 import type { TrackerProvider } from '../handoff.tables.ts';
 import type { TrackerProviderImpl } from './provider.ts';
+import { github } from './github.ts';
+import { gitlab } from './gitlab.ts';
 
 /** Every tracker provider, by name; one file each beside this one. */
-export const PROVIDERS: Partial<Record<TrackerProvider, TrackerProviderImpl>> = {};
+export const PROVIDERS: Partial<Record<TrackerProvider, TrackerProviderImpl>> = {
+	github,
+	gitlab
+};

@@ -1,0 +1,2 @@
+export * from './jobs.tables.ts';
+export * from './jobs.ts';
