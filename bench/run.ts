@@ -5,8 +5,9 @@ import { build, buildIsStale } from '../src/cli/build.ts';
 import { SCALE } from './harness.ts';
 import * as start from './start.bench.ts';
 import * as needs from './needs.bench.ts';
+import * as tally from './tally.bench.ts';
 
-const benchmarks: Record<string, { run(): Promise<void> }> = { start, needs };
+const benchmarks: Record<string, { run(): Promise<void>; needsBuild?: boolean }> = { start, needs, tally };
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !(name in benchmarks));
@@ -16,7 +17,9 @@ if (unknown.length) {
 }
 
 console.log(`Caucus benchmarks, scale ${SCALE} (BENCH_SCALE), node ${process.version}`);
-if (buildIsStale()) {
+// Pure-computation benchmarks (needsBuild: false) run without building the server.
+const chosen = Object.keys(benchmarks).filter((name) => !wanted.length || wanted.includes(name));
+if (chosen.some((name) => benchmarks[name].needsBuild !== false) && buildIsStale()) {
 	console.log('Building the server first…');
 	build();
 }
