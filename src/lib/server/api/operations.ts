@@ -4,6 +4,7 @@ import { groupsOperations } from '#lib/server/modules/groups/groups.api.ts';
 import { needsActionOperations } from '#lib/server/modules/needs/needs.actions.api.ts';
 import { needsBoardOperations } from '#lib/server/modules/needs/needs.api.ts';
 import { prioritiesOperations } from '#lib/server/modules/priorities/priorities.api.ts';
+import { cyclesOperations } from '#lib/server/modules/cycles/cycles.api.ts';
 import { handoffOperations } from '#lib/server/modules/handoff/handoff.api.ts';
 import { championsOperations } from '#lib/server/modules/champions/champions.api.ts';
 
@@ -13,6 +14,7 @@ export const operations: readonly Operation[] = [
 	...groupsOperations,
 	...needsBoardOperations,
 	...needsActionOperations,
+	...cyclesOperations,
 	...prioritiesOperations,
 	...handoffOperations,
 	...championsOperations

@@ -1,0 +1,74 @@
+import { listName, type ListContent, type PublishedList } from './priorities.lists.ts';
+
+/*
+ * A published list as a file: Markdown for mailing lists and etherpads, JSON for tools. Both are built
+ * from the frozen content only, so they hold counts and the pairwise table and never a ballot.
+ */
+
+export type ExportFormat = 'md' | 'json';
+export const EXPORT_FORMATS = ['md', 'json'] as const;
+
+export interface ExportedList {
+	format: ExportFormat;
+	filename: string;
+	mediaType: string;
+	content: string;
+}
+
+/** Markdown table cells: pipes and line breaks would end the cell. */
+const cell = (text: string) => text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
+const delta = (groupRank: number, otherRank: number) => (otherRank === groupRank ? '=' : otherRank > groupRank ? `+${otherRank - groupRank}` : `${otherRank - groupRank}`);
+const turnoutText = (c: ListContent) => `${c.turnout.ballots} of ${c.turnout.eligible} members ranked (${c.turnout.eligible ? Math.round((100 * c.turnout.ballots) / c.turnout.eligible) : 0}%)`;
+
+export function listMarkdown(list: PublishedList, origin = ''): string {
+	const c = list.content;
+	const short = (id: number) => `#${id}`;
+	const lines = [
+		`# ${listName(c)}`,
+		'',
+		`${c.group.name} · cycle ${c.cycle.slug} · published ${c.publishedAt.slice(0, 10)} · ${turnoutText(c)}`,
+		''
+	];
+	if (c.note) lines.push(`> ${c.note.replace(/\n/g, '\n> ')}`, '');
+	lines.push(
+		'| Rank | Need | Supporters (rank) | Deployments, weighted (rank) |',
+		'| ---: | --- | ---: | ---: |',
+		...c.entries.map(
+			(e) =>
+				`| ${e.rank} | [${short(e.needId)}](${origin}/needs/${e.needId}) ${cell(e.title)} | ${e.supporters} (${e.supportRank}, ${delta(e.rank, e.supportRank)}) | ${e.deploymentScore} from ${e.deployments} (${e.deploymentRank}, ${delta(e.rank, e.deploymentRank)}) |`
+		),
+		'',
+		`Ranked by the ${c.method.name} over the members' ballots. Tie-break seed: \`${c.method.seed}\`. ${c.method.tieBreak}`,
+		'',
+		`Supporters: ${c.orders.supporters} Deployments: ${c.orders.deployments}. In brackets: the rank in that order, and how far it lies from the group's rank (+2: two places lower).`,
+		'',
+		'## Pairwise table',
+		'',
+		'Row beats column: how many members ranked the row’s need above the column’s.',
+		'',
+		`| | ${c.pairwise.needIds.map(short).join(' | ')} |`,
+		`| --- | ${c.pairwise.needIds.map(() => '---:').join(' | ')} |`,
+		...c.pairwise.needIds.map((id, i) => `| ${short(id)} | ${c.pairwise.matrix[i].map((v, j) => (i === j ? '–' : String(v))).join(' | ')} |`),
+		'',
+		'## Strongest paths',
+		'',
+		`| | ${c.pairwise.needIds.map(short).join(' | ')} |`,
+		`| --- | ${c.pairwise.needIds.map(() => '---:').join(' | ')} |`,
+		...c.pairwise.needIds.map((id, i) => `| ${short(id)} | ${c.pairwise.strongestPaths[i].map((v, j) => (i === j ? '–' : String(v))).join(' | ')} |`),
+		'',
+		`Source: ${origin}/priorities/${list.id} (${c.slug})`,
+		''
+	);
+	return lines.join('\n');
+}
+
+export function listJson(list: PublishedList, origin = ''): string {
+	const versions = list.versions.map((v) => ({ id: v.id, slug: v.slug, version: v.version, publishedAt: v.publishedAt.toISOString() }));
+	return `${JSON.stringify({ id: list.id, url: `${origin}/priorities/${list.id}`, ...list.content, versions }, null, 2)}\n`;
+}
+
+export function exportList(list: PublishedList, format: ExportFormat, origin = ''): ExportedList {
+	return format === 'md'
+		? { format, filename: `${list.slug}.md`, mediaType: 'text/markdown; charset=utf-8', content: listMarkdown(list, origin) }
+		: { format, filename: `${list.slug}.json`, mediaType: 'application/json; charset=utf-8', content: listJson(list, origin) };
+}
