@@ -2,9 +2,15 @@ import type { TrackerProvider } from '../handoff.tables.ts';
 import type { TrackerProviderImpl } from './provider.ts';
 import { github } from './github.ts';
 import { gitlab } from './gitlab.ts';
+import { jira } from './jira.ts';
+import { launchpad } from './launchpad.ts';
+import { storyboard } from './storyboard.ts';
 
 /** Every tracker provider, by name; one file each beside this one. */
 export const PROVIDERS: Partial<Record<TrackerProvider, TrackerProviderImpl>> = {
 	github,
-	gitlab
+	gitlab,
+	jira,
+	launchpad,
+	storyboard
 };
