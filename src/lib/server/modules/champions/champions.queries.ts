@@ -1,0 +1,222 @@
+import { sql } from 'kysely';
+import { z } from 'zod';
+import type { Ctx } from '#lib/server/platform/context.ts';
+import { invalid, parseInput } from '#lib/server/platform/errors.ts';
+import { loadNeedAccess, needFacts, needReadableBy, type NeedStatus } from '#lib/server/modules/needs/index.ts';
+import { championAbilities, type ChampionAbilities } from './champions.policy.ts';
+import type { ChampionRole, ChangeState, Forge } from './champions.tables.ts';
+import { changeLabel } from './champions.urls.ts';
+import { standingOf } from './champions.commands.ts';
+
+export interface MemberRef {
+	id: number;
+	handle: string;
+	displayName: string;
+}
+
+export interface ChampionEntry {
+	member: MemberRef & { organization: string | null };
+	role: ChampionRole;
+	note: string;
+	since: Date;
+}
+
+export interface UpstreamChange {
+	id: number;
+	needId: number;
+	url: string;
+	forge: Forge;
+	host: string;
+	project: string;
+	number: number;
+	/** "Gerrit change 912345", "PR #12", "MR !7". */
+	label: string;
+	state: ChangeState;
+	addedBy: MemberRef | null;
+	createdAt: Date;
+	stateChangedAt: Date;
+}
+
+export interface NeedChampions {
+	champions: ChampionEntry[];
+	sponsors: ChampionEntry[];
+	changes: UpstreamChange[];
+	/** The reader's own standing role, if any. */
+	viewer: { role: ChampionRole; since: Date } | null;
+	abilities: ChampionAbilities;
+}
+
+/** A need's champions, sponsors and upstream changes; `not_found` for a need the reader may not read. */
+export async function getNeedChampions(ctx: Ctx, needId: number): Promise<NeedChampions> {
+	const access = await loadNeedAccess(ctx, needId);
+	const [people, changes, standing] = await Promise.all([
+		ctx.db
+			.selectFrom('need_champion')
+			.innerJoin('member', 'member.id', 'need_champion.member_id')
+			.select(['need_champion.role', 'need_champion.note', 'need_champion.created_at', 'member.id', 'member.handle', 'member.display_name', 'member.organization'])
+			.where('need_champion.need_id', '=', needId)
+			.where('need_champion.ended_at', 'is', null)
+			.orderBy('need_champion.created_at')
+			.orderBy('need_champion.id')
+			.execute(),
+		ctx.db
+			.selectFrom('upstream_change')
+			.leftJoin('member', 'member.id', 'upstream_change.added_by')
+			.selectAll('upstream_change')
+			.select(['member.handle', 'member.display_name'])
+			.where('upstream_change.need_id', '=', needId)
+			.orderBy('upstream_change.created_at')
+			.orderBy('upstream_change.id')
+			.execute(),
+		standingOf(ctx.db, needId, ctx.actor?.memberId ?? null)
+	]);
+	const entries = people.map(
+		(p): ChampionEntry => ({
+			member: { id: Number(p.id), handle: p.handle, displayName: p.display_name, organization: p.organization },
+			role: p.role,
+			note: p.note,
+			since: p.created_at
+		})
+	);
+	return {
+		champions: entries.filter((e) => e.role === 'champion'),
+		sponsors: entries.filter((e) => e.role === 'sponsor'),
+		changes: changes.map((c) => ({
+			id: Number(c.id),
+			needId: Number(c.need_id),
+			url: c.url,
+			forge: c.forge,
+			host: c.host,
+			project: c.project,
+			number: Number(c.number),
+			label: changeLabel({ forge: c.forge, number: Number(c.number) }),
+			state: c.state,
+			addedBy: c.added_by !== null && c.handle !== null && c.display_name !== null ? { id: Number(c.added_by), handle: c.handle, displayName: c.display_name } : null,
+			createdAt: c.created_at,
+			stateChangedAt: c.state_changed_at
+		})),
+		viewer: standing ? { role: standing.role, since: standing.created_at } : null,
+		abilities: championAbilities(ctx.actor, needFacts(access.need), access.group, access.membership, standing?.role ?? null)
+	};
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Needs a champion.
+
+/** Accepted needs and needs with the developers that nobody champions yet (sponsors alone do not count). */
+export const WANTED_STATUSES = ['accepted', 'handed_upstream', 'in_progress'] as const satisfies readonly NeedStatus[];
+export const WANTED_SORTS = ['support', 'newest', 'oldest'] as const;
+export type WantedSort = (typeof WANTED_SORTS)[number];
+
+const shortText = (field: string, max: number) => z.string({ error: `${field} is text.` }).trim().max(max, `${field} is at most ${max} characters.`).default('');
+
+export const wantedInput = z.object({
+	sort: z.union([z.literal(''), z.enum(WANTED_SORTS, { error: `Sort is one of ${WANTED_SORTS.join(', ')}.` })]).default(''),
+	group: shortText('Group', 100).transform((s) => s.toLowerCase()),
+	component: shortText('Component', 80).transform((s) => s.toLowerCase()),
+	cursor: shortText('Cursor', 200),
+	limit: z.coerce.number({ error: 'Limit is a number.' }).int('Limit is a whole number.').min(1, 'Limit is at least 1.').max(100, 'Limit is at most 100.').default(25)
+});
+
+export interface WantedNeed {
+	id: number;
+	title: string;
+	status: NeedStatus;
+	supportCount: number;
+	organizationCount: number;
+	group: { slug: string; name: string } | null;
+	components: { slug: string; name: string }[];
+	sponsorCount: number;
+	createdAt: Date;
+}
+
+export interface WantedList {
+	needs: WantedNeed[];
+	nextCursor: string | null;
+	options: { sort: WantedSort; group: string; component: string; limit: number };
+}
+
+function decodeCursor(sort: WantedSort, raw: string): { key: number; id: number } {
+	const match = /^(support|newest|oldest)\.(\d{1,12})\.(\d{1,15})$/.exec(raw);
+	if (!match || match[1] !== sort) throw invalid({ cursor: 'This page link no longer fits the list; start again from the first page.' });
+	return { key: Number(match[2]), id: Number(match[3]) };
+}
+
+/**
+ * Needs a champion: readable, not hidden, accepted or with the developers, and no standing champion.
+ * Sorted by supporters (need_top_idx), or by id (newest or oldest filed), keyset-paginated.
+ */
+export async function listNeedsWithoutChampion(ctx: Ctx, input: unknown = {}): Promise<WantedList> {
+	const data = parseInput(wantedInput, input);
+	const sort: WantedSort = data.sort || 'support';
+	const cursor = data.cursor ? decodeCursor(sort, data.cursor) : null;
+	let query = ctx.db
+		.selectFrom('need')
+		.leftJoin('group', 'group.id', 'need.group_id')
+		.select(['need.id', 'need.title', 'need.status', 'need.support_count', 'need.organization_count', 'need.created_at', 'group.slug as group_slug', 'group.name as group_name'])
+		.where('need.status', 'in', WANTED_STATUSES)
+		.where('need.hidden_at', 'is', null)
+		.where(needReadableBy(ctx.actor))
+		.where((eb) =>
+			eb.not(
+				eb.exists(
+					eb.selectFrom('need_champion').select('need_champion.id').whereRef('need_champion.need_id', '=', 'need.id').where('need_champion.role', '=', 'champion').where('need_champion.ended_at', 'is', null)
+				)
+			)
+		);
+	if (data.group) query = query.where('group.slug', '=', data.group);
+	if (data.component) {
+		const slug = data.component;
+		query = query.where('need.id', 'in', (eb) =>
+			eb.selectFrom('need_component').innerJoin('component', 'component.id', 'need_component.component_id').select('need_component.need_id').where('component.slug', '=', slug)
+		);
+	}
+	if (sort === 'support') {
+		if (cursor) query = query.where(sql<boolean>`(need.support_count, need.id) < (${cursor.key}::int, ${cursor.id}::bigint)`);
+		query = query.orderBy('need.support_count', 'desc').orderBy('need.id', 'desc');
+	} else if (sort === 'newest') {
+		if (cursor) query = query.where('need.id', '<', cursor.id);
+		query = query.orderBy('need.id', 'desc');
+	} else {
+		if (cursor) query = query.where('need.id', '>', cursor.id);
+		query = query.orderBy('need.id', 'asc');
+	}
+	const rows = await query.limit(data.limit + 1).execute();
+	const page = rows.slice(0, data.limit);
+	const ids = page.map((r) => Number(r.id));
+	const [components, sponsors] = ids.length
+		? await Promise.all([
+				ctx.db
+					.selectFrom('need_component')
+					.innerJoin('component', 'component.id', 'need_component.component_id')
+					.select(['need_component.need_id', 'component.slug', 'component.name'])
+					.where('need_component.need_id', 'in', ids)
+					.orderBy('component.name')
+					.execute(),
+				ctx.db
+					.selectFrom('need_champion')
+					.select(['need_id', sql<number>`count(*)::int`.as('n')])
+					.where('need_id', 'in', ids)
+					.where('role', '=', 'sponsor')
+					.where('ended_at', 'is', null)
+					.groupBy('need_id')
+					.execute()
+			])
+		: [[], []];
+	const last = page.at(-1);
+	return {
+		needs: page.map((r) => ({
+			id: Number(r.id),
+			title: r.title,
+			status: r.status,
+			supportCount: r.support_count,
+			organizationCount: r.organization_count,
+			group: r.group_slug !== null && r.group_name !== null ? { slug: r.group_slug, name: r.group_name } : null,
+			components: components.filter((c) => Number(c.need_id) === Number(r.id)).map((c) => ({ slug: c.slug, name: c.name })),
+			sponsorCount: sponsors.find((s) => Number(s.need_id) === Number(r.id))?.n ?? 0,
+			createdAt: r.created_at
+		})),
+		nextCursor: rows.length > data.limit && last ? `${sort}.${sort === 'support' ? last.support_count : 0}.${last.id}` : null,
+		options: { sort, group: data.group, component: data.component, limit: data.limit }
+	};
+}

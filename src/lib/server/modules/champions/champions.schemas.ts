@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { CHAMPION_ROLES, CHANGE_STATES } from './champions.tables.ts';
+import { CHANGE_URL_MAX, parseChangeUrl } from './champions.urls.ts';
+
+export const NOTE_MAX = 500;
+export const REASON_MAX = 2000;
+
+export const role = z.enum(CHAMPION_ROLES, { error: 'Role is champion (you carry it upstream) or sponsor (you review or mentor).' });
+export const changeState = z.enum(CHANGE_STATES, { error: 'State is open, merged or abandoned.' });
+
+export const volunteerInput = z.object({
+	role,
+	note: z
+		.string({ error: 'Note is text.' })
+		.trim()
+		.max(NOTE_MAX, `Note is at most ${NOTE_MAX} characters.`)
+		.optional()
+		.nullable()
+		.transform((v) => v ?? '')
+});
+
+export const removeChampionInput = z.object({
+	reason: z.string({ error: 'Reason is required.' }).trim().min(3, 'Give a reason of at least 3 characters.').max(REASON_MAX, `Reason is at most ${REASON_MAX.toLocaleString('en')} characters.`)
+});
+
+export const linkChangeInput = z.object({
+	url: z
+		.string({ error: 'Address is required.' })
+		.trim()
+		.min(1, 'Paste the address of the review or pull request.')
+		.max(CHANGE_URL_MAX, `Address is at most ${CHANGE_URL_MAX.toLocaleString('en')} characters.`)
+		.transform((value, ctx) => {
+			const ref = parseChangeUrl(value);
+			if (!ref) {
+				ctx.addIssue({
+					code: 'custom',
+					message: 'Link a Gerrit change (…/c/<project>/+/<number>), a GitHub pull request (…/pull/<number>) or a GitLab merge request (…/-/merge_requests/<number>).'
+				});
+				return z.NEVER;
+			}
+			return ref;
+		}),
+	state: changeState.optional().transform((v) => v ?? 'open')
+});
+
+export const changeStateInput = z.object({ state: changeState });
