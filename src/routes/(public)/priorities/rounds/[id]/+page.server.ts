@@ -1,0 +1,79 @@
+import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
+import {
+	castBallot,
+	closeRound,
+	closeRoundIfDue,
+	getRoundPage,
+	publishList,
+	RANK_FIELD,
+	rankingFromForm,
+	withdrawBallot
+} from '#lib/server/modules/priorities/index.ts';
+import { AppError } from '#lib/server/platform/errors.ts';
+import type { Ctx } from '#lib/server/platform/context.ts';
+import { ctxOf } from '#lib/server/platform/http/context.ts';
+import { formValues, runForm } from '#lib/server/platform/http/forms.ts';
+import type { Actions, PageServerLoad } from './$types';
+
+const roundId = (param: string) => (/^\d{1,15}$/.test(param) ? Number(param) : 0);
+
+export const load: PageServerLoad = async (event) => {
+	const ctx = await ctxOf(event);
+	const id = roundId(event.params.id);
+	try {
+		// A round past its closing time is closed (and counted) by the first read after it.
+		await closeRoundIfDue(ctx, id);
+		const page = await getRoundPage(ctx, id);
+		// A ballot is private: this page is never cached anywhere but in the voter's own browser.
+		event.setHeaders({ 'cache-control': 'private, no-store' });
+		return { page };
+	} catch (e) {
+		if (e instanceof AppError && e.code === 'not_found') error(404, 'There is no priority round at this address.');
+		throw e;
+	}
+};
+
+function act(run: (ctx: Ctx, id: number, values: Record<string, unknown>) => Promise<string | { redirect: string }>) {
+	return async (event: RequestEvent<{ id: string }>) => {
+		const ctx = await ctxOf(event);
+		const values = formValues(await event.request.formData());
+		const result = await runForm(values, () => run(ctx, roundId(event.params.id), values));
+		if (result && typeof result === 'object' && 'redirect' in result) redirect(303, result.redirect);
+		if (typeof result === 'string') return { success: result, intent: String(values.intent ?? '') };
+		return result;
+	};
+}
+
+export const actions: Actions = {
+	vote: async (event) => {
+		const ctx = await ctxOf(event);
+		const id = roundId(event.params.id);
+		const values = formValues(await event.request.formData());
+		const kept = Object.fromEntries(Object.entries(values).filter(([k]) => k.startsWith(RANK_FIELD) || k === 'intent'));
+		return runForm(kept, async () => {
+			const page = await getRoundPage(ctx, id);
+			const { ranking, errors } = rankingFromForm(values, page.candidates.map((c) => c.needId));
+			if (Object.keys(errors).length) {
+				return fail(400, { message: 'Some ranks need another look.', fields: errors, values: kept });
+			}
+			await castBallot(ctx, id, { ranking });
+			const ranked = ranking.flat().length;
+			return {
+				success: ranked ? `Your ballot is saved: ${ranked} of ${page.candidates.length} needs ranked. You may change it until the round closes.` : 'Your ballot is saved, ranking nothing: it counts as no preference.',
+				intent: 'vote'
+			};
+		});
+	},
+	withdraw: act(async (ctx, id) => {
+		await withdrawBallot(ctx, id);
+		return 'Your ballot is withdrawn.';
+	}),
+	close: act(async (ctx, id) => {
+		await closeRound(ctx, id);
+		return 'The round is closed and counted.';
+	}),
+	publish: act(async (ctx, id, values) => {
+		const list = await publishList(ctx, id, { note: values.note });
+		return { redirect: `/priorities/${list.id}` };
+	})
+};
