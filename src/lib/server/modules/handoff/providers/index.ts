@@ -4,6 +4,7 @@ import { github } from './github.ts';
 import { gitlab } from './gitlab.ts';
 import { jira } from './jira.ts';
 import { launchpad } from './launchpad.ts';
+import { specs } from './specs.ts';
 import { storyboard } from './storyboard.ts';
 
 /** Every tracker provider, by name; one file each beside this one. */
@@ -12,5 +13,6 @@ export const PROVIDERS: Partial<Record<TrackerProvider, TrackerProviderImpl>> = 
 	gitlab,
 	jira,
 	launchpad,
-	storyboard
+	storyboard,
+	specs
 };

@@ -299,9 +299,10 @@ function rstBlock(token: Token): string {
 			return rstList(token as Tokens.List);
 		case 'table': {
 			const table = token as Tokens.Table;
-			const cell = (tokens: Token[]) => rstInline(tokens).replace(/\n/g, ' ').trim() || '\\ ';
+			const cell = (tokens: Token[]) => rstInline(tokens).replace(/\n/g, ' ').trim();
+			// An empty cell is an empty list item: the marker alone, no trailing space.
 			const row = (cells: { tokens: Token[] }[]) =>
-				cells.map((c, i) => `${i === 0 ? '   * - ' : '     - '}${cell(c.tokens)}`).join('\n');
+				cells.map((c, i) => `${i === 0 ? '   * -' : '     -'}${cell(c.tokens) ? ` ${cell(c.tokens)}` : ''}`).join('\n');
 			return ['.. list-table::', '   :header-rows: 1', '', row(table.header), ...table.rows.map(row)].join('\n');
 		}
 		case 'hr':

@@ -1,0 +1,394 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, posix } from 'node:path';
+import type { HandoffKind, HandoffStatus } from '../handoff.tables.ts';
+import { convertMarkdown, rstHeading } from './markup.ts';
+import { backLink, deploymentTable, impactList, prioritySentence, segmentTable, slugify, supportSentence, surveyTable } from './evidence.ts';
+import {
+	TrackerError,
+	type HandoffDraft,
+	type NeedEvidence,
+	type TrackerConnection,
+	type TrackerProviderImpl,
+	type UpstreamItem
+} from './provider.ts';
+import { settingString } from './tracker-http.ts';
+
+/*
+ * A specs repository in git, in the manner of openstack/nova-specs: a spec is a reStructuredText file following the
+ * sections of the OpenStack specs template, proposed on a branch; review merges it into the base branch under
+ * specs/<cycle>/approved/, and once implemented it moves to specs/<cycle>/implemented/.
+ *
+ * The tracker's base URL is the git URL (https://…, ssh://…, file://… or a local path). Everything goes through the
+ * git command line with argument arrays (never a shell), in a temporary directory removed afterwards:
+ *   create: clone the base branch, add the file on a new branch, commit, push the branch. Key: "<branch>:<path>".
+ *   fetch:  fetch the base branch (and the proposal branch if it still exists) into a bare repository and look:
+ *           the file under …/implemented/ on the base branch → delivered in that cycle; under …/approved/ → in
+ *           progress (accepted upstream); only on the proposal branch → handed upstream; neither → declined.
+ * A file is recognised by its name wherever review moved it (another cycle, the backlog). No webhooks: polled.
+ */
+
+const LABEL = 'The specs repository';
+const GIT_TIMEOUT_MS = 120_000;
+const SAFE_PATH = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*\.rst$/;
+
+interface Git {
+	run(args: string[], cwd?: string): Promise<string>;
+}
+
+/** How a failed git command reads: refusals are final, network trouble and server errors are worth retrying. */
+export function classifyGitFailure(stderr: string): { message: string; retryable: boolean } {
+	const text = stderr.trim();
+	const last = text.split('\n').filter(Boolean).slice(-3).join(' ').slice(0, 400);
+	if (/Authentication failed|could not read (Username|Password)|terminal prompts disabled|returned error: 40[13]|Permission denied|access denied|HTTP Basic: Access denied/i.test(text)) {
+		return { message: `${LABEL} refused the credentials: ${last} Check the tracker's credentials.`, retryable: false };
+	}
+	if (/Could not resolve host|Connection refused|Connection timed out|timed out|Connection reset|early EOF|remote end hung up|returned error: 5\d\d|returned error: 429|Failed to connect|Operation too slow/i.test(text)) {
+		return { message: `${LABEL} could not be reached right now: ${last}`, retryable: true };
+	}
+	if (/does not appear to be a git repository|Repository not found|not found|couldn't find remote ref|Remote branch .* not found/i.test(text)) {
+		return { message: `${LABEL} has no such repository or branch: ${last}`, retryable: false };
+	}
+	return { message: `${LABEL} refused: ${last}`, retryable: false };
+}
+
+function git(tracker: TrackerConnection): Git {
+	// Config through the environment rather than arguments, so a token never shows in the process list.
+	const config: [string, string][] = [
+		['commit.gpgsign', 'false'],
+		['core.hooksPath', '/dev/null'],
+		['init.defaultBranch', 'master']
+	];
+	const token = tracker.credentials?.token;
+	if (token && /^https?:/i.test(tracker.baseUrl)) {
+		const user = tracker.credentials?.username || 'x-access-token';
+		config.push(['http.extraHeader', `Authorization: Basic ${Buffer.from(`${user}:${token}`).toString('base64')}`]);
+	}
+	const env: NodeJS.ProcessEnv = {
+		...process.env,
+		GIT_TERMINAL_PROMPT: '0',
+		GIT_ASKPASS: 'echo',
+		SSH_ASKPASS: 'echo',
+		// "ext::" and other transports that run commands are never allowed, whatever the URL says.
+		GIT_ALLOW_PROTOCOL: 'file:git:http:https:ssh',
+		GIT_CONFIG_NOSYSTEM: '1',
+		GIT_CONFIG_COUNT: String(config.length),
+		LC_ALL: 'C'
+	};
+	config.forEach(([key, value], i) => {
+		env[`GIT_CONFIG_KEY_${i}`] = key;
+		env[`GIT_CONFIG_VALUE_${i}`] = value;
+	});
+	return {
+		run(args, cwd) {
+			return new Promise((resolve, reject) => {
+				execFile('git', args, { cwd, env, timeout: GIT_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+					if (!error) return resolve(stdout);
+					if ((error as { killed?: boolean }).killed) {
+						return reject(new TrackerError(`${LABEL} took too long to answer (git ${args[0]}).`, { retryable: true, cause: error }));
+					}
+					const { message, retryable } = classifyGitFailure(String(stderr || error.message));
+					reject(new TrackerError(message, { retryable, cause: error }));
+				});
+			});
+		}
+	};
+}
+
+async function withTempDir<T>(work: (dir: string) => Promise<T>): Promise<T> {
+	const dir = await mkdtemp(join(tmpdir(), 'caucus-specs-'));
+	try {
+		return await work(dir);
+	} finally {
+		await rm(dir, { recursive: true, force: true });
+	}
+}
+
+async function checkRefName(runner: Git, name: string, what: string): Promise<void> {
+	if (name.startsWith('-')) throw new TrackerError(`"${name}" cannot name a ${what}.`);
+	await runner.run(['check-ref-format', '--branch', name]).catch(() => {
+		throw new TrackerError(`"${name}" cannot name a ${what}.`);
+	});
+}
+
+function settings(tracker: TrackerConnection) {
+	return {
+		directory: settingString(tracker.settings, 'directory', 'specs/{cycle}/approved/'),
+		cycle: settingString(tracker.settings, 'cycle', 'backlog'),
+		baseBranch: settingString(tracker.settings, 'baseBranch', 'master'),
+		authorName: settingString(tracker.settings, 'authorName', 'Caucus'),
+		authorEmail: settingString(tracker.settings, 'authorEmail', 'caucus@localhost'),
+		webUrl: settingString(tracker.settings, 'webUrl', '')
+	};
+}
+
+function fileUrl(tracker: TrackerConnection, branch: string, path: string): string {
+	const pattern = settings(tracker).webUrl;
+	if (!pattern) return path;
+	return pattern.replace(/\{branch\}/g, branch.split('/').map(encodeURIComponent).join('/')).replace(/\{path\}/g, path.split('/').map(encodeURIComponent).join('/'));
+}
+
+export function parseSpecKey(key: string): { branch: string; path: string } | null {
+	const at = key.indexOf(':');
+	if (at <= 0) return null;
+	const branch = key.slice(0, at);
+	const path = key.slice(at + 1);
+	if (!SAFE_PATH.test(path) || path.split('/').includes('..')) return null;
+	return { branch, path };
+}
+
+/** The title of a reStructuredText document: the first line underlined (and perhaps overlined) with "=". */
+export function rstTitle(text: string): string | null {
+	const lines = text.split('\n');
+	for (let i = 0; i + 1 < lines.length; i++) {
+		const line = lines[i].trim();
+		if (line && !/^[=\-~^"'`#*+<>:._]+$/.test(line) && !line.startsWith('..') && /^=+$/.test(lines[i + 1].trim())) return line;
+	}
+	return null;
+}
+
+/** The cycle a spec path names: "2027.1" for specs/2027.1/implemented/foo.rst. */
+function cycleOf(path: string): string | null {
+	const parts = path.split('/');
+	const at = parts.findIndex((part) => part === 'implemented' || part === 'approved');
+	return at > 0 ? parts[at - 1] : null;
+}
+
+// ------------------------------------------------------------------------------------------------------ draft
+
+const GUIDANCE: Record<string, string> = {
+	intro: 'Introduce the change in one paragraph an operator can follow: what it is and why it matters.',
+	proposed:
+		'Describe the change in detail: how the problem above is solved, and where this piece of work ends if it is part of a larger effort.',
+	alternatives: 'What other ways could this be done, and why is this one preferred? Show that the options were weighed.',
+	dataModel: 'New or changed database tables, objects and migrations, and how existing data is carried over, if any.',
+	restApi: 'For each API method added or changed: the method, URL, parameters, request and response bodies, status codes, policy and microversion.',
+	security: 'Does this touch credentials, tokens, access control, sensitive data, or run code on behalf of users? Say how the risks are handled.',
+	notifications: 'New, changed or removed notifications, if any.',
+	endUser: 'Other ways users meet this change: client tools, dashboards, documentation they read.',
+	performance: 'How often the new code runs, database queries it adds, locks it takes, and any effect on scale.',
+	deployer: 'New configuration options and their defaults, whether the change applies at once or must be enabled, and what people deploying or upgrading must know.',
+	developer: 'Effects on other developers: driver interfaces, libraries, conventions they must follow.',
+	upgrade: 'What happens during a rolling upgrade: service version checks, online data migrations, compatibility with older services.',
+	assignee: 'Who leads the writing of the code? Name the primary contact if several people work on it.',
+	workItems: 'Break the change into tasks that can be done and reviewed separately.',
+	dependencies: 'Specs, blueprints, library versions or services in other projects this work depends on.',
+	testing: 'The scenarios to test (unit, functional, tempest or other integration jobs) and the edge cases that must work.',
+	documentation: 'Which guides change, and for whom: operators, users, contributors.'
+};
+
+function section(title: string, char: '=' | '-', ...blocks: (string | null)[]): string {
+	return [rstHeading(title, char), ...blocks.filter((b): b is string => b !== null && b !== '')].join('\n\n');
+}
+
+function rst(markdown: string | null): string | null {
+	return markdown === null ? null : convertMarkdown(markdown, 'rst');
+}
+
+function specBody(tracker: TrackerConnection, evidence: NeedEvidence, cycle: string): string {
+	const need = evidence.need;
+	const title = rstHeading(need.title.replace(/[\r\n]+/g, ' '), '=', true);
+	const license = ['..', ' This work is licensed under a Creative Commons Attribution 3.0 Unported', ' License.', '', ' http://creativecommons.org/licenses/by/3.0/legalcode'].join('\n');
+	const problem = convertMarkdown(need.body, 'rst') || GUIDANCE.intro;
+	const useCases = impactList(evidence);
+	const releases = need.releases.length ? `Supporters run ${need.releases.join(', ')}.` : null;
+	const references = [
+		`* ${rst(backLink(evidence))}`,
+		evidence.priority ? `* ${rst(prioritySentence(evidence))}` : null,
+		...evidence.sessions.map((s) => `* ${rst(`Discussed at [${s.title.replace(/[[\]]/g, '')}](<${s.url}>)`)}`)
+	].filter(Boolean);
+	const blocks = [
+		license,
+		title,
+		rst(`Operators raised this need on Caucus. ${supportSentence(evidence)}`),
+		section('Problem description', '=', problem, rst(segmentTable(evidence)), rst(backLink(evidence))),
+		section(
+			'Use Cases',
+			'-',
+			useCases ? `Supporters described the impact on their deployments:\n\n${rst(useCases)}` : 'As an operator, I want … so that … (name the actor in each use case: operator, end user, developer).',
+			rst(surveyTable(evidence))
+		),
+		section('Proposed change', '=', GUIDANCE.proposed),
+		section('Alternatives', '-', GUIDANCE.alternatives),
+		section('Data model impact', '-', GUIDANCE.dataModel),
+		section('REST API impact', '-', GUIDANCE.restApi),
+		section('Security impact', '-', GUIDANCE.security),
+		section('Notifications impact', '-', GUIDANCE.notifications),
+		section('Other end user impact', '-', GUIDANCE.endUser),
+		section('Performance Impact', '-', GUIDANCE.performance),
+		section(
+			'Other deployer impact',
+			'-',
+			evidence.deployments.length ? `The deployments that reported this need:\n\n${rst(deploymentTable(evidence))}` : null,
+			GUIDANCE.deployer
+		),
+		section('Developer impact', '-', GUIDANCE.developer),
+		section('Upgrade impact', '-', releases, GUIDANCE.upgrade),
+		section('Implementation', '=', ''),
+		section('Assignee(s)', '-', GUIDANCE.assignee, 'Primary assignee:\n  <launchpad-id or None>', 'Other contributors:\n  <launchpad-id or None>'),
+		section('Work Items', '-', GUIDANCE.workItems),
+		section('Dependencies', '=', GUIDANCE.dependencies),
+		section('Testing', '=', GUIDANCE.testing),
+		section('Documentation Impact', '=', GUIDANCE.documentation),
+		section('References', '=', references.join('\n')),
+		section('History', '=', ['.. list-table:: Revisions', '   :header-rows: 1', '', '   * - Release Name', '     - Description', `   * - ${cycle}`, '     - Introduced'].join('\n'))
+	];
+	return `${blocks.filter(Boolean).join('\n\n')}\n`;
+}
+
+// ---------------------------------------------------------------------------------------------------- provider
+
+export const specs: TrackerProviderImpl = {
+	provider: 'specs',
+	label: 'Specs repository (git)',
+	kinds: ['spec'],
+	credentialFields: [
+		{ name: 'username', label: 'Username for HTTPS pushes (optional)' },
+		{ name: 'token', label: 'Access token or HTTP password for HTTPS pushes (optional; SSH uses the server’s keys)' }
+	],
+	settingFields: [
+		{ name: 'directory', label: 'Directory for new specs', placeholder: 'specs/{cycle}/approved/' },
+		{ name: 'cycle', label: 'Cycle new specs target', placeholder: '2027.1' },
+		{ name: 'baseBranch', label: 'Base branch', placeholder: 'master' },
+		{ name: 'authorName', label: 'Commit author name', placeholder: 'Caucus' },
+		{ name: 'authorEmail', label: 'Commit author e-mail', placeholder: 'caucus@example.org' },
+		{ name: 'webUrl', label: 'Web address of a file, with {branch} and {path}', placeholder: 'https://opendev.org/openstack/nova-specs/src/branch/{branch}/{path}' }
+	],
+
+	draft(tracker: TrackerConnection, evidence: NeedEvidence, kind: HandoffKind): HandoffDraft {
+		const { directory, cycle } = settings(tracker);
+		const slug = slugify(evidence.need.title, 50);
+		const dir = directory.replace(/\{cycle\}/g, cycle).replace(/^\/+|\/+$/g, '');
+		return {
+			kind,
+			title: evidence.need.title,
+			body: specBody(tracker, evidence, cycle),
+			fields: { path: `${dir}/${slug}.rst`, branch: `caucus/need-${evidence.need.id}-${slug}`, needUrl: evidence.need.url }
+		};
+	},
+
+	async create(tracker: TrackerConnection, draft: HandoffDraft): Promise<UpstreamItem> {
+		if (draft.kind !== 'spec') throw new TrackerError(`A specs repository takes specs, not a ${draft.kind}.`);
+		const config = settings(tracker);
+		const path = draft.fields.path ?? '';
+		const branch = draft.fields.branch ?? '';
+		if (!SAFE_PATH.test(path) || path.split('/').includes('..')) {
+			throw new TrackerError(`"${path}" cannot be a spec's path: use a relative path of letters, digits, dots and dashes ending in .rst.`);
+		}
+		const runner = git(tracker);
+		await checkRefName(runner, branch, 'branch');
+		await checkRefName(runner, config.baseBranch, 'base branch');
+		const title = draft.title.replace(/\s+/g, ' ').trim();
+		if (!title) throw new TrackerError('A spec needs a title.');
+
+		await withTempDir(async (dir) => {
+			const existing = await runner.run(['ls-remote', '--heads', '--', tracker.baseUrl, `refs/heads/${branch}`]);
+			if (existing.trim()) throw new TrackerError(`${LABEL} already has a branch named ${branch}: choose another branch name.`);
+			const repo = join(dir, 'repo');
+			await runner.run(['clone', '--quiet', '--no-tags', '--single-branch', '--branch', config.baseBranch, '--', tracker.baseUrl, repo]);
+			if (existsSync(join(repo, path))) throw new TrackerError(`${LABEL} already has a file at ${path}: choose another path.`);
+			await runner.run(['checkout', '--quiet', '-b', branch], repo);
+			await mkdir(dirname(join(repo, path)), { recursive: true });
+			await writeFile(join(repo, path), draft.body.endsWith('\n') ? draft.body : `${draft.body}\n`);
+			await runner.run(['add', '--', path], repo);
+			const message = `${title}\n\nProposed from Caucus${draft.fields.needUrl ? `: ${draft.fields.needUrl}` : '.'}\n`;
+			await runner.run(
+				['-c', `user.name=${config.authorName}`, '-c', `user.email=${config.authorEmail}`, 'commit', '--quiet', '--no-verify', '-m', message],
+				repo
+			);
+			await runner.run(['push', '--quiet', 'origin', `refs/heads/${branch}:refs/heads/${branch}`], repo);
+		});
+
+		const key = `${branch}:${path}`;
+		try {
+			return await specs.fetch(tracker, key);
+		} catch {
+			// The branch is pushed: failing now would make the caller propose it twice.
+			return { key, url: fileUrl(tracker, branch, path), title, state: 'proposed', status: 'handed_upstream', deliveredIn: null, updatedAt: new Date() };
+		}
+	},
+
+	keyFromUrl(tracker: TrackerConnection, url: string): string | null {
+		const pattern = settings(tracker).webUrl;
+		if (!pattern || !pattern.includes('{branch}') || !pattern.includes('{path}')) return null;
+		const prefix = settings(tracker).directory.split('{')[0].replace(/^\/+/, '');
+		const regex = new RegExp(
+			`^${pattern
+				.split(/(\{branch\}|\{path\})/)
+				.map((part) =>
+					part === '{branch}' ? '(?<branch>.+?)' : part === '{path}' ? `(?<path>${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[^?#]*\\.rst)` : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+				)
+				.join('')}(?:[?#].*)?$`
+		);
+		const match = regex.exec(url);
+		if (!match?.groups) return null;
+		let branch: string;
+		let path: string;
+		try {
+			branch = decodeURIComponent(match.groups.branch);
+			path = decodeURIComponent(match.groups.path);
+		} catch {
+			return null;
+		}
+		if (branch.startsWith('-') || /[\s:~^?*[\\]|\.\.|@\{/.test(branch)) return null;
+		return parseSpecKey(`${branch}:${path}`) ? `${branch}:${path}` : null;
+	},
+
+	async fetch(tracker: TrackerConnection, key: string): Promise<UpstreamItem> {
+		const parsed = parseSpecKey(key);
+		if (!parsed) throw new TrackerError(`"${key}" does not name a spec (branch:path).`);
+		const { branch, path } = parsed;
+		const config = settings(tracker);
+		const runner = git(tracker);
+		await checkRefName(runner, branch, 'branch');
+		await checkRefName(runner, config.baseBranch, 'base branch');
+		const name = posix.basename(path);
+
+		return withTempDir(async (dir) => {
+			await runner.run(['init', '--quiet', '--bare', dir]);
+			const heads = await runner.run(['ls-remote', '--heads', '--', tracker.baseUrl, `refs/heads/${config.baseBranch}`, `refs/heads/${branch}`], dir);
+			const refs = new Set(heads.split('\n').map((line) => line.split('\t')[1]).filter(Boolean));
+			if (!refs.has(`refs/heads/${config.baseBranch}`)) throw new TrackerError(`${LABEL} has no branch ${config.baseBranch}.`);
+			const hasProposal = branch !== config.baseBranch && refs.has(`refs/heads/${branch}`);
+			const refspecs = [`+refs/heads/${config.baseBranch}:refs/remotes/base`];
+			if (hasProposal) refspecs.push(`+refs/heads/${branch}:refs/remotes/proposal`);
+			await runner.run(['fetch', '--quiet', '--no-tags', '--', tracker.baseUrl, ...refspecs], dir);
+
+			const files = (await runner.run(['ls-tree', '-r', '--name-only', 'refs/remotes/base'], dir)).split('\n').filter(Boolean);
+			const implemented = files.find((f) => f.endsWith(`/implemented/${name}`));
+			const approved = files.find((f) => f === path || f.endsWith(`/approved/${name}`));
+			let ref: string | null = null;
+			let file: string | null = null;
+			let state: string;
+			let status: HandoffStatus;
+			if (implemented) [ref, file, state, status] = ['refs/remotes/base', implemented, 'implemented', 'delivered'];
+			else if (approved) [ref, file, state, status] = ['refs/remotes/base', approved, 'approved', 'in_progress'];
+			else if (hasProposal) {
+				const onBranch = (await runner.run(['ls-tree', '--name-only', 'refs/remotes/proposal', '--', path], dir)).trim();
+				[ref, file, state, status] = [onBranch ? 'refs/remotes/proposal' : null, onBranch ? path : null, 'proposed', 'handed_upstream'];
+			} else [state, status] = ['abandoned', 'declined_upstream'];
+
+			let title = name.replace(/\.rst$/, '');
+			let updatedAt = new Date();
+			if (ref && file) {
+				title = rstTitle(await runner.run(['show', `${ref}:${file}`], dir)) ?? title;
+				const when = (await runner.run(['log', '-1', '--format=%cI', ref, '--', file], dir)).trim();
+				if (when) updatedAt = new Date(when);
+			} else if (hasProposal) {
+				updatedAt = new Date((await runner.run(['log', '-1', '--format=%cI', 'refs/remotes/proposal'], dir)).trim());
+			}
+			const onBase = ref === 'refs/remotes/base';
+			return {
+				key,
+				url: file ? fileUrl(tracker, onBase ? config.baseBranch : branch, file) : fileUrl(tracker, branch, path),
+				title,
+				state,
+				status,
+				deliveredIn: file && onBase ? cycleOf(file) : null,
+				updatedAt
+			};
+		});
+	}
+};

@@ -1,0 +1,280 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { sampleEvidence, trackerConnection } from '#lib/server/testing/trackers/evidence.ts';
+import { classifyGitFailure, rstTitle, specs } from './specs.ts';
+import { TrackerError, type TrackerConnection } from './provider.ts';
+
+/*
+ * Real git repositories made for the test: a bare "upstream" with the layout of a specs repository, and a
+ * reviewer's clone that merges proposals, moves specs to implemented/ and deletes branches, as review would.
+ */
+
+let root: string;
+let upstream: string;
+let reviewer: string;
+let tracker: TrackerConnection;
+let counter = 0;
+
+const gitEnv = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' };
+function git(cwd: string, ...args: string[]): string {
+	return execFileSync('git', ['-c', 'user.name=Reviewer', '-c', 'user.email=reviewer@example.org', '-c', 'commit.gpgsign=false', ...args], { cwd, env: gitEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+beforeAll(() => {
+	root = mkdtempSync(join(tmpdir(), 'caucus-specs-test-'));
+	upstream = join(root, 'nova-specs.git');
+	git(root, 'init', '--quiet', '--bare', '--initial-branch=master', upstream);
+	const seed = join(root, 'seed');
+	git(root, 'clone', '--quiet', upstream, seed);
+	git(seed, 'checkout', '--quiet', '-b', 'master');
+	for (const dir of ['specs/2027.1/approved', 'specs/2027.1/implemented', 'specs/backlog/approved']) {
+		mkdirSync(join(seed, dir), { recursive: true });
+		writeFileSync(join(seed, dir, 'index.rst'), `${dir}\n${'='.repeat(dir.length)}\n`);
+	}
+	writeFileSync(join(seed, 'specs/template.rst'), 'Example Spec\n============\n');
+	git(seed, 'add', '.');
+	git(seed, 'commit', '--quiet', '-m', 'Seed the specs layout');
+	git(seed, 'push', '--quiet', 'origin', 'master');
+	reviewer = join(root, 'reviewer');
+	git(root, 'clone', '--quiet', upstream, reviewer);
+	tracker = trackerConnection({
+		provider: 'specs',
+		baseUrl: upstream,
+		project: 'openstack/nova-specs',
+		settings: {
+			directory: 'specs/{cycle}/approved/',
+			cycle: '2027.1',
+			baseBranch: 'master',
+			authorName: 'Caucus Bot',
+			authorEmail: 'bot@caucus.example',
+			webUrl: 'https://opendev.org/openstack/nova-specs/src/branch/{branch}/{path}'
+		}
+	});
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+beforeEach(() => {
+	counter += 1;
+});
+
+/** A draft whose path and branch are unique to the test. */
+function uniqueDraft() {
+	const evidence = sampleEvidence();
+	evidence.need.id = 100 + counter;
+	evidence.need.title = `Live-migrate instances with vGPUs, take ${counter}`;
+	return specs.draft(tracker, evidence, 'spec');
+}
+
+function reviewMerge(branch: string) {
+	git(reviewer, 'fetch', '--quiet', 'origin');
+	git(reviewer, 'checkout', '--quiet', 'master');
+	git(reviewer, 'reset', '--quiet', '--hard', 'origin/master');
+	git(reviewer, 'merge', '--quiet', '--no-ff', '-m', `Merge ${branch}`, `origin/${branch}`);
+	git(reviewer, 'push', '--quiet', 'origin', 'master');
+	git(reviewer, 'push', '--quiet', 'origin', '--delete', branch);
+}
+
+function markImplemented(path: string) {
+	git(reviewer, 'fetch', '--quiet', 'origin');
+	git(reviewer, 'reset', '--quiet', '--hard', 'origin/master');
+	git(reviewer, 'mv', path, path.replace('/approved/', '/implemented/'));
+	git(reviewer, 'commit', '--quiet', '-m', 'Move implemented spec');
+	git(reviewer, 'push', '--quiet', 'origin', 'master');
+}
+
+async function rejection(promise: Promise<unknown>): Promise<TrackerError> {
+	const error = await promise.then(
+		() => null,
+		(e: unknown) => e
+	);
+	expect(error).toBeInstanceOf(TrackerError);
+	return error as TrackerError;
+}
+
+describe('Spec drafts', () => {
+	it('follow the OpenStack specs template with what Caucus knows filled in', () => {
+		const draft = specs.draft(tracker, sampleEvidence(), 'spec');
+		expect(draft.fields).toEqual({
+			path: 'specs/2027.1/approved/live-migrate-instances-with-vgpus-attached.rst',
+			branch: 'caucus/need-42-live-migrate-instances-with-vgpus-attached',
+			needUrl: 'https://caucus.example/needs/42'
+		});
+		const body = draft.body;
+		expect(body.startsWith('..\n This work is licensed under a Creative Commons Attribution 3.0 Unported\n License.')).toBe(true);
+		expect(body).toContain('==========================================\nLive-migrate instances with vGPUs attached\n==========================================\n');
+		const headings = [...body.matchAll(/^([^\n]+)\n([=-])\2+$/gm)].map((m) => `${m[2]} ${m[1]}`);
+		expect(headings).toEqual([
+			'= Live-migrate instances with vGPUs attached',
+			'= Problem description',
+			'- Use Cases',
+			'= Proposed change',
+			'- Alternatives',
+			'- Data model impact',
+			'- REST API impact',
+			'- Security impact',
+			'- Notifications impact',
+			'- Other end user impact',
+			'- Performance Impact',
+			'- Other deployer impact',
+			'- Developer impact',
+			'- Upgrade impact',
+			'= Implementation',
+			'- Assignee(s)',
+			'- Work Items',
+			'= Dependencies',
+			'= Testing',
+			'= Documentation Impact',
+			'= References',
+			'= History'
+		]);
+		// The need, in reStructuredText.
+		expect(body).toContain('Operators cannot drain a **GPU host** for maintenance: ``nova live-migration`` refuses instances with vGPUs.');
+		expect(body).toContain('**Steps**');
+		expect(body).toContain('#. Boot an instance with a ``resources:VGPU=1`` flavor');
+		expect(body).toContain('`the nova docs <https://docs.openstack.org/nova/latest/admin/virtual-gpu.html>`__');
+		// Evidence where the template asks for it: use cases from impacts, deployer impact from deployments.
+		expect(body).toContain('Supporters described the impact on their deployments:\n\n* **Alice Operator**: We keep 40 GPU hosts out of rotation for weeks [every] quarter.');
+		expect(body).toContain('The deployments that reported this need:\n\n.. list-table::\n   :header-rows: 1\n\n   * - Deployment');
+		expect(body).toContain('   * - Acme \\| Cloud \\*EU\\*\n     - Acme Inc.\n     - 800\n     - 20,000\n     - 2025.1');
+		expect(body).toContain('Supporters run 2025.1, 2025.2.');
+		expect(body).toContain('`need #42: Live-migrate instances with vGPUs attached <https://caucus.example/needs/42>`__');
+		// The rest keeps the template's guidance for the developers to write.
+		expect(body).toContain('Primary assignee:\n  <launchpad-id or None>');
+		expect(body).toContain('   * - 2027.1\n     - Introduced');
+		expect(rstTitle(body)).toBe('Live-migrate instances with vGPUs attached');
+	});
+
+	it('fall back to the backlog when no cycle is configured', () => {
+		const draft = specs.draft({ ...tracker, settings: {} }, sampleEvidence(), 'spec');
+		expect(draft.fields.path).toBe('specs/backlog/approved/live-migrate-instances-with-vgpus-attached.rst');
+	});
+});
+
+describe('Specs', () => {
+	it('are committed on a new branch, pushed, and read back as proposed', async () => {
+		const draft = uniqueDraft();
+		const item = await specs.create(tracker, draft);
+		const { branch, path } = draft.fields;
+		expect(item).toMatchObject({
+			key: `${branch}:${path}`,
+			url: `https://opendev.org/openstack/nova-specs/src/branch/${branch}/${path}`,
+			title: draft.title,
+			state: 'proposed',
+			status: 'handed_upstream',
+			deliveredIn: null
+		});
+		expect(git(upstream, 'show', `refs/heads/${branch}:${path}`)).toBe(draft.body);
+		expect(git(upstream, 'log', '-1', '--format=%an <%ae>%n%s', `refs/heads/${branch}`).trim()).toBe(`Caucus Bot <bot@caucus.example>\n${draft.title}`);
+		// The base branch is untouched until review merges.
+		expect(() => git(upstream, 'show', `refs/heads/master:${path}`)).toThrow();
+	});
+
+	it('merged by review read as in progress, targeted at the cycle', async () => {
+		const draft = uniqueDraft();
+		const created = await specs.create(tracker, draft);
+		reviewMerge(draft.fields.branch);
+		const item = await specs.fetch(tracker, created.key);
+		expect(item).toMatchObject({
+			state: 'approved',
+			status: 'in_progress',
+			deliveredIn: '2027.1',
+			url: `https://opendev.org/openstack/nova-specs/src/branch/master/${draft.fields.path}`
+		});
+	});
+
+	it('moved to implemented/ read as delivered in that cycle', async () => {
+		const draft = uniqueDraft();
+		const created = await specs.create(tracker, draft);
+		reviewMerge(draft.fields.branch);
+		markImplemented(draft.fields.path);
+		const item = await specs.fetch(tracker, created.key);
+		expect(item).toMatchObject({ state: 'implemented', status: 'delivered', deliveredIn: '2027.1', title: draft.title });
+		expect(item.url).toContain('/src/branch/master/specs/2027.1/implemented/');
+	});
+
+	it('re-proposed for a later cycle are still found by name', async () => {
+		const draft = uniqueDraft();
+		const created = await specs.create(tracker, draft);
+		reviewMerge(draft.fields.branch);
+		git(reviewer, 'fetch', '--quiet', 'origin');
+		git(reviewer, 'reset', '--quiet', '--hard', 'origin/master');
+		mkdirSync(join(reviewer, 'specs/2027.2/approved'), { recursive: true });
+		git(reviewer, 'mv', draft.fields.path, draft.fields.path.replace('2027.1', '2027.2'));
+		git(reviewer, 'commit', '--quiet', '-m', 'Re-propose for 2027.2');
+		git(reviewer, 'push', '--quiet', 'origin', 'master');
+		expect(await specs.fetch(tracker, created.key)).toMatchObject({ status: 'in_progress', deliveredIn: '2027.2' });
+	});
+
+	it('whose branch was deleted without merging read as declined', async () => {
+		const draft = uniqueDraft();
+		const created = await specs.create(tracker, draft);
+		git(reviewer, 'push', '--quiet', 'origin', '--delete', draft.fields.branch);
+		expect(await specs.fetch(tracker, created.key)).toMatchObject({ state: 'abandoned', status: 'declined_upstream', deliveredIn: null });
+	});
+
+	it('are not proposed twice on the same branch or path', async () => {
+		const draft = uniqueDraft();
+		await specs.create(tracker, draft);
+		expect((await rejection(specs.create(tracker, draft))).message).toContain('already has a branch');
+		reviewMerge(draft.fields.branch);
+		const again = await rejection(specs.create(tracker, { ...draft, fields: { ...draft.fields, branch: `${draft.fields.branch}-2` } }));
+		expect(again.message).toContain('already has a file');
+	});
+
+	it('refuse unsafe paths and branch names before running git', async () => {
+		const draft = uniqueDraft();
+		for (const path of ['../outside.rst', '/etc/passwd.rst', 'specs/x.txt', 'specs/a b.rst', 'specs/../../x.rst']) {
+			expect((await rejection(specs.create(tracker, { ...draft, fields: { ...draft.fields, path } }))).retryable).toBe(false);
+		}
+		for (const branch of ['--upload-pack=touch /tmp/x', 'a..b', 'has space', 'x:y', '']) {
+			expect((await rejection(specs.create(tracker, { ...draft, fields: { ...draft.fields, branch } }))).retryable).toBe(false);
+		}
+	});
+
+	it('in a repository that does not exist are a final error; command-running transports are refused', async () => {
+		const missing = { ...tracker, baseUrl: join(root, 'missing.git') };
+		expect(await rejection(specs.create(missing, uniqueDraft()))).toMatchObject({ retryable: false });
+		expect(await rejection(specs.fetch(missing, 'b:specs/x.rst'))).toMatchObject({ retryable: false });
+		const ext = { ...tracker, baseUrl: `ext::sh -c touch% ${join(root, 'pwned')}` };
+		expect(await rejection(specs.fetch(ext, 'b:specs/x.rst'))).toMatchObject({ retryable: false });
+		expect(() => execFileSync('test', ['-e', join(root, 'pwned')])).toThrow();
+	});
+
+	it('with a key that is not branch:path are a final error', async () => {
+		expect(await rejection(specs.fetch(tracker, 'no-colon'))).toMatchObject({ retryable: false });
+		expect(await rejection(specs.fetch(tracker, 'b:../x.rst'))).toMatchObject({ retryable: false });
+	});
+});
+
+describe('Git failures', () => {
+	it('are final for refused credentials and worth retrying for network or server trouble', () => {
+		expect(classifyGitFailure("fatal: Authentication failed for 'https://example.org/nova-specs.git/'").retryable).toBe(false);
+		expect(classifyGitFailure("fatal: could not read Username for 'https://example.org': terminal prompts disabled").retryable).toBe(false);
+		expect(classifyGitFailure('fatal: unable to access \'https://example.org/x.git/\': The requested URL returned error: 403').retryable).toBe(false);
+		expect(classifyGitFailure("fatal: unable to access 'https://example.org/x.git/': The requested URL returned error: 503").retryable).toBe(true);
+		expect(classifyGitFailure("fatal: unable to access 'https://example.org/x.git/': Could not resolve host: example.org").retryable).toBe(true);
+		expect(classifyGitFailure('fatal: the remote end hung up unexpectedly').retryable).toBe(true);
+		expect(classifyGitFailure("fatal: 'x' does not appear to be a git repository").retryable).toBe(false);
+	});
+});
+
+describe('Spec URLs', () => {
+	it('name the branch and path from the configured web address', () => {
+		expect(specs.keyFromUrl(tracker, 'https://opendev.org/openstack/nova-specs/src/branch/caucus/need-1-x/specs/2027.1/approved/x.rst')).toBe(
+			'caucus/need-1-x:specs/2027.1/approved/x.rst'
+		);
+		expect(specs.keyFromUrl(tracker, 'https://opendev.org/openstack/nova-specs/src/branch/master/specs/2027.1/implemented/x.rst#L10')).toBe(
+			'master:specs/2027.1/implemented/x.rst'
+		);
+	});
+
+	it('reject other repositories, other files and trackers without a web address', () => {
+		expect(specs.keyFromUrl(tracker, 'https://opendev.org/openstack/glance-specs/src/branch/master/specs/2027.1/approved/x.rst')).toBeNull();
+		expect(specs.keyFromUrl(tracker, 'https://opendev.org/openstack/nova-specs/src/branch/master/README.rst')).toBeNull();
+		expect(specs.keyFromUrl(tracker, 'https://opendev.org/openstack/nova-specs/src/branch/master/specs/x.txt')).toBeNull();
+		expect(specs.keyFromUrl(tracker, 'https://opendev.org/openstack/nova-specs/src/branch/a..b/specs/2027.1/approved/x.rst')).toBeNull();
+		expect(specs.keyFromUrl({ ...tracker, settings: {} }, 'https://opendev.org/openstack/nova-specs/src/branch/master/specs/2027.1/approved/x.rst')).toBeNull();
+	});
+});
