@@ -69,8 +69,9 @@ function git(tracker: TrackerConnection): Git {
 	const env: NodeJS.ProcessEnv = {
 		...process.env,
 		GIT_TERMINAL_PROMPT: '0',
-		GIT_ASKPASS: 'echo',
-		SSH_ASKPASS: 'echo',
+		// No program may be asked for a password: a missing or wrong credential fails at once.
+		GIT_ASKPASS: '',
+		SSH_ASKPASS: '',
 		// "ext::" and other transports that run commands are never allowed, whatever the URL says.
 		GIT_ALLOW_PROTOCOL: 'file:git:http:https:ssh',
 		GIT_CONFIG_NOSYSTEM: '1',

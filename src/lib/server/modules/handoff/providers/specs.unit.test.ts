@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sampleEvidence, trackerConnection } from '#lib/server/testing/trackers/evidence.ts';
+import { startFakeGitHttp } from '#lib/server/testing/trackers/git-http.ts';
 import { classifyGitFailure, rstTitle, specs } from './specs.ts';
 import { TrackerError, type TrackerConnection } from './provider.ts';
 
@@ -245,6 +246,35 @@ describe('Specs', () => {
 	it('with a key that is not branch:path are a final error', async () => {
 		expect(await rejection(specs.fetch(tracker, 'no-colon'))).toMatchObject({ retryable: false });
 		expect(await rejection(specs.fetch(tracker, 'b:../x.rst'))).toMatchObject({ retryable: false });
+	});
+});
+
+describe('Specs over HTTP', () => {
+	it('push and fetch with the token, refuse bad credentials for good, and retry a 5xx', async () => {
+		const forge = await startFakeGitHttp({ username: 'caucus-bot', token: 'http-token' });
+		try {
+			const http = { ...tracker, baseUrl: forge.url, credentials: { username: 'caucus-bot', token: 'http-token' } };
+			const draft = uniqueDraft();
+			const item = await specs.create(http, draft);
+			expect(item).toMatchObject({ status: 'handed_upstream', state: 'proposed' });
+			expect(git(forge.repository, 'show', `refs/heads/${draft.fields.branch}:${draft.fields.path}`)).toBe(draft.body);
+
+			forge.run('fetch', '--quiet', 'origin');
+			forge.run('merge', '--quiet', '--no-ff', '-m', 'Merge', `origin/${draft.fields.branch}`);
+			forge.run('push', '--quiet', 'origin', 'master');
+			expect(await specs.fetch(http, item.key)).toMatchObject({ status: 'in_progress', deliveredIn: '2027.1' });
+
+			const wrong = { ...http, credentials: { username: 'caucus-bot', token: 'wrong' } };
+			expect(await rejection(specs.fetch(wrong, item.key))).toMatchObject({ retryable: false });
+			expect(await rejection(specs.create(wrong, uniqueDraft()))).toMatchObject({ retryable: false });
+			expect(await rejection(specs.fetch({ ...http, credentials: null }, item.key))).toMatchObject({ retryable: false });
+
+			forge.failNext(503, 10);
+			const busy = await rejection(specs.fetch(http, item.key));
+			expect(busy.retryable).toBe(true);
+		} finally {
+			await forge.close();
+		}
 	});
 });
 
