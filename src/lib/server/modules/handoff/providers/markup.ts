@@ -18,8 +18,10 @@ const SAFE_SCHEMES = new Set(['http:', 'https:', 'mailto:']);
 
 function safeHref(href: string): string | null {
 	try {
-		const url = new URL(href);
-		return SAFE_SCHEMES.has(url.protocol) ? url.href : null;
+		const url = new URL(href.trim());
+		if (!SAFE_SCHEMES.has(url.protocol)) return null;
+		// As written, but with the characters that end or split a link in some markup percent-encoded.
+		return href.trim().replace(/[\s[\]{}|<>"\\`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 	} catch {
 		return null;
 	}
