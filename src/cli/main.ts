@@ -5,6 +5,7 @@ import { serve } from './serve.ts';
 import { migrate } from './migrate.ts';
 import { adminCreate, adminSet } from './admin.ts';
 import { seedDemo } from './seed.ts';
+import { exportPriorities } from './priorities.ts';
 
 const program = new Command()
 	.name('caucus')
@@ -48,6 +49,15 @@ admin
 	.description('Take the administrator role from a member (never the last one).')
 	.argument('<handle>')
 	.action((handle: string) => adminSet(handle, false));
+
+const priorities = program.command('priorities').description('Priority lists.');
+priorities
+	.command('export')
+	.description('Write a published priority list as Markdown or JSON (to standard output unless --output).')
+	.argument('<list>', 'the list: its id, its slug (ops-team-2027.1-v1) or its series (ops-team-2027.1, the newest version)')
+	.option('--format <format>', 'md or json', 'md')
+	.option('--output <file>', 'write to this file instead of standard output')
+	.action((ref: string, options: { format: string; output?: string }) => exportPriorities(ref, options));
 
 try {
 	await program.parseAsync();

@@ -1,0 +1,60 @@
+import type { Account } from '#lib/server/modules/members/index.ts';
+import { createCycle } from '#lib/server/modules/cycles/index.ts';
+import { castBallot, closeRound, eligibleNeeds, openRound, publishList } from '#lib/server/modules/priorities/index.ts';
+import type { Ctx } from '#lib/server/platform/context.ts';
+
+interface Seeded {
+	admin: Account;
+	groups: { slug: string; visibility: string; members: Account[] }[];
+	as: (account: Account) => Ctx;
+}
+
+/**
+ * Two cycles, a closed and published round in the first open group (so /priorities has a list to read,
+ * with its three orders), and an open round in the second open group (so members have something to rank).
+ * Everything goes through the commands, so it is valid and audited like real use.
+ */
+export async function seedDemoPriorities(ctx: Ctx, { admin, groups, as }: Seeded): Promise<void> {
+	const asAdmin = as(admin);
+	await createCycle(asAdmin, { slug: '2026.2', name: '2026.2 (Gazpacho)', startsOn: '2026-07-01', endsOn: '2026-12-31' });
+	await createCycle(asAdmin, { slug: '2027.1', name: '2027.1 (Hibiscus)', startsOn: '2027-01-01', endsOn: '2027-06-30' });
+
+	const open = groups.filter((g) => g.visibility === 'open');
+	const [published, ongoing] = open;
+	if (published) await rankAndPublish(ctx, published, as, 6, '2026.2');
+	if (ongoing) await rankOnly(ctx, ongoing, as, 5, '2027.1');
+}
+
+async function candidatesOf(ctx: Ctx, slug: string, count: number) {
+	const group = await ctx.db.selectFrom('group').select(['id', 'name']).where('slug', '=', slug).executeTakeFirstOrThrow();
+	return { group, needs: (await eligibleNeeds(ctx, group.id)).slice(0, count).map((n) => n.id) };
+}
+
+/**
+ * A believable spread of ballots: each voter starts from the group's shared view and moves a few needs,
+ * some tie two needs, and some rank only their top three (the rest count as below all they ranked).
+ */
+function ballotOf(voter: number, needs: number[]): number[][] {
+	const order = [...needs].sort((a, b) => needs.indexOf(a) + ((voter * 5 + a) % 4) - (needs.indexOf(b) + ((voter * 5 + b) % 4)));
+	const tiers = order.map((id) => [id]);
+	if (voter % 3 === 1 && tiers.length > 2) tiers.splice(1, 2, [...tiers[1], ...tiers[2]]);
+	return voter % 4 === 3 ? tiers.slice(0, 3) : tiers;
+}
+
+async function rankAndPublish(ctx: Ctx, group: Seeded['groups'][number], as: Seeded['as'], count: number, cycle: string) {
+	const { group: row, needs } = await candidatesOf(ctx, group.slug, count);
+	if (needs.length < 2) return;
+	const chair = as(group.members[0]);
+	const round = await openRound(chair, group.slug, { cycle, title: `${row.name} priorities ${cycle}`, candidates: needs });
+	const voters = group.members.slice(0, Math.min(group.members.length, 12));
+	for (const [v, voter] of voters.entries()) await castBallot(as(voter), round.id, { ranking: ballotOf(v, needs) });
+	await closeRound(chair, round.id);
+	await publishList(chair, round.id, { note: 'Agreed at the monthly meeting; the top three go to the PTG.' });
+}
+
+async function rankOnly(ctx: Ctx, group: Seeded['groups'][number], as: Seeded['as'], count: number, cycle: string) {
+	const { group: row, needs } = await candidatesOf(ctx, group.slug, count);
+	if (needs.length < 2) return;
+	const round = await openRound(as(group.members[0]), group.slug, { cycle, title: `${row.name} priorities ${cycle}`, candidates: needs });
+	for (const [v, voter] of group.members.slice(1, 5).entries()) await castBallot(as(voter), round.id, { ranking: ballotOf(v, needs) });
+}
