@@ -33,16 +33,6 @@ export const STATE_METRICS = NEED_STATUSES.map((s) => `state_${s}` as const);
 export const METRICS = ['in_scope', ...STATE_METRICS, 'handed_in_cycle', 'delivered_in_cycle', 'accepted_to_handed', 'handed_to_delivered', 'stalled'] as const;
 export type Metric = (typeof METRICS)[number];
 
-export const METRIC_LABELS: Record<Metric, string> = {
-	in_scope: 'Needs of the cycle',
-	...(Object.fromEntries(NEED_STATUSES.map((s) => [`state_${s}`, `State at the cycle’s end: ${s.replace('_', ' ')}`])) as Record<`state_${NeedStatus}`, string>),
-	handed_in_cycle: 'Handed upstream during the cycle',
-	delivered_in_cycle: 'Delivered during the cycle',
-	accepted_to_handed: 'Handed during the cycle, with the days from accepted to handed',
-	handed_to_delivered: 'Delivered during the cycle, with the days from handed to delivered',
-	stalled: 'Stalled handoffs: no upstream change for the chosen number of days'
-};
-
 const ACCEPTED_TO_HANDED = sql<number>`extract(epoch from (f.handed_at - f.accepted_at)) / 86400.0`;
 const HANDED_TO_DELIVERED = sql<number>`extract(epoch from (f.delivered_at - f.handed_at)) / 86400.0`;
 

@@ -3,6 +3,7 @@ import { getNeedPage } from '#lib/server/modules/needs/index.ts';
 import { followNeed, supportNeed, unfollowNeed, withdrawSupport } from '#lib/server/modules/needs/needs.supports.ts';
 import { addComment, deleteComment, editComment, hideComment } from '#lib/server/modules/needs/needs.comments.ts';
 import { listDeployments } from '#lib/server/modules/members/index.ts';
+import { getNeedChampions, linkChange, removeChampion, setChangeState, unlinkChange, volunteer, withdraw } from '#lib/server/modules/champions/index.ts';
 import type { Ctx } from '#lib/server/platform/context.ts';
 import { ctxOf } from '#lib/server/platform/http/context.ts';
 import { formValues, runForm } from '#lib/server/platform/http/forms.ts';
@@ -19,13 +20,15 @@ export const load: PageServerLoad = async (event) => {
 	const ctx = await ctxOf(event);
 	const id = needId(event.params.id);
 	const page = await getNeedPage(ctx, id);
+	const champions = await getNeedChampions(ctx, id);
 	const deployments = ctx.actor ? (await listDeployments(ctx, ctx.actor.memberId)).map((d) => ({ id: d.id, name: d.name, nodes: d.nodes, instances: d.instances })) : [];
 	if (ctx.actor) event.setHeaders({ 'cache-control': 'private, no-store' });
-	return { page, deployments, filed: event.url.searchParams.get('filed') === '1' };
+	return { page, deployments, champions, filed: event.url.searchParams.get('filed') === '1' };
 };
 
 const text = (value: unknown) => (typeof value === 'string' ? value : '');
 const commentId = (values: Record<string, unknown>) => (/^\d{1,15}$/.test(text(values.commentId)) ? Number(values.commentId) : 0);
+const changeId = (values: Record<string, unknown>) => (/^\d{1,15}$/.test(text(values.changeId)) ? Number(values.changeId) : 0);
 
 /**
  * Every form on the page posts to one of these; each runs one command (which authorizes itself) and
@@ -75,5 +78,30 @@ export const actions: Actions = {
 	hideComment: act(async (ctx, id, values) => {
 		await hideComment(ctx, commentId(values), { reason: values.reason }, { needId: id });
 		return 'The comment is hidden.';
+	}),
+	// Champions and upstream changes (ChampionsSection.svelte).
+	volunteer: act(async (ctx, id, values) => {
+		const row = await volunteer(ctx, id, { role: values.role, note: values.note });
+		return `You are this need’s ${row.role} now; its followers are told.`;
+	}),
+	withdrawChampion: act(async (ctx, id) => {
+		const row = await withdraw(ctx, id);
+		return `You are no longer this need’s ${row.role}.`;
+	}),
+	removeChampion: act(async (ctx, id, values) => {
+		await removeChampion(ctx, id, text(values.handle), { reason: values.reason });
+		return 'Removed; they are told why.';
+	}),
+	linkChange: act(async (ctx, id, values) => {
+		await linkChange(ctx, id, { url: values.url, state: values.state || undefined });
+		return 'The change is linked.';
+	}),
+	changeState: act(async (ctx, _id, values) => {
+		await setChangeState(ctx, changeId(values), { state: values.state });
+		return 'The change’s state is updated.';
+	}),
+	unlinkChange: act(async (ctx, _id, values) => {
+		await unlinkChange(ctx, changeId(values));
+		return 'The change is unlinked.';
 	})
 };
