@@ -35,8 +35,9 @@ async function candidatesOf(ctx: Ctx, slug: string, count: number) {
  * some tie two needs, and some rank only their top three (the rest count as below all they ranked).
  */
 function ballotOf(voter: number, needs: number[]): number[][] {
-	const order = [...needs].sort((a, b) => needs.indexOf(a) + ((voter * 5 + a) % 4) - (needs.indexOf(b) + ((voter * 5 + b) % 4)));
-	const tiers = order.map((id) => [id]);
+	const noise = (i: number) => ((Math.imul(voter + 1, 2654435761) ^ Math.imul(i + 1, 40503)) >>> 0) % 5;
+	const key = (id: number) => needs.indexOf(id) + noise(needs.indexOf(id)) * 0.9;
+	const tiers = [...needs].sort((a, b) => key(a) - key(b)).map((id) => [id]);
 	if (voter % 3 === 1 && tiers.length > 2) tiers.splice(1, 2, [...tiers[1], ...tiers[2]]);
 	return voter % 4 === 3 ? tiers.slice(0, 3) : tiers;
 }

@@ -63,8 +63,40 @@ export function listMarkdown(list: PublishedList, origin = ''): string {
 }
 
 export function listJson(list: PublishedList, origin = ''): string {
+	const c = list.content;
 	const versions = list.versions.map((v) => ({ id: v.id, slug: v.slug, version: v.version, publishedAt: v.publishedAt.toISOString() }));
-	return `${JSON.stringify({ id: list.id, url: `${origin}/priorities/${list.id}`, ...list.content, versions }, null, 2)}\n`;
+	// Spelled out, because jsonb does not keep the order of keys and a file is read top to bottom.
+	const file = {
+		format: c.format,
+		id: list.id,
+		url: `${origin}/priorities/${list.id}`,
+		title: c.title,
+		version: c.version,
+		slug: c.slug,
+		note: c.note,
+		publishedAt: c.publishedAt,
+		group: { slug: c.group.slug, name: c.group.name },
+		cycle: { slug: c.cycle.slug, name: c.cycle.name },
+		round: { id: c.round.id, title: c.round.title, openedAt: c.round.openedAt, closedAt: c.round.closedAt },
+		turnout: { ballots: c.turnout.ballots, eligible: c.turnout.eligible },
+		entries: c.entries.map((e) => ({
+			rank: e.rank,
+			needId: e.needId,
+			title: e.title,
+			url: `${origin}/needs/${e.needId}`,
+			schulzeTier: e.schulzeTier,
+			supporters: e.supporters,
+			supportRank: e.supportRank,
+			deployments: e.deployments,
+			deploymentScore: e.deploymentScore,
+			deploymentRank: e.deploymentRank
+		})),
+		orders: { supporters: c.orders.supporters, deployments: c.orders.deployments },
+		method: { name: c.method.name, seed: c.method.seed, tieBreak: c.method.tieBreak, ties: c.method.ties, draw: c.method.draw.map((d) => ({ needId: d.needId, key: d.key })) },
+		pairwise: { needIds: c.pairwise.needIds, matrix: c.pairwise.matrix, strongestPaths: c.pairwise.strongestPaths },
+		versions
+	};
+	return `${JSON.stringify(file, null, 2)}\n`;
 }
 
 export function exportList(list: PublishedList, format: ExportFormat, origin = ''): ExportedList {
