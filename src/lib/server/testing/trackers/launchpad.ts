@@ -19,6 +19,7 @@ export interface FakeLaunchpadBug {
 	id: number;
 	title: string;
 	description: string;
+	tags: string[];
 	project: string;
 	status: string;
 	milestone: string | null;
@@ -43,7 +44,7 @@ export interface FakeLaunchpad {
 	baseUrl: string;
 	bugs: Map<number, FakeLaunchpadBug>;
 	specs: Map<string, FakeLaunchpadSpec>;
-	requests: { method: string; path: string; authorized: boolean; form: Record<string, string> | null }[];
+	requests: { method: string; path: string; authorized: boolean; form: Record<string, unknown> | null }[];
 	/** Changes the project's bug task as a developer would (status, milestone), bumping date_last_updated. */
 	setBugTask(id: number, change: { status: string; milestone?: string | null }): void;
 	/** Changes a blueprint's definition and implementation status (and milestone). */
@@ -124,6 +125,7 @@ export async function startFakeLaunchpad(options: {
 			id: bug.id,
 			title: bug.title,
 			description: bug.description,
+			tags: bug.tags,
 			date_last_updated: bug.updated.toISOString().replace('Z', '+00:00'),
 			bug_tasks_collection_link: `${api()}/bugs/${bug.id}/bug_tasks`
 		};
@@ -165,7 +167,20 @@ export async function startFakeLaunchpad(options: {
 	async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
 		const url = new URL(request.url ?? '/', 'http://fake');
 		const body = await readBody(request);
-		const form = request.method === 'POST' ? Object.fromEntries(new URLSearchParams(body)) : null;
+		// Named-operation parameters as lazr.restful reads them: JSON when they parse as JSON, else the bare string.
+		const form: Record<string, any> | null =
+			request.method === 'POST'
+				? Object.fromEntries(
+						[...new URLSearchParams(body)].map(([name, value]) => {
+							if (name === 'ws.op') return [name, value];
+							try {
+								return [name, JSON.parse(value)];
+							} catch {
+								return [name, value];
+							}
+						})
+					)
+				: null;
 		const refusal = authenticate(request);
 		requests.push({ method: request.method ?? 'GET', path: url.pathname, authorized: refusal === null, form });
 		if (failures && failures.remaining > 0) {
@@ -178,10 +193,15 @@ export async function startFakeLaunchpad(options: {
 			if (form?.['ws.op'] !== 'createBug') return text(response, 400, `No such operation: ${form?.['ws.op']}`);
 			const project = projectFromLink(form.target);
 			if (!project) return text(response, 400, 'target: Invalid value.');
-			if (!form.title?.trim()) return text(response, 400, 'title: Required input is missing.');
-			if (!form.description?.trim()) return text(response, 400, 'description: Required input is missing.');
+			if (typeof form.title !== 'string') return text(response, 400, `title: not a unicode string: ${JSON.stringify(form.title)}`);
+			if (typeof form.description !== 'string') return text(response, 400, `description: not a unicode string: ${JSON.stringify(form.description)}`);
+			if (!form.title.trim()) return text(response, 400, 'title: Required input is missing.');
+			if (!form.description.trim()) return text(response, 400, 'description: Required input is missing.');
 			if (form.description.length > 50_000) return text(response, 400, 'description: Value is too long.');
-			const bug: FakeLaunchpadBug = { id: nextBug++, title: form.title, description: form.description, project, status: 'New', milestone: null, updated: new Date() };
+			const tags: unknown[] = form.tags === undefined ? [] : Array.isArray(form.tags) ? form.tags : [form.tags];
+			const badTag = tags.find((tag) => typeof tag !== 'string' || !/^[a-z0-9][a-z0-9+.-]*$/.test(tag));
+			if (badTag !== undefined) return text(response, 400, `tags: ${JSON.stringify(badTag)} is not a valid tag name.`);
+			const bug: FakeLaunchpadBug = { id: nextBug++, title: form.title, description: form.description, tags: tags as string[], project, status: 'New', milestone: null, updated: new Date() };
 			bugs.set(bug.id, bug);
 			return text(response, 201, '', { location: `${api()}/bugs/${bug.id}` });
 		}
@@ -189,7 +209,10 @@ export async function startFakeLaunchpad(options: {
 			if (form?.['ws.op'] !== 'createSpecification') return text(response, 400, `No such operation: ${form?.['ws.op']}`);
 			const project = projectFromLink(form.target);
 			if (!project) return text(response, 400, 'target: Invalid value.');
-			if (!form.name || !NAME.test(form.name)) return text(response, 400, 'name: Invalid name.');
+			for (const field of ['name', 'title', 'summary', 'definition_status']) {
+				if (typeof form[field] !== 'string') return text(response, 400, `${field}: Required input is missing.`);
+			}
+			if (!NAME.test(form.name)) return text(response, 400, 'name: Invalid name.');
 			if (specs.has(`${project}/${form.name}`)) return text(response, 400, `name: ${form.name} is already in use by another blueprint.`);
 			if (!form.title?.trim()) return text(response, 400, 'title: Required input is missing.');
 			if (!form.summary?.trim()) return text(response, 400, 'summary: Required input is missing.');

@@ -10,12 +10,12 @@ import {
 	type TrackerProviderImpl,
 	type UpstreamItem
 } from './provider.ts';
-import { apiRoot, failOnError, parseJson, requireCredential, trackerRequest, type TrackerResponse } from './tracker-http.ts';
+import { apiRoot, failOnError, parseJson, requireCredential, settingString, trackerRequest, type TrackerResponse } from './tracker-http.ts';
 
 /*
  * Launchpad's web service (lazr.restful) at https://api.launchpad.net/devel, for bugs and blueprints.
  *
- *   POST /bugs            ws.op=createBug&target=<project link>&title=…&description=…      → 201, Location: …/bugs/<n>
+ *   POST /bugs            ws.op=createBug&target=<project link>&title=…&description=…&tags=[…] → 201, Location: …/bugs/<n>
  *   GET  /bugs/<n>        {id, title, web_link, date_last_updated, bug_tasks_collection_link}
  *   GET  <bug_tasks_collection_link>  {entries: [{status, target_link, milestone_link, web_link}]}
  *   POST /specs           ws.op=createSpecification&name=…&title=…&summary=…&definition_status=New&target=<project link>
@@ -94,10 +94,21 @@ function detail(response: TrackerResponse): string | null {
 	return text && !text.startsWith('<') ? text : null;
 }
 
-async function call(tracker: TrackerConnection, url: string, what: string, form?: Record<string, string>): Promise<TrackerResponse> {
+/**
+ * lazr.restful reads each parameter of a named operation as JSON when it parses as JSON, and as a bare string
+ * otherwise (SimpleFieldMarshaller.marshall_from_request). Every parameter but the operation's name is sent
+ * JSON-encoded, so a title such as "null" or "123" stays a string and a list of tags arrives as a list.
+ */
+function formBody(form: Record<string, unknown>): string {
+	const params = new URLSearchParams();
+	for (const [name, value] of Object.entries(form)) params.append(name, name === 'ws.op' ? String(value) : JSON.stringify(value));
+	return params.toString();
+}
+
+async function call(tracker: TrackerConnection, url: string, what: string, form?: Record<string, unknown>): Promise<TrackerResponse> {
 	const headers: Record<string, string> = { authorization: oauthHeader(tracker.credentials), accept: 'application/json' };
 	if (form) headers['content-type'] = 'application/x-www-form-urlencoded';
-	const response = await trackerRequest(LABEL, url, { method: form ? 'POST' : 'GET', headers, body: form ? new URLSearchParams(form).toString() : undefined });
+	const response = await trackerRequest(LABEL, url, { method: form ? 'POST' : 'GET', headers, body: form ? formBody(form) : undefined });
 	failOnError(LABEL, response, detail(response), what);
 	return response;
 }
@@ -199,6 +210,15 @@ function webUrl(tracker: TrackerConnection, key: string): string {
 	return `${api.protocol}//${host}/${tracker.project}/${key.startsWith('+spec/') ? key : `+bug/${key}`}`;
 }
 
+function defaultTags(tracker: TrackerConnection): string {
+	return settingString(tracker.settings, 'tags', 'caucus');
+}
+
+/** Launchpad tags are lower-case words of letters, digits, "+", "-" and "."; anything else is dropped. */
+function tagList(value: string): string[] {
+	return [...new Set(value.split(/[\s,]+/).map((tag) => tag.toLowerCase()).filter((tag) => /^[a-z0-9][a-z0-9+.-]*$/.test(tag)))];
+}
+
 const BLUEPRINT_NAME = /^[a-z0-9][a-z0-9+.-]*$/;
 
 export const launchpad: TrackerProviderImpl = {
@@ -210,9 +230,9 @@ export const launchpad: TrackerProviderImpl = {
 		{ name: 'oauthToken', label: 'OAuth access token' },
 		{ name: 'oauthSecret', label: 'OAuth access token secret' }
 	],
-	settingFields: [],
+	settingFields: [{ name: 'tags', label: 'Bug tags, separated by spaces or commas', placeholder: 'caucus' }],
 
-	draft(_tracker: TrackerConnection, evidence: NeedEvidence, kind: HandoffKind): HandoffDraft {
+	draft(tracker: TrackerConnection, evidence: NeedEvidence, kind: HandoffKind): HandoffDraft {
 		// Launchpad shows bug descriptions and blueprint summaries as plain text, linking bare URLs.
 		const parts = [convertMarkdown(evidence.need.body, 'plain') || '(No description was given.)'];
 		for (const section of evidenceSections(evidence)) {
@@ -220,7 +240,9 @@ export const launchpad: TrackerProviderImpl = {
 			parts.push(`${title}\n${'-'.repeat(title.length)}\n${convertMarkdown(section.markdown, 'plain')}`);
 		}
 		const fields: Record<string, string> = {};
+		// Blueprints have no tags; bugs do.
 		if (kind === 'blueprint') fields.name = slugify(evidence.need.title, 50);
+		else fields.tags = defaultTags(tracker);
 		return { kind, title: evidence.need.title, body: parts.join('\n\n'), fields };
 	},
 
@@ -234,7 +256,8 @@ export const launchpad: TrackerProviderImpl = {
 				'ws.op': 'createBug',
 				target: projectLink(tracker),
 				title,
-				description: draft.body
+				description: draft.body,
+				tags: tagList(draft.fields.tags ?? defaultTags(tracker))
 			});
 			const id = lastSegment(response.headers.get('location'));
 			if (!id || !/^\d+$/.test(id)) throw new TrackerError('Launchpad filed the bug but did not say where.', { status: response.status });

@@ -27,7 +27,7 @@ describe('Launchpad drafts', () => {
 	it('are plain text with the evidence and a link back', () => {
 		const draft = launchpad.draft(tracker, sampleEvidence(), 'bug');
 		expect(draft.kind).toBe('bug');
-		expect(draft.fields).toEqual({});
+		expect(draft.fields).toEqual({ tags: 'caucus' });
 		const body = draft.body;
 		expect(body).toContain('Operators cannot drain a GPU host for maintenance: nova live-migration refuses');
 		expect(body).toContain('Steps\n-----');
@@ -65,12 +65,18 @@ describe('Launchpad requests', () => {
 describe('Launchpad bugs', () => {
 	it('are filed on the project with a form-encoded createBug and read back', async () => {
 		const draft = launchpad.draft(tracker, sampleEvidence(), 'bug');
-		const item = await launchpad.create(tracker, draft);
+		const item = await launchpad.create(tracker, { ...draft, fields: { tags: 'caucus, Ops gpu bad_tag' } });
 		expect(item.key).toMatch(/^\d+$/);
 		expect(item).toMatchObject({ url: `${new URL(server.baseUrl).origin}/nova/+bug/${item.key}`, title: draft.title, state: 'New', status: 'handed_upstream', deliveredIn: null });
 		const post = server.requests.find((r) => r.method === 'POST' && r.path === '/devel/bugs');
-		expect(post?.form).toEqual({ 'ws.op': 'createBug', target: `${server.baseUrl}/nova`, title: draft.title, description: draft.body });
-		expect(server.bugs.get(Number(item.key))?.description).toBe(draft.body);
+		expect(post?.form).toEqual({ 'ws.op': 'createBug', target: `${server.baseUrl}/nova`, title: draft.title, description: draft.body, tags: ['caucus', 'ops', 'gpu'] });
+		expect(server.bugs.get(Number(item.key))).toMatchObject({ description: draft.body, tags: ['caucus', 'ops', 'gpu'] });
+	});
+
+	it('keep titles that look like JSON as text', async () => {
+		const draft = launchpad.draft(tracker, sampleEvidence(), 'bug');
+		const item = await launchpad.create(tracker, { ...draft, title: 'null', body: '123' });
+		expect(server.bugs.get(Number(item.key))).toMatchObject({ title: 'null', description: '123' });
 	});
 
 	it.each([
