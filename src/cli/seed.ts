@@ -8,6 +8,7 @@ import { withDatabase } from './database.ts';
 import { DEMO_ADMIN, DEMO_GROUPS, DEMO_PASSWORD, demoMembers } from './demo-data.ts';
 import { seedDemoNeeds } from './seed-needs.ts';
 import { seedDemoPriorities } from './seed-priorities.ts';
+import { seedDemoChampions } from './seed-champions.ts';
 
 export const actorOf = (account: Account): Ctx['actor'] => toActor({ id: account.id, handle: account.handle, display_name: account.displayName, is_admin: account.isAdmin }, 'session');
 
@@ -60,6 +61,7 @@ export async function seedDemo(): Promise<void> {
 
 		await seedDemoNeeds(ctx, { admin: adminAccount, members, groups, as });
 		await seedDemoPriorities(ctx, { admin: adminAccount, groups, as });
+		await seedDemoChampions(ctx, { admin: adminAccount, members, groups, as });
 
 		console.log(`\nThe demo community is ready: ${members.length + 1} members, ${groups.length} groups.`);
 		console.log(`Sign in as ${DEMO_ADMIN.email} (administrator) or any member, e.g. ${members[0].email}; every password is "${DEMO_PASSWORD}".`);
