@@ -182,6 +182,23 @@ export const MAX_TOKENS = 20;
 
 const segmentArray = (segments: readonly Segment[]) => textArray(segments) as RawBuilder<Segment[]>;
 
+/**
+ * `inTransaction` for the changes that lock other modules' rows through `memberEvidenceChanging` (the
+ * needs a member supports): run again, up to three times, when PostgreSQL aborts it for a deadlock or a
+ * serialization failure, as the needs module's own commands are.
+ */
+async function evidenceTransaction<T>(ctx: Ctx, work: (tx: TxCtx) => Promise<T>): Promise<T> {
+	if (ctx.db.isTransaction) return work(ctx as TxCtx);
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return await inTransaction(ctx, work);
+		} catch (error) {
+			const code = (error as { code?: string } | null)?.code;
+			if (attempt >= 3 || (code !== '40P01' && code !== '40001')) throw error;
+		}
+	}
+}
+
 /** Locks the member's row, so counts of what they own cannot race. */
 async function lockMember(tx: TxCtx, memberId: number): Promise<MemberRow> {
 	const row = await tx.db.selectFrom('member').selectAll().where('id', '=', memberId).forUpdate().executeTakeFirst();
@@ -196,7 +213,7 @@ async function lockMember(tx: TxCtx, memberId: number): Promise<MemberRow> {
 export async function updateProfile(ctx: Ctx, input: unknown): Promise<Account> {
 	const actor = requireActor(ctx.actor);
 	const data = parseInput(profilePatchInput, input);
-	return inTransaction(ctx, async (tx) => {
+	return evidenceTransaction(ctx, async (tx) => {
 		const current = await lockMember(tx, actor.memberId);
 		const next = {
 			display_name: data.displayName ?? current.display_name,
@@ -279,7 +296,7 @@ export async function updateDeployment(ctx: Ctx, deploymentId: unknown, input: u
 	requireActor(ctx.actor);
 	const { id } = parseInput(deploymentRef, { id: deploymentId });
 	const data = parseInput(deploymentPatchInput, input);
-	return inTransaction(ctx, async (tx) => {
+	return evidenceTransaction(ctx, async (tx) => {
 		const current = await ownDeploymentForUpdate(tx, id);
 		const next = {
 			name: data.name ?? current.name,
@@ -309,7 +326,7 @@ export async function updateDeployment(ctx: Ctx, deploymentId: unknown, input: u
 export async function removeDeployment(ctx: Ctx, deploymentId: unknown): Promise<void> {
 	requireActor(ctx.actor);
 	const { id } = parseInput(deploymentRef, { id: deploymentId });
-	await inTransaction(ctx, async (tx) => {
+	await evidenceTransaction(ctx, async (tx) => {
 		const current = await ownDeploymentForUpdate(tx, id);
 		// Found before the delete (which clears the supports' evidence): the needs it was evidence for.
 		const recount = await memberEvidenceChanging(tx.db, { deploymentId: id });

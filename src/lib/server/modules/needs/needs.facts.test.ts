@@ -133,4 +133,46 @@ describe('stored supporter facts', () => {
 		await withdrawSupport(as(acme1), source.id);
 		expect(await wrongFacts()).toEqual([]);
 	});
+
+	it('stay exact when supports change them by difference: shared organizations, evidence swapped, rows on a duplicate', async () => {
+		const [a1, a2] = await Promise.all([buildMember(t.db, { organization: 'Hooli' }), buildMember(t.db, { organization: ' HOOLI ' })]);
+		const root = await buildNeed(t.db, { group, title: 'Difference root' });
+		const dup = await buildNeed(t.db, { group, title: 'Difference duplicate' });
+		const big = await addDeployment(as(a1), { name: 'Big', nodes: 500, instances: 9000 });
+		const small = await addDeployment(as(a1), { name: 'Small', nodes: 5, instances: 50 });
+
+		// Supported on both before the merge, citing the same deployment: it and the person count once.
+		await supportNeed(as(a1), dup.id, { deploymentId: big.id });
+		await supportNeed(as(a1), root.id, { deploymentId: big.id });
+		await mergeNeed(as(chair), { sourceId: dup.id, targetId: root.id, reason: 'Same.' });
+		expect(await storedFacts(t.db, root.id)).toEqual({ supporters: 1, organizations: 1, deployments: 1, nodes: 500, instances: 9000 });
+		// New evidence on the root row: the duplicate's row still cites the big one.
+		await supportNeed(as(a1), root.id, { deploymentId: small.id });
+		expect(await storedFacts(t.db, root.id)).toEqual({ supporters: 1, organizations: 1, deployments: 2, nodes: 505, instances: 9050 });
+		await supportNeed(as(a2), root.id, {});
+		expect(await storedFacts(t.db, root.id)).toMatchObject({ supporters: 2, organizations: 1 });
+		expect(await wrongFacts()).toEqual([]);
+		// Withdrawing takes the rows on the root and on the duplicate; the organization stays with a2.
+		await withdrawSupport(as(a1), root.id);
+		expect(await storedFacts(t.db, root.id)).toEqual({ supporters: 1, organizations: 1, deployments: 0, nodes: 0, instances: 0 });
+		expect(await storedFacts(t.db, dup.id)).toEqual({ supporters: 0, organizations: 0, deployments: 0, nodes: 0, instances: 0 });
+		await withdrawSupport(as(a2), dup.id);
+		expect(await storedFacts(t.db, root.id)).toEqual({ supporters: 0, organizations: 0, deployments: 0, nodes: 0, instances: 0 });
+		expect(await wrongFacts()).toEqual([]);
+	});
+
+	it('stay exact when supports race with organization and deployment changes of the same members', async () => {
+		const need = await buildNeed(t.db, { group, title: 'Race need' });
+		const members = await Promise.all(Array.from({ length: 12 }, (_, i) => buildMember(t.db, { organization: i % 3 === 0 ? 'Race Co' : i % 3 === 1 ? 'race co ' : `Solo ${i}` })));
+		const deployments = await Promise.all(members.map((m, i) => addDeployment(as(m), { name: `Race ${i}`, nodes: 10 + i, instances: 100 + i })));
+		for (let round = 0; round < 3; round++) {
+			await Promise.all(
+				members.flatMap((m, i) => [
+					(i + round) % 2 === 0 ? supportNeed(as(m), need.id, { deploymentId: i % 4 === 0 ? null : deployments[i].id }) : withdrawSupport(as(m), need.id),
+					i % 3 === round % 3 ? updateProfile(as(m), { organization: `Moved ${round} ${i % 2}` }) : updateDeployment(as(m), deployments[i].id, { nodes: 20 + round + i })
+				])
+			);
+			expect(await wrongFacts()).toEqual([]);
+		}
+	});
 });

@@ -372,11 +372,14 @@ async function similarityQuery(ctx: Ctx, title: string): Promise<string | null> 
 		select t.i::int as i, array(select lexeme from unnest(to_tsvector('english', t.w)) order by lexeme) as lexemes
 		from jsonb_array_elements_text(cast(${JSON.stringify(words)} as text)::jsonb) with ordinality as t(w, i)`.execute(ctx.db);
 	const terms = new Set<string>();
+	// A prefix term costs the title index a scan of every word it starts (several times the rest of the
+	// query at 100,000 needs): the unfinished word matches as a prefix only while it is needed to make two.
+	const complete = stemmed.rows.filter((r) => r.i < words.length && r.lexemes.length).length;
 	for (const row of stemmed.rows.sort((a, b) => a.i - b.i)) {
 		const word = words[row.i - 1];
 		const stem = row.lexemes.length ? row.lexemes.map(lexemeLiteral).join(' & ') : null;
 		const last = row.i === words.length;
-		const prefix = last && typing && word.length >= 3 ? `${lexemeLiteral(word.slice(0, Math.max(3, word.length - 2)))}:*` : null;
+		const prefix = last && typing && complete < 2 && word.length >= 3 ? `${lexemeLiteral(word.slice(0, Math.max(3, word.length - 2)))}:*` : null;
 		const term = stem && prefix ? `(${stem} | ${prefix})` : stem ? (row.lexemes.length > 1 ? `(${stem})` : stem) : prefix;
 		if (term) terms.add(term);
 	}
@@ -410,8 +413,8 @@ export async function similarNeeds(ctx: Ctx, title: string, options: { limit?: n
 			with q as (select cast(${tsquery} as tsquery) as tsq)
 			select c.id, c.title, c.status, c.support_count from (
 				select m.*, ts_rank(m.title_vector, (select tsq from q)) as rank from (
-					select need.id, need.title, need.status, need.support_count, to_tsvector('english', need.title) as title_vector from need
-					where to_tsvector('english', need.title) @@ (select tsq from q) and ${eligible}
+					select need.id, need.title, need.status, need.support_count, need.title_vector from need
+					where need.title_vector @@ (select tsq from q) and ${eligible}
 					limit ${SIMILAR_CANDIDATES}
 				) m
 				order by rank desc

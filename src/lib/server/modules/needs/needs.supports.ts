@@ -1,9 +1,10 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { inTransaction, type Actor, type Ctx, type TxCtx } from '#lib/server/platform/context.ts';
 import type { Executor } from '#lib/server/platform/db/database.ts';
 import { conflict, forbidden, invalid, notFound, parseInput, unauthenticated } from '#lib/server/platform/errors.ts';
 import { groupAndMembership, loadNeedAccess, needFacts, type NeedAccess } from './needs.access.ts';
-import { needAbilities } from './needs.policy.ts';
+import type { GroupFacts, MembershipFacts } from '#lib/server/modules/groups/index.ts';
+import { mayReadNeed, needAbilities } from './needs.policy.ts';
 import { supportInput } from './needs.schemas.ts';
 import type { NeedRow } from './needs.tables.ts';
 
@@ -22,6 +23,18 @@ import type { NeedRow } from './needs.tables.ts';
  * in id order. A command that raced with a merge finds out after it got the lock (the row it locked is no
  * longer a root) and follows the new root; a deadlock or serialization failure that PostgreSQL detects
  * anyway reruns the whole transaction when the command owns it.
+ *
+ * Supporting and withdrawing first take the actor's member row (and the deployment cited as evidence)
+ * FOR KEY SHARE, then the root: the order the members module's profile and deployment changes lock them
+ * in (member or deployment FOR UPDATE, then the roots, see `lockNeedsForEvidence`), so the two cannot
+ * deadlock, and a support never counts an organization or a deployment size that is being changed.
+ *
+ * Counting. Supporting and withdrawing do not recount the family: under the root's lock they change the
+ * stored facts by what the actor's own rows add or take away (one statement, `changeSupport`): the
+ * person counts once if they had no support in the family before; their organization counts if nobody
+ * else in the family belongs to it; a deployment counts if nobody else in the family cites it. Merges,
+ * undos, splits and evidence changes still recount from the rows (`recountSupport`). See
+ * docs/decisions/0007-incremental-supporter-facts.md.
  */
 
 export interface SupportState {
@@ -229,10 +242,150 @@ async function lockedRootFor(tx: TxCtx, needId: number, what: 'support' | 'follo
 	const root = await lockFamilyRoot(tx.db, needId);
 	const access = await accessOf(tx, root);
 	if (!access.abilities.read) throw conflict('This need was merged into another need that you cannot see.');
-	if (!access.abilities[what]) {
-		throw forbidden(root.hidden_at ? 'This need is hidden by a moderator and takes no support.' : `You may not ${what} this need.`);
-	}
+	if (!access.abilities[what]) throw hiddenOrNot(root, what);
 	return root;
+}
+
+/**
+ * The common case in one statement: the actor's member row (and the deployment cited, which must be
+ * theirs) FOR KEY SHARE, then the need FOR NO KEY UPDATE if it is its own family's root, with what the
+ * access check needs (its group's visibility and the actor's membership). Null when the need is a
+ * duplicate, does not exist or the deployment is not the actor's: the general path then finds out which,
+ * with the precise error.
+ */
+async function lockOwnRoot(tx: TxCtx, needId: number, memberId: number, deploymentId: number | null) {
+	if (!Number.isSafeInteger(needId) || needId <= 0) return null;
+	const result = await sql<NeedRow & { g_visibility: GroupFacts['visibility'] | null; gm_role: MembershipFacts['role'] | null; gm_state: MembershipFacts['state'] | null }>`
+		select n.*, g.visibility as g_visibility, gm.role as gm_role, gm.state as gm_state
+		from member m
+		${deploymentId === null ? sql`` : sql`join deployment d on d.id = ${deploymentId} and d.member_id = m.id`}
+		cross join need n
+		left join "group" g on g.id = n.group_id
+		left join group_membership gm on gm.group_id = n.group_id and gm.member_id = m.id
+		where m.id = ${memberId} and n.id = ${needId} and n.duplicate_of_id is null
+		for key share of ${deploymentId === null ? sql`m` : sql`m, d`} for no key update of n`.execute(tx.db);
+	const row = result.rows[0];
+	if (!row) return null;
+	const { g_visibility, gm_role, gm_state, ...need } = row;
+	const group: GroupFacts | null = g_visibility === null ? null : { visibility: g_visibility };
+	const membership: MembershipFacts | null = gm_role === null || gm_state === null ? null : { role: gm_role, state: gm_state };
+	return { need: need as NeedRow, group, membership };
+}
+
+/** The general path's first lock (see the locking note above); false when the deployment is not the actor's. */
+async function lockEvidence(tx: TxCtx, memberId: number, deploymentId: number | null): Promise<boolean> {
+	await tx.db.selectFrom('member').select('id').where('id', '=', memberId).forKeyShare().execute();
+	if (deploymentId === null) return true;
+	const own = await tx.db.selectFrom('deployment').select('id').where('id', '=', deploymentId).where('member_id', '=', memberId).forKeyShare().executeTakeFirst();
+	return !!own;
+}
+
+const hiddenOrNot = (root: NeedRow, what: string) =>
+	forbidden(root.hidden_at ? 'This need is hidden by a moderator and takes no support.' : `You may not ${what} this need.`);
+
+/** The family of a root, as a subquery: the need and the needs merged into it. */
+const familyOf = (rootId: number) => sql`select f.id from need f where f.id = ${rootId} or f.duplicate_of_id = ${rootId}`;
+
+/** "Someone in the family other than the member belongs to the member's organization": the organization would stay counted. */
+const organizationStays = (rootId: number, memberId: number, orgKey: RawBuilder<string | null>) => sql<boolean>`exists (
+	select 1 from support o join member om on om.id = o.member_id
+	where o.need_id in (${familyOf(rootId)}) and o.member_id <> ${memberId}
+		and lower(nullif(trim(om.organization), '')) = ${orgKey})`;
+
+/** "Someone in the family other than the member cites this deployment": it would stay counted. */
+const deploymentStays = (rootId: number, memberId: number, deploymentId: RawBuilder<number>) => sql<boolean>`exists (
+	select 1 from support o where o.deployment_id = ${deploymentId} and o.member_id <> ${memberId} and o.need_id in (${familyOf(rootId)}))`;
+
+/**
+ * Writes the actor's support on a root (insert, or new evidence on their row) and moves the root's stored
+ * facts by the difference it makes, in one statement; the caller holds the member's and the root's locks.
+ * Every part of the statement reads the rows as they were before it, so `mine` is the actor's rows in the
+ * family before the write.
+ */
+async function putSupport(db: Executor, rootId: number, memberId: number, evidence: { deploymentId: number | null; impact: string | null }, now: Date) {
+	const orgKey = sql<string | null>`(select lower(nullif(trim(m.organization), '')) from member m where m.id = ${memberId})`;
+	const result = await sql<{ support_count: number; following: boolean }>`
+		with mine as materialized (
+			select s.need_id, s.deployment_id from support s where s.member_id = ${memberId} and s.need_id in (${familyOf(rootId)})
+		),
+		put as (
+			insert into support (need_id, member_id, deployment_id, impact, created_at)
+			values (${rootId}, ${memberId}, ${evidence.deploymentId}, ${evidence.impact}, ${now})
+			on conflict (need_id, member_id) do update set deployment_id = excluded.deployment_id, impact = excluded.impact
+			returning need_id
+		),
+		-- The deployments the actor cites in the family before (-1) and after (+1) the write; those in both cancel out.
+		cited as (
+			select c.id, sum(c.w)::int as sign from (
+				select distinct b.deployment_id as id, -1 as w from mine b where b.deployment_id is not null
+				union all
+				select distinct a.deployment_id, 1 from (
+					select x.deployment_id from mine x where x.need_id <> ${rootId}
+					union all
+					select cast(${evidence.deploymentId} as bigint)
+				) a where a.deployment_id is not null
+			) c group by c.id
+		),
+		deployments as (
+			select coalesce(sum(c.sign), 0)::int as n, coalesce(sum(c.sign * coalesce(d.nodes, 0)), 0)::bigint as nodes,
+				coalesce(sum(c.sign * coalesce(d.instances, 0)), 0)::bigint as instances
+			from cited c join deployment d on d.id = c.id
+			where c.sign <> 0 and not ${deploymentStays(rootId, memberId, sql<number>`c.id`)}
+		),
+		person as (
+			select j.joins, (j.joins and ${orgKey} is not null and not ${organizationStays(rootId, memberId, orgKey)}) as new_organization
+			from (select not exists (select 1 from mine) as joins) j
+		)
+		update need set
+			support_count = support_count + case when p.joins then 1 else 0 end,
+			organization_count = organization_count + case when p.new_organization then 1 else 0 end,
+			deployment_count = deployment_count + d.n,
+			deployment_nodes = deployment_nodes + d.nodes,
+			deployment_instances = deployment_instances + d.instances
+		from person p, deployments d
+		where need.id = ${rootId}
+		returning need.support_count,
+			exists (select 1 from need_follow f where f.member_id = ${memberId} and f.need_id in (${familyOf(rootId)})) as following`.execute(db);
+	const row = result.rows[0];
+	return { supportCount: Number(row.support_count), following: Boolean(row.following) };
+}
+
+/**
+ * Deletes the actor's supports in a root's family and takes them out of the root's stored facts, in one
+ * statement; the caller holds the member's and the root's locks. Returns the duplicates that lost a row:
+ * their own facts are recounted by the caller (rare: supports given before a merge).
+ */
+async function dropSupport(db: Executor, rootId: number, memberId: number) {
+	const orgKey = sql<string | null>`(select lower(nullif(trim(m.organization), '')) from member m where m.id = ${memberId})`;
+	const result = await sql<{ support_count: number; following: boolean; touched: number[] }>`
+		with gone as (
+			delete from support where member_id = ${memberId} and need_id in (${familyOf(rootId)}) returning need_id, deployment_id
+		),
+		deployments as (
+			select count(*)::int as n, coalesce(sum(d.nodes), 0)::bigint as nodes, coalesce(sum(d.instances), 0)::bigint as instances
+			from (select distinct g.deployment_id as id from gone g where g.deployment_id is not null) c
+			join deployment d on d.id = c.id
+			where not ${deploymentStays(rootId, memberId, sql<number>`c.id`)}
+		),
+		person as (
+			select (${orgKey} is not null and not ${organizationStays(rootId, memberId, orgKey)}) as last_of_organization
+		),
+		counted as (
+			update need set
+				support_count = support_count - 1,
+				organization_count = organization_count - case when p.last_of_organization then 1 else 0 end,
+				deployment_count = deployment_count - d.n,
+				deployment_nodes = deployment_nodes - d.nodes,
+				deployment_instances = deployment_instances - d.instances
+			from person p, deployments d
+			where need.id = ${rootId} and exists (select 1 from gone)
+			returning need.support_count
+		)
+		select coalesce((select c.support_count from counted c), (select n.support_count from need n where n.id = ${rootId})) as support_count,
+			exists (select 1 from need_follow f where f.member_id = ${memberId} and f.need_id in (${familyOf(rootId)})) as following,
+			array(select distinct g.need_id from gone g where g.need_id <> ${rootId}) as touched`.execute(db);
+	const row = result.rows[0];
+	return { supportCount: Number(row.support_count), following: Boolean(row.following), touched: row.touched.map(Number) };
 }
 
 /**
@@ -244,18 +397,20 @@ export async function supportNeed(ctx: Ctx, needId: number, input: unknown): Pro
 	const actor = requireActor(ctx, 'Sign in to support a need.');
 	const data = parseInput(supportInput, input ?? {});
 	return lockingTransaction(ctx, async (tx) => {
-		const root = await lockedRootFor(tx, needId, 'support');
-		if (data.deploymentId !== null) {
-			const own = await tx.db.selectFrom('deployment').select('id').where('id', '=', data.deploymentId).where('member_id', '=', actor.memberId).executeTakeFirst();
+		let root: NeedRow;
+		const fast = await lockOwnRoot(tx, needId, actor.memberId, data.deploymentId);
+		if (fast) {
+			const abilities = needAbilities(tx.actor, needFacts(fast.need), fast.group, fast.membership);
+			if (!abilities.read) throw notFound('The need');
+			if (!abilities.support) throw hiddenOrNot(fast.need, 'support');
+			root = fast.need;
+		} else {
+			const own = await lockEvidence(tx, actor.memberId, data.deploymentId);
+			root = await lockedRootFor(tx, needId, 'support');
 			if (!own) throw invalid({ deploymentId: 'Pick one of your own deployments.' });
 		}
-		await tx.db
-			.insertInto('support')
-			.values({ need_id: root.id, member_id: actor.memberId, deployment_id: data.deploymentId, impact: data.impact, created_at: tx.now() })
-			.onConflict((oc) => oc.columns(['need_id', 'member_id']).doUpdateSet((eb) => ({ deployment_id: eb.ref('excluded.deployment_id'), impact: eb.ref('excluded.impact') })))
-			.execute();
-		await recountSupport(tx.db, [root.id]);
-		return stateOf(tx.db, root.id, needId, actor.memberId);
+		const state = await putSupport(tx.db, root.id, actor.memberId, data, tx.now());
+		return { needId: root.id, redirectedFrom: root.id === needId ? null : needId, supportCount: state.supportCount, supporting: true, following: state.following };
 	});
 }
 
@@ -267,16 +422,19 @@ export async function supportNeed(ctx: Ctx, needId: number, input: unknown): Pro
 export async function withdrawSupport(ctx: Ctx, needId: number): Promise<SupportState> {
 	const actor = requireActor(ctx, 'Sign in to withdraw your support.');
 	return lockingTransaction(ctx, async (tx) => {
-		await loadNeedAccess(tx, needId);
-		const root = await lockFamilyRoot(tx.db, needId);
-		const removed = await tx.db
-			.deleteFrom('support')
-			.where('member_id', '=', actor.memberId)
-			.where('need_id', 'in', familyIds(tx.db, root.id))
-			.returning('need_id')
-			.execute();
-		if (removed.length) await recountSupport(tx.db, [root.id, ...removed.map((r) => Number(r.need_id))]);
-		return stateOf(tx.db, root.id, needId, actor.memberId);
+		let rootId: number;
+		const fast = await lockOwnRoot(tx, needId, actor.memberId, null);
+		if (fast) {
+			if (!mayReadNeed(tx.actor, needFacts(fast.need), fast.group, fast.membership)) throw notFound('The need');
+			rootId = fast.need.id;
+		} else {
+			await lockEvidence(tx, actor.memberId, null);
+			await loadNeedAccess(tx, needId);
+			rootId = (await lockFamilyRoot(tx.db, needId)).id;
+		}
+		const state = await dropSupport(tx.db, rootId, actor.memberId);
+		if (state.touched.length) await recountSupport(tx.db, state.touched);
+		return { needId: rootId, redirectedFrom: rootId === needId ? null : needId, supportCount: state.supportCount, supporting: false, following: state.following };
 	});
 }
 

@@ -5,6 +5,7 @@ import * as groups0200 from '../../modules/groups/migrations/20261125_0200_group
 import * as platform0290 from '../migrations/20261125_0290_notifications.ts';
 import * as needs0300 from '../../modules/needs/migrations/20261125_0300_needs.ts';
 import * as needs0600 from '../../modules/needs/migrations/20261125_0600_need_title_search.ts';
+import * as needs0650 from '../../modules/needs/migrations/20261126_0650_needs_performance.ts';
 import * as members0400 from '../../modules/members/migrations/20261125_0400_member_search.ts';
 import * as needs0500 from '../../modules/needs/migrations/20261125_0500_need_support_facts.ts';
 import * as cycles0700 from '../../modules/cycles/migrations/20261126_0700_cycles.ts';
@@ -26,6 +27,7 @@ export const migrations: Record<string, Migration> = {
 	'20261125_0400_member_search': members0400,
 	'20261125_0500_need_support_facts': needs0500,
 	'20261125_0600_need_title_search': needs0600,
+	'20261126_0650_needs_performance': needs0650,
 	'20261126_0700_cycles': cycles0700,
 	'20261126_0710_priorities': priorities0710,
 	'20261126_0750_jobs': platform0750,
