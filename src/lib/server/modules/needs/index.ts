@@ -9,6 +9,7 @@ export * from './needs.supports.ts';
 export * from './needs.comments.ts';
 export * from './needs.triage.ts';
 export * from './needs.history.ts';
+export * from './needs.upstream.ts';
 
 import { onMemberEvidenceChanged } from '#lib/server/platform/hooks.ts';
 import { lockNeedsForEvidence } from './needs.supports.ts';

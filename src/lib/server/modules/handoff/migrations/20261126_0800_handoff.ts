@@ -40,7 +40,8 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('sync_error', 'text')
 		.addUniqueConstraint('handoff_upstream_unique', ['tracker_id', 'upstream_key'])
 		.execute();
-	await sql`create index handoff_need_idx on handoff (need_id)`.execute(db);
+	// One handoff per need and tracker: two moderators racing to hand the same need cannot both record one.
+	await sql`create unique index handoff_need_tracker_idx on handoff (need_id, tracker_id)`.execute(db);
 	await sql`create index handoff_sync_idx on handoff (tracker_id, synced_at nulls first) where status in ('handed_upstream', 'in_progress')`.execute(db);
 }
 

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { HANDOFF_KINDS, TRACKER_PROVIDERS } from './handoff.tables.ts';
+
+/** Input schemas, one per operation. Forms send strings; the API may send the same shapes. */
+
+export const TITLE_MAX = 250;
+/** GitHub refuses bodies over 65,536 characters; every provider gets the same bound. */
+export const BODY_MAX = 60_000;
+const FIELD_MAX = 1_000;
+
+const id = (label: string) =>
+	z.coerce.number({ error: `Choose a ${label}.` }).int(`Choose a ${label}.`).positive(`Choose a ${label}.`).max(Number.MAX_SAFE_INTEGER, `Choose a ${label}.`);
+
+/** A checkbox or a JSON boolean; the string "false" means false (z.coerce.boolean would say true). */
+const flag = z
+	.union([z.boolean(), z.enum(['on', 'true', 'false', '1', '0', ''])], { error: 'Must be true or false.' })
+	.transform((v) => v === true || v === 'on' || v === 'true' || v === '1');
+
+const text = (label: string, max: number) =>
+	z
+		.string({ error: `${label} is required.` })
+		.trim()
+		.max(max, `${label} must be at most ${max.toLocaleString('en-US')} characters.`);
+
+const httpUrl = (label: string) =>
+	text(label, 500)
+		.min(1, `${label} is required.`)
+		.refine((v) => {
+			try {
+				return ['http:', 'https:'].includes(new URL(v).protocol);
+			} catch {
+				return false;
+			}
+		}, `${label} must be an http or https URL.`);
+
+export const trackerInput = z.object({
+	name: text('Name', 80).min(2, 'Give the tracker a name of at least 2 characters.'),
+	provider: z.enum(TRACKER_PROVIDERS, { error: 'Choose a provider.' }),
+	baseUrl: httpUrl('Base URL'),
+	project: text('Project', 200).min(1, 'Project is required.'),
+	/** Provider settings, by the provider's settingFields names. */
+	settings: z.record(z.string(), z.string().max(FIELD_MAX, `Settings must be at most ${FIELD_MAX} characters each.`)).default({}),
+	/** New credentials by field name; a blank or missing field keeps what is stored. */
+	credentials: z.record(z.string(), z.string().max(4_000, 'A credential must be at most 4,000 characters.')).default({}),
+	clearCredentials: flag.default(false),
+	/** A new webhook secret; blank keeps what is stored. */
+	webhookSecret: z
+		.string()
+		.trim()
+		.max(200, 'The webhook secret must be at most 200 characters.')
+		.refine((v) => v === '' || v.length >= 16, 'Use a webhook secret of at least 16 characters (a long random string).')
+		.default(''),
+	clearWebhookSecret: flag.default(false)
+});
+export type TrackerInput = z.input<typeof trackerInput>;
+
+export const trackerEnabledInput = z.object({ enabled: flag });
+
+export const draftInput = z.object({
+	trackerId: id('tracker'),
+	kind: z.enum(HANDOFF_KINDS, { error: 'Choose a kind.' })
+});
+
+export const createHandoffInput = z.object({
+	trackerId: id('tracker'),
+	kind: z.enum(HANDOFF_KINDS, { error: 'Choose a kind.' }),
+	title: text('Title', TITLE_MAX).min(3, 'Give the item a title of at least 3 characters.'),
+	body: text('Body', BODY_MAX).min(1, 'The body is empty; say what the developers should know.'),
+	fields: z.record(z.string().max(60), z.string().max(FIELD_MAX, `A field must be at most ${FIELD_MAX} characters.`)).default({})
+});
+
+export const linkHandoffInput = z.object({
+	trackerId: id('tracker'),
+	kind: z.enum(HANDOFF_KINDS, { error: 'Choose a kind.' }),
+	url: httpUrl('URL')
+});
+
+export const syncInput = z.object({
+	trackerId: id('tracker').optional(),
+	/** Sync every open handoff now, not only those not synced lately. */
+	all: flag.default(false)
+});
