@@ -17,7 +17,7 @@ import { apiRoot, failOnError, parseJson, requireCredential, settingString, trac
  *
  *   POST /bugs            ws.op=createBug&target=<project link>&title=…&description=…&tags=[…] → 201, Location: …/bugs/<n>
  *   GET  /bugs/<n>        {id, title, web_link, date_last_updated, bug_tasks_collection_link}
- *   GET  <bug_tasks_collection_link>  {entries: [{status, target_link, milestone_link, web_link}]}
+ *   GET  /bugs/<n>/bug_tasks  {entries: [{status, target_link, milestone_link, web_link}]}  (its bug_tasks_collection_link)
  *   POST /specs           ws.op=createSpecification&name=…&title=…&summary=…&definition_status=New&target=<project link>
  *                         → 201, Location: …/<project>/+spec/<name>
  *   GET  /<project>/+spec/<name>  {name, title, web_link, definition_status, implementation_status, milestone_link, date_*}
@@ -134,7 +134,6 @@ interface LaunchpadBug {
 	title: string;
 	web_link: string;
 	date_last_updated: string;
-	bug_tasks_collection_link: string;
 }
 interface LaunchpadBugTask {
 	status: string;
@@ -156,7 +155,9 @@ interface LaunchpadSpec {
 
 async function fetchBug(tracker: TrackerConnection, id: string): Promise<UpstreamItem> {
 	const bug = parseJson<LaunchpadBug>(LABEL, await call(tracker, `${apiRoot(tracker.baseUrl)}/bugs/${id}`, `read bug ${id}`));
-	const tasks = parseJson<{ entries: LaunchpadBugTask[] }>(LABEL, await call(tracker, bug.bug_tasks_collection_link, `read the tasks of bug ${id}`));
+	// The collection's address is built here rather than followed from the answer, so the signed request can only
+	// ever go to the configured API.
+	const tasks = parseJson<{ entries: LaunchpadBugTask[] }>(LABEL, await call(tracker, `${apiRoot(tracker.baseUrl)}/bugs/${id}/bug_tasks`, `read the tasks of bug ${id}`));
 	// A bug can affect several projects; the task for this tracker's project is the one that says what became of it.
 	const link = projectLink(tracker);
 	const task = tasks.entries.find((t) => t.target_link === link || lastSegment(t.target_link) === tracker.project) ?? tasks.entries[0];

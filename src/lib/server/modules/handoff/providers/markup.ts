@@ -208,53 +208,106 @@ function rstText(text: string): string {
 		.replace(/_(?=$|[^\p{L}\p{N}])|(?<=^|\s)_/gu, '\\_');
 }
 
-function rstInline(tokens: Token[] | undefined): string {
-	if (!tokens) return '';
-	return coalesce(tokens)
-		.map((token): string => {
-			switch (token.type) {
-				case 'strong': {
-					const inner = rstInline((token as Tokens.Strong).tokens).trim();
-					return inner ? `**${inner}**` : '';
-				}
-				case 'em': {
-					const inner = rstInline((token as Tokens.Em).tokens).trim();
-					return inner ? `*${inner}*` : '';
-				}
-				case 'del':
-					return rstInline((token as Tokens.Del).tokens);
-				case 'codespan': {
-					const code = decodeEntities((token as Tokens.Codespan).text).trim();
-					return code ? `\`\`${code.replace(/``/g, '` `')}\`\`` : '';
-				}
-				case 'br':
-					return ' ';
-				case 'link': {
-					const link = token as Tokens.Link;
-					const href = safeHref(link.href);
-					const text = rstInline(link.tokens).replace(/[<>]/g, '');
-					if (!href) return text;
-					// Anonymous references (two underscores) never clash when two links share their text.
-					return text && text !== href ? `\`${text.replace(/`/g, '')} <${href}>\`__` : href;
-				}
-				case 'image': {
-					const image = token as Tokens.Image;
-					const href = safeHref(image.href);
-					return href ? `\`${(image.text || href).replace(/[`<>]/g, '')} <${href}>\`__` : rstText(image.text);
-				}
-				case 'escape':
-					return rstText((token as Tokens.Escape).text);
-				case 'text': {
-					const text = token as Tokens.Text;
-					return text.tokens ? rstInline(text.tokens) : rstText(text.text);
-				}
-				case 'html':
-					return rstText((token as Tokens.HTML).text);
-				default:
-					return rstText(token.raw);
+/** Escapes text for reStructuredText, for titles and other text Caucus writes itself. */
+export function escapeRst(text: string): string {
+	return rstBlockStart(rstText(text.replace(/\s+/g, ' ').trim()));
+}
+
+/**
+ * Text that opens a block must not look like a list, a comment, a directive, a field, a line block, a literal
+ * block marker or a transition. An escaped space ("\\ ") in front is removed by docutils after it has decided
+ * the block is a paragraph, and leaves inline markup working.
+ */
+function rstBlockStart(text: string): string {
+	if (text === '') return text;
+	// A block ending in "::" would announce a literal block.
+	if (text.endsWith('::')) text = `${text}\\ `;
+	const first = [...text][0];
+	const enumerator = /^(\d+|[A-Za-z]|[ivxlcdmIVXLCDM]+)[.)](\s|$)/.test(text);
+	// Letters, digits, an escape, or markup Caucus wrote ("*" and "`" in members' text are escaped) are safe.
+	const safe = /[\p{L}\p{N}\\]/u.test(first) || /^(\*\*?|``?)\S/.test(text);
+	return safe && !enumerator ? text : `\\ ${text}`;
+}
+
+interface RstPart {
+	text: string;
+	/** Inline markup, which docutils only recognises next to whitespace or certain punctuation. */
+	markup: boolean;
+}
+
+function rstParts(tokens: Token[] | undefined): RstPart[] {
+	if (!tokens) return [];
+	return coalesce(tokens).flatMap((token): RstPart[] => {
+		const plain = (inner: Token[] | undefined) => rstText(plainInline(inner).replace(/\s+/g, ' ').trim());
+		switch (token.type) {
+			case 'strong': {
+				// reStructuredText does not nest inline markup: the inside of emphasis is plain text.
+				const inner = plain((token as Tokens.Strong).tokens);
+				return inner ? [{ text: `**${inner}**`, markup: true }] : [];
 			}
-		})
-		.join('');
+			case 'em': {
+				const inner = plain((token as Tokens.Em).tokens);
+				return inner ? [{ text: `*${inner}*`, markup: true }] : [];
+			}
+			case 'del':
+				return rstParts((token as Tokens.Del).tokens);
+			case 'codespan': {
+				const code = decodeEntities((token as Tokens.Codespan).text).replace(/\s+/g, ' ').trim();
+				if (!code) return [];
+				// What an inline literal cannot hold is written as escaped text instead.
+				if (code.includes('``') || /^`|[`\\]$/.test(code)) return [{ text: rstText(code), markup: false }];
+				return [{ text: `\`\`${code}\`\``, markup: true }];
+			}
+			case 'br':
+				return [{ text: ' ', markup: false }];
+			case 'link':
+			case 'image': {
+				const link = token as Tokens.Link | Tokens.Image;
+				const href = safeHref(link.href);
+				const label = token.type === 'link' ? plainInline((link as Tokens.Link).tokens) : link.text;
+				const text = rstText(label.replace(/[`<>]/g, '').replace(/\s+/g, ' ').trim().replace(/\\+$/, ''));
+				if (!href) return text ? [{ text, markup: false }] : [];
+				// Anonymous references (two underscores) never clash when two links share their text.
+				if (!text || label.trim() === link.href) return [{ text: href, markup: false }];
+				return [{ text: `\`${text} <${href}>\`__`, markup: true }];
+			}
+			case 'escape':
+				return [{ text: rstText((token as Tokens.Escape).text), markup: false }];
+			case 'text': {
+				const text = token as Tokens.Text;
+				return text.tokens ? rstParts(text.tokens) : [{ text: rstText(text.text), markup: false }];
+			}
+			case 'html':
+				return [{ text: rstText((token as Tokens.HTML).text), markup: false }];
+			default:
+				return [{ text: rstText(token.raw), markup: false }];
+		}
+	});
+}
+
+const RST_BEFORE_MARKUP = /[\s\-:/'"<([{]/;
+const RST_AFTER_MARKUP = /[\s\-.,:;!?\\/'")\]}>]/;
+
+function rstInline(tokens: Token[] | undefined): string {
+	const parts = rstParts(tokens).filter((part) => part.text !== '');
+	let out = '';
+	parts.forEach((part, i) => {
+		if (!part.markup) {
+			out += part.text;
+			return;
+		}
+		// An escaped space is removed from the output but lets docutils see the markup's edges.
+		const before = out.at(-1);
+		if (before !== undefined && !RST_BEFORE_MARKUP.test(before)) out += '\\ ';
+		out += part.text;
+		const after = parts[i + 1]?.text[0];
+		if (after !== undefined && !RST_AFTER_MARKUP.test(after)) out += '\\ ';
+	});
+	return out;
+}
+
+function oneLine(text: string): string {
+	return text.replace(/\s*\n\s*/g, ' ').trim();
 }
 
 function indent(text: string, by: string): string {
@@ -281,27 +334,32 @@ function rstList(list: Tokens.List): string {
 
 function rstBlock(token: Token): string {
 	switch (token.type) {
-		case 'heading':
+		case 'heading': {
 			// Inside a spec every section level is the template's: a member's heading becomes a bold line.
-			return `**${rstInline((token as Tokens.Heading).tokens).trim()}**`;
-		case 'paragraph': {
-			const text = rstInline((token as Tokens.Paragraph).tokens);
-			// Lines that docutils would read as a comment, directive or section underline are escaped.
-			return text.replace(/^(\.\.|[=\-~^"'`#*+<>:_]{4,}$)/gm, (m) => `\\${m}`);
+			const text = oneLine(rstInline((token as Tokens.Heading).tokens));
+			return text ? `**${text}**` : '';
 		}
+		case 'paragraph':
+			// One line per paragraph (docutils reflows anyway), so no line inside it can start a block.
+			return rstBlockStart(oneLine(rstInline((token as Tokens.Paragraph).tokens)));
 		case 'text': {
 			const text = token as Tokens.Text;
-			return text.tokens ? rstInline(text.tokens) : rstText(text.text);
+			return rstBlockStart(oneLine(text.tokens ? rstInline(text.tokens) : rstText(text.text)));
 		}
-		case 'code':
-			return `::\n\n${indent((token as Tokens.Code).text, '    ')}`;
-		case 'blockquote':
-			return indent(rstBlocks((token as Tokens.Blockquote).tokens, 0), '    ');
+		case 'code': {
+			const code = (token as Tokens.Code).text.replace(/\s+$/, '');
+			return code.trim() ? `::\n\n${indent(code, '    ')}` : '';
+		}
+		case 'blockquote': {
+			// An empty comment first, so the indented quote cannot be read as more of the block before it.
+			const quote = rstBlocks((token as Tokens.Blockquote).tokens, 0);
+			return quote ? `..\n\n${indent(quote, '    ')}` : '';
+		}
 		case 'list':
 			return rstList(token as Tokens.List);
 		case 'table': {
 			const table = token as Tokens.Table;
-			const cell = (tokens: Token[]) => rstInline(tokens).replace(/\n/g, ' ').trim();
+			const cell = (tokens: Token[]) => rstBlockStart(oneLine(rstInline(tokens)));
 			// An empty cell is an empty list item: the marker alone, no trailing space.
 			const row = (cells: { tokens: Token[] }[]) =>
 				cells.map((c, i) => `${i === 0 ? '   * -' : '     -'}${cell(c.tokens) ? ` ${cell(c.tokens)}` : ''}`).join('\n');
@@ -444,7 +502,7 @@ export function convertMarkdown(markdown: string, format: MarkupFormat, options:
 
 /** A reStructuredText section title with its underline (and overline for the document title). */
 export function rstHeading(title: string, char: '=' | '-' | '~', overline = false): string {
-	const text = title.replace(/\s+/g, ' ').trim();
+	const text = escapeRst(title) || '\\ ';
 	// Docutils measures the title in characters; wide characters need a longer line, never a shorter one.
 	const width = [...text].reduce((n, c) => n + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\uff00-\uff60\uffe0-\uffe6]/u.test(c) ? 2 : 1), 0);
 	const line = char.repeat(Math.max(width, 3));

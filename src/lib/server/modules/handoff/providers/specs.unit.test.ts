@@ -24,6 +24,15 @@ function git(cwd: string, ...args: string[]): string {
 	return execFileSync('git', ['-c', 'user.name=Reviewer', '-c', 'user.email=reviewer@example.org', '-c', 'commit.gpgsign=false', ...args], { cwd, env: gitEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
+function hasDocutils(): boolean {
+	try {
+		execFileSync('python3', ['-c', 'import docutils'], { stdio: 'ignore' });
+		return true;
+	} catch {
+		return false;
+	}
+}
+
 beforeAll(() => {
 	root = mkdtempSync(join(tmpdir(), 'caucus-specs-test-'));
 	upstream = join(root, 'nova-specs.git');
@@ -145,6 +154,16 @@ describe('Spec drafts', () => {
 		expect(body).toContain('Primary assignee:\n  <launchpad-id or None>');
 		expect(body).toContain('   * - 2027.1\n     - Introduced');
 		expect(rstTitle(body)).toBe('Live-migrate instances with vGPUs attached');
+	});
+
+	// The specs repositories build their specs with docutils (through Sphinx): a draft must not make that job fail.
+	// Where docutils is not installed the check cannot run, and says so as a skipped test.
+	it.skipIf(!hasDocutils())('build with docutils without a warning, whatever the member wrote', () => {
+		const evidence = sampleEvidence();
+		evidence.need.body += '\n\n> quoted *text* with a_b, `code` and |pipes|\n\n```sh\nnova list\n```\n\n- a\n  - nested\n- b\n\n| x | y |\n|---|---|\n| 1 | |\n\n***\n\n.. not a directive\n\n_under_ *star\n';
+		const source = specs.draft(tracker, evidence, 'spec').body;
+		const script = 'import sys, docutils.core; docutils.core.publish_string(sys.stdin.read(), writer_name="null", settings_overrides={"halt_level": 2, "report_level": 2})';
+		expect(() => execFileSync('python3', ['-c', script], { input: source, stdio: ['pipe', 'pipe', 'pipe'] })).not.toThrow();
 	});
 
 	it('fall back to the backlog when no cycle is configured', () => {
