@@ -5,6 +5,7 @@ import { serve } from './serve.ts';
 import { migrate } from './migrate.ts';
 import { adminCreate, adminSet } from './admin.ts';
 import { seedDemo } from './seed.ts';
+import { handoffSync } from './handoff.ts';
 import { exportPriorities } from './priorities.ts';
 
 const program = new Command()
@@ -58,6 +59,14 @@ priorities
 	.option('--format <format>', 'md or json', 'md')
 	.option('--output <file>', 'write to this file instead of standard output')
 	.action((ref: string, options: { format: string; output?: string }) => exportPriorities(ref, options));
+
+const handoff = program.command('handoff').description('Needs handed to developers’ trackers.');
+handoff
+	.command('sync')
+	.description('Read the upstream state of handed needs now (one tracker or all) and print what changed.')
+	.option('--tracker <id>', 'only this tracker')
+	.option('--all', 'every open handoff, not only those not synced in the last 10 minutes')
+	.action((options: { tracker?: string; all?: boolean }) => handoffSync(options));
 
 try {
 	await program.parseAsync();

@@ -16,7 +16,11 @@ export async function serve(options: { build: boolean }): Promise<void> {
 	// on every request (overwriting anything a client sent) and the same-origin check on forms holds.
 	if (!cfg.origin) process.env.PROTOCOL_HEADER = PROTOCOL_HEADER;
 	const { handler } = await import(BUILD_ENTRY);
-	const { stopRuntime } = await import('#lib/server/platform/runtime.ts');
+	const { startRuntime, stopRuntime } = await import('#lib/server/platform/runtime.ts');
+	// Background jobs (upstream sync, ...) run in this process beside the server, on the same database.
+	await import('#lib/server/modules/handoff/index.ts');
+	const { startWorker } = await import('#lib/server/platform/jobs/index.ts');
+	const worker = startWorker(async () => (await startRuntime()).db);
 	const server = createServer((req, res) => {
 		if (!cfg.origin) req.headers[PROTOCOL_HEADER] = 'http';
 		// SvelteKit refuses a body-less POST or DELETE without an Origin as a cross-site form post. A request
@@ -44,7 +48,10 @@ export async function serve(options: { build: boolean }): Promise<void> {
 		log.info({ signal }, 'shutting down');
 		server.close(() => undefined);
 		server.closeAllConnections();
-		void stopRuntime().finally(() => process.exit(0));
+		void worker
+			.stop()
+			.then(stopRuntime)
+			.finally(() => process.exit(0));
 	};
 	process.once('SIGINT', () => stop('SIGINT'));
 	process.once('SIGTERM', () => stop('SIGTERM'));
