@@ -215,21 +215,24 @@ export async function getDashboard(ctx: Ctx, input: unknown = {}): Promise<Dashb
 	const data = parseInput(dashboardInput, input);
 	const [scope, cycles] = await Promise.all([resolveScope(ctx, data), listCycles(ctx.db)]);
 	if (!scope) return null;
-	const facts = cycleFacts(ctx, scope);
-	const [totals, byComponent] = await Promise.all([
-		sql<AggregateRow>`select ${aggregates()} from ${facts} f`.execute(ctx.db),
-		sql<AggregateRow & { component_id: number | null; slug: string | null; name: string | null }>`
-			select nc.component_id, min(c.slug) as slug, min(c.name) as name, ${aggregates()}
-			from ${facts} f
+	// One statement: the facts are computed once, then summed for the totals (first row) and per component.
+	const result = await sql<AggregateRow & { rank: number; component_id: number | null; slug: string | null; name: string | null }>`
+		with f as materialized ${cycleFacts(ctx, scope)}
+		select * from (
+			select 0::bigint as rank, null::bigint as component_id, null::text as slug, null::text as name, ${aggregates()} from f
+			union all
+			select row_number() over (order by count(*) desc, min(c.name)) as rank, nc.component_id, min(c.slug) as slug, min(c.name) as name, ${aggregates()}
+			from f
 			left join need_component nc on nc.need_id = f.id
 			left join component c on c.id = nc.component_id
 			group by nc.component_id
-			order by count(*) desc, min(c.name)`.execute(ctx.db)
-	]);
+		) rows
+		order by rank`.execute(ctx.db);
+	const [totals, ...byComponent] = result.rows;
 	return {
 		scope,
-		totals: countsOf(totals.rows[0]),
-		components: byComponent.rows.map((r) => ({ component: r.component_id === null ? null : { slug: r.slug!, name: r.name! }, ...countsOf(r) })),
+		totals: countsOf(totals),
+		components: byComponent.map((r) => ({ component: r.component_id === null ? null : { slug: r.slug!, name: r.name! }, ...countsOf(r) })),
 		cycles
 	};
 }

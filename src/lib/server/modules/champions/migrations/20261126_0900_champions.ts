@@ -39,12 +39,13 @@ export async function up(db: Kysely<any>): Promise<void> {
 	// The accountability dashboard finds a cycle's needs by their first move to accepted or beyond, and
 	// reads each need's history once; this serves both without touching the table.
 	await sql`create index need_status_change_to_idx on need_status_change (to_status, at) include (need_id)`.execute(db);
-	// Stalled handoffs: open handoffs by their last upstream change.
-	await sql`create index handoff_open_updated_idx on handoff (upstream_updated_at, need_id) where status in ('handed_upstream', 'in_progress')`.execute(db);
+	// The dashboard checks each need's visibility; this lets it read group, publication and hiding from the
+	// index alone (all groups: a full index-only scan; one group: a range), never the wide need rows.
+	await sql`create index need_group_visibility_idx on need (group_id, id) include (published_at, hidden_at)`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-	await sql`drop index if exists handoff_open_updated_idx`.execute(db);
+	await sql`drop index if exists need_group_visibility_idx`.execute(db);
 	await sql`drop index if exists need_status_change_to_idx`.execute(db);
 	await db.schema.dropTable('upstream_change').execute();
 	await db.schema.dropTable('need_champion').execute();
