@@ -464,6 +464,8 @@ function plainBlock(token: Token): string {
 			return table.rows
 				.map((row) => {
 					const [first, ...rest] = row.map((cell) => plainInline(cell.tokens).trim());
+					// Two columns read as "name: value"; more as "name (header: value; …)".
+					if (rest.length === 1) return `- ${first}${rest[0] ? `: ${rest[0]}` : ''}`;
 					const details = rest.map((value, i) => (value ? `${headers[i + 1]}: ${value}` : '')).filter(Boolean);
 					return `- ${first}${details.length ? ` (${details.join('; ')})` : ''}`;
 				})

@@ -107,7 +107,8 @@ describe('Markdown to plain text', () => {
 	it('keeps the words and shows links with their address', () => {
 		expect(plain('**bold** [docs](https://example.org)')).toBe('bold docs <https://example.org>');
 		expect(plain('## Steps\n\n1. one\n2. two')).toBe('Steps\n-----\n\n1. one\n2. two');
-		expect(plain('| name | nodes |\n| - | - |\n| a | 3 |\n| b | |')).toBe('- a (nodes: 3)\n- b');
+		expect(plain('| name | nodes |\n| - | - |\n| a | 3 |\n| b | |')).toBe('- a: 3\n- b');
+		expect(plain('| name | nodes | instances |\n| - | - | - |\n| a | 3 | |')).toBe('- a (nodes: 3)');
 	});
 });
 

@@ -204,7 +204,7 @@ function specBody(tracker: TrackerConnection, evidence: NeedEvidence, cycle: str
 		license,
 		title,
 		rst(`Operators raised this need on Caucus. ${supportSentence(evidence)}`),
-		section('Problem description', '=', problem, rst(segmentTable(evidence)), rst(backLink(evidence))),
+		section('Problem description', '=', problem, segmentTable(evidence) ? `Who raised it, by segment:\n\n${rst(segmentTable(evidence))}` : null),
 		section(
 			'Use Cases',
 			'-',
