@@ -4,8 +4,9 @@ import type { AddressInfo } from 'node:net';
 /**
  * A stateful stand-in for OpenStack StoryBoard's API v1 on 127.0.0.1 at a random port, speaking the subset Caucus
  * uses: GET /api/v1/projects?name=, POST /api/v1/stories, POST /api/v1/tasks, GET /api/v1/stories/<id> and
- * GET /api/v1/stories/<id>/tasks. Writes need "Authorization: Bearer <token>"; a wrong token is refused with 401
- * on any request, as StoryBoard does, with WSME's error body {"faultcode", "faultstring", "debuginfo"}.
+ * GET /api/v1/stories/<id>/tasks. Writes need "Authorization: Bearer <token>"; reads work without one, but a
+ * token that is sent must be valid (storyboard/api/auth/authorization_checks.py: guest() and authenticated()),
+ * so a wrong token is refused with 401 on any request. Errors use WSME's body {"faultcode", "faultstring", "debuginfo"}.
  * A story's status is derived from its tasks as StoryBoard derives it: invalid when every task is invalid, merged
  * when every task is merged or invalid, active otherwise.
  */
