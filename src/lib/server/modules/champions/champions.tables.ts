@@ -44,7 +44,10 @@ export interface UpstreamChangeTable {
 	added_by: number | null;
 	created_at: Date;
 	state_changed_at: Date;
+	/** Who last set the state; null when the refresher read it from the forge. */
 	state_changed_by: number | null;
+	/** When the refresher last read the change from its forge (GitHub pull requests only). */
+	checked_at: Date | null;
 }
 export type UpstreamChangeRow = Selectable<UpstreamChangeTable>;
 

@@ -5,3 +5,4 @@ export * from './champions.policy.ts';
 export * from './champions.commands.ts';
 export * from './champions.queries.ts';
 export * from './accountability.queries.ts';
+export * from './champions.refresh.ts';

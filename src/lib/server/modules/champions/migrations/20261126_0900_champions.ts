@@ -33,9 +33,12 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('created_at', 'timestamptz', (c) => c.notNull())
 		.addColumn('state_changed_at', 'timestamptz', (c) => c.notNull())
 		.addColumn('state_changed_by', 'bigint', (c) => c.references('member.id').onDelete('set null'))
+		.addColumn('checked_at', 'timestamptz')
 		.addUniqueConstraint('upstream_change_need_url_key', ['need_id', 'url'])
 		.execute();
 
+	// The GitHub refresher reads open pull requests, least recently checked first.
+	await sql`create index upstream_change_open_github_idx on upstream_change (checked_at nulls first, id) where forge = 'github' and state = 'open'`.execute(db);
 	// The accountability dashboard finds a cycle's needs by their first move to accepted or beyond, and
 	// reads each need's history once; this serves both without touching the table.
 	await sql`create index need_status_change_to_idx on need_status_change (to_status, at) include (need_id)`.execute(db);
