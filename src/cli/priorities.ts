@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { config } from '#lib/server/platform/config.ts';
 import { invalid } from '#lib/server/platform/errors.ts';
-import { EXPORT_FORMATS, exportList, getPublishedList, type ExportFormat } from '#lib/server/modules/priorities/index.ts';
+import { EXPORT_FORMATS, exportPublishedList, type ExportFormat } from '#lib/server/modules/priorities/index.ts';
 import { withDatabase } from './database.ts';
 
 /**
@@ -13,11 +13,10 @@ import { withDatabase } from './database.ts';
 export async function exportPriorities(ref: string, options: { format: string; output?: string }): Promise<void> {
 	if (!(EXPORT_FORMATS as readonly string[]).includes(options.format)) throw invalid({ format: 'Give md or json.' }, `Unknown format "${options.format}".`);
 	await withDatabase(async (_database, ctx) => {
-		const list = await getPublishedList(ctx.db, ref);
-		const file = exportList(list, options.format as ExportFormat, config().origin?.replace(/\/$/, '') ?? '');
+		const file = await exportPublishedList(ctx.db, ref, options.format as ExportFormat, config().origin?.replace(/\/$/, '') ?? '');
 		if (options.output) {
 			writeFileSync(options.output, file.content);
-			console.error(`Wrote ${list.content.title}, v${list.version} to ${options.output}.`);
+			console.error(`Wrote ${file.filename} to ${options.output}.`);
 		} else process.stdout.write(file.content);
 	});
 }

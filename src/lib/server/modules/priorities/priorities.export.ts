@@ -1,4 +1,6 @@
-import { listName, type ListContent, type PublishedList } from './priorities.lists.ts';
+import type { Executor } from '#lib/server/platform/db/database.ts';
+import { getPublishedList, listName, type ListContent, type PublishedList } from './priorities.lists.ts';
+import { readableNeedIds } from './priorities.queries.ts';
 
 /*
  * A published list as a file: Markdown for mailing lists and etherpads, JSON for tools. Both are built
@@ -20,7 +22,11 @@ const cell = (text: string) => text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|')
 const delta = (groupRank: number, otherRank: number) => (otherRank === groupRank ? '=' : otherRank > groupRank ? `+${otherRank - groupRank}` : `${otherRank - groupRank}`);
 const turnoutText = (c: ListContent) => `${c.turnout.ballots} of ${c.turnout.eligible} members ranked (${c.turnout.eligible ? Math.round((100 * c.turnout.ballots) / c.turnout.eligible) : 0}%)`;
 
-export function listMarkdown(list: PublishedList, origin = ''): string {
+/**
+ * `publicNeeds`: the needs anyone may open (outside a group, in an open group, or published by their
+ * closed group). The others are listed by title only: a link would lead a reader to a 404.
+ */
+export function listMarkdown(list: PublishedList, origin = '', publicNeeds: ReadonlySet<number> = new Set()): string {
 	const c = list.content;
 	const short = (id: number) => `#${id}`;
 	const lines = [
@@ -35,7 +41,7 @@ export function listMarkdown(list: PublishedList, origin = ''): string {
 		'| ---: | --- | ---: | ---: |',
 		...c.entries.map(
 			(e) =>
-				`| ${e.rank} | [${short(e.needId)}](${origin}/needs/${e.needId}) ${cell(e.title)} | ${e.supporters} (${e.supportRank}, ${delta(e.rank, e.supportRank)}) | ${e.deploymentScore} from ${e.deployments} (${e.deploymentRank}, ${delta(e.rank, e.deploymentRank)}) |`
+				`| ${e.rank} | ${publicNeeds.has(e.needId) ? `[${short(e.needId)}](${origin}/needs/${e.needId})` : short(e.needId)} ${cell(e.title)} | ${e.supporters} (${e.supportRank}, ${delta(e.rank, e.supportRank)}) | ${e.deploymentScore} from ${e.deployments} (${e.deploymentRank}, ${delta(e.rank, e.deploymentRank)}) |`
 		),
 		'',
 		`Ranked by the ${c.method.name} over the members' ballots. Tie-break seed: \`${c.method.seed}\`. ${c.method.tieBreak}`,
@@ -62,7 +68,7 @@ export function listMarkdown(list: PublishedList, origin = ''): string {
 	return lines.join('\n');
 }
 
-export function listJson(list: PublishedList, origin = ''): string {
+export function listJson(list: PublishedList, origin = '', publicNeeds: ReadonlySet<number> = new Set()): string {
 	const c = list.content;
 	const versions = list.versions.map((v) => ({ id: v.id, slug: v.slug, version: v.version, publishedAt: v.publishedAt.toISOString() }));
 	// Spelled out, because jsonb does not keep the order of keys and a file is read top to bottom.
@@ -83,7 +89,7 @@ export function listJson(list: PublishedList, origin = ''): string {
 			rank: e.rank,
 			needId: e.needId,
 			title: e.title,
-			url: `${origin}/needs/${e.needId}`,
+			url: publicNeeds.has(e.needId) ? `${origin}/needs/${e.needId}` : null,
 			schulzeTier: e.schulzeTier,
 			supporters: e.supporters,
 			supportRank: e.supportRank,
@@ -99,8 +105,15 @@ export function listJson(list: PublishedList, origin = ''): string {
 	return `${JSON.stringify(file, null, 2)}\n`;
 }
 
-export function exportList(list: PublishedList, format: ExportFormat, origin = ''): ExportedList {
+export function exportList(list: PublishedList, format: ExportFormat, origin = '', publicNeeds: ReadonlySet<number> = new Set()): ExportedList {
 	return format === 'md'
-		? { format, filename: `${list.slug}.md`, mediaType: 'text/markdown; charset=utf-8', content: listMarkdown(list, origin) }
-		: { format, filename: `${list.slug}.json`, mediaType: 'application/json; charset=utf-8', content: listJson(list, origin) };
+		? { format, filename: `${list.slug}.md`, mediaType: 'text/markdown; charset=utf-8', content: listMarkdown(list, origin, publicNeeds) }
+		: { format, filename: `${list.slug}.json`, mediaType: 'application/json; charset=utf-8', content: listJson(list, origin, publicNeeds) };
+}
+
+/** A published list by id, slug or series, as a file; needs link only where a visitor may follow. */
+export async function exportPublishedList(db: Executor, ref: string | number, format: ExportFormat, origin = ''): Promise<ExportedList> {
+	const list = await getPublishedList(db, ref);
+	const publicNeeds = await readableNeedIds({ db, actor: null }, list.content.entries.map((e) => e.needId));
+	return exportList(list, format, origin, publicNeeds);
 }

@@ -14,6 +14,7 @@ import {
 	closeRound,
 	closeRoundIfDue,
 	exportList,
+	exportPublishedList,
 	getGroupPriorities,
 	getPublishedList,
 	getRoundPage,
@@ -192,6 +193,45 @@ describe('a priority round from opening to a published list', () => {
 		await withdrawBallot(as(s.voters[0]), round.id);
 		expect(await myBallot(as(s.voters[0]), round.id)).toBeNull();
 		expect((await failure(withdrawBallot(as(s.voters[0]), round.id)))?.code).toBe('not_found');
+	});
+});
+
+describe('lock before you count', () => {
+	it('ballots racing the close are each either counted or refused, never lost, and one per member', async () => {
+		const s = await setup('open', 4);
+		const round = await open(s);
+		const [a, b] = s.needs.map((n) => n.id);
+		const outcomes = await Promise.allSettled([
+			castBallot(as(s.voters[0]), round.id, { ranking: [[a]] }),
+			castBallot(as(s.voters[0]), round.id, { ranking: [[b]] }),
+			castBallot(as(s.voters[1]), round.id, { ranking: [[b]] }),
+			closeRound(as(s.chair), round.id),
+			castBallot(as(s.voters[2]), round.id, { ranking: [[a]] }),
+			castBallot(as(s.voters[3]), round.id, { ranking: [[b], [a]] })
+		]);
+		const closing = outcomes[3];
+		expect(closing.status).toBe('fulfilled');
+		for (const outcome of outcomes) {
+			if (outcome.status === 'rejected') expect((outcome.reason as { code: string }).code).toBe('conflict');
+		}
+		const stored = await t.db.selectFrom('priority_ballot').select('member_id').where('round_id', '=', round.id).execute();
+		const row = await t.db.selectFrom('priority_round').selectAll().where('id', '=', round.id).executeTakeFirstOrThrow();
+		// Every ballot in the table was counted, and nothing was counted that is not in the table.
+		expect(row.ballot_count).toBe(stored.length);
+		expect(new Set(stored.map((r) => r.member_id)).size).toBe(stored.length);
+	});
+});
+
+describe('exports', () => {
+	it('link a need only where a visitor may open it', async () => {
+		const openSetup = await setup('open', 1);
+		const round = await open(openSetup);
+		await closeRound(as(openSetup.chair), round.id);
+		const list = await publishList(as(openSetup.chair), round.id);
+		const md = await exportPublishedList(t.db, list.id, 'md', 'https://caucus.example.org');
+		expect(md.content).toContain(`[#${openSetup.needs[0].id}](https://caucus.example.org/needs/${openSetup.needs[0].id})`);
+		const json = JSON.parse((await exportPublishedList(t.db, list.slug, 'json')).content);
+		expect(json.entries[0].url).toMatch(/^\/needs\/\d+$/);
 	});
 });
 

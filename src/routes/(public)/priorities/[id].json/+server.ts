@@ -1,5 +1,5 @@
 import { error } from '@sveltejs/kit';
-import { exportList, getPublishedList } from '#lib/server/modules/priorities/index.ts';
+import { exportPublishedList } from '#lib/server/modules/priorities/index.ts';
 import { AppError } from '#lib/server/platform/errors.ts';
 import { ctxOf } from '#lib/server/platform/http/context.ts';
 import type { RequestHandler } from './$types';
@@ -8,7 +8,7 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = async (event) => {
 	const ctx = await ctxOf(event);
 	try {
-		const file = exportList(await getPublishedList(ctx.db, event.params.id), 'json', event.url.origin);
+		const file = await exportPublishedList(ctx.db, event.params.id, 'json', event.url.origin);
 		return new Response(file.content, { headers: { 'content-type': file.mediaType, 'content-disposition': `inline; filename="${file.filename}"` } });
 	} catch (e) {
 		if (e instanceof AppError && e.code === 'not_found') error(404, 'There is no published priority list at this address.');
