@@ -113,8 +113,18 @@ async function call(tracker: TrackerConnection, url: string, what: string, form?
 	return response;
 }
 
+/** The API root with its version: a bare https://api.launchpad.net means the "devel" version this provider needs. */
+function lpRoot(tracker: TrackerConnection): string {
+	const root = apiRoot(tracker.baseUrl);
+	try {
+		return new URL(root).pathname === '/' ? `${root}/devel` : root;
+	} catch {
+		return root;
+	}
+}
+
 function projectLink(tracker: TrackerConnection): string {
-	return `${apiRoot(tracker.baseUrl)}/${encodeURIComponent(tracker.project)}`;
+	return `${lpRoot(tracker)}/${encodeURIComponent(tracker.project)}`;
 }
 
 function lastSegment(link: string | null | undefined): string | null {
@@ -154,10 +164,10 @@ interface LaunchpadSpec {
 }
 
 async function fetchBug(tracker: TrackerConnection, id: string): Promise<UpstreamItem> {
-	const bug = parseJson<LaunchpadBug>(LABEL, await call(tracker, `${apiRoot(tracker.baseUrl)}/bugs/${id}`, `read bug ${id}`));
+	const bug = parseJson<LaunchpadBug>(LABEL, await call(tracker, `${lpRoot(tracker)}/bugs/${id}`, `read bug ${id}`));
 	// The collection's address is built here rather than followed from the answer, so the signed request can only
 	// ever go to the configured API.
-	const tasks = parseJson<{ entries: LaunchpadBugTask[] }>(LABEL, await call(tracker, `${apiRoot(tracker.baseUrl)}/bugs/${id}/bug_tasks`, `read the tasks of bug ${id}`));
+	const tasks = parseJson<{ entries: LaunchpadBugTask[] }>(LABEL, await call(tracker, `${lpRoot(tracker)}/bugs/${id}/bug_tasks`, `read the tasks of bug ${id}`));
 	// A bug can affect several projects; the task for this tracker's project is the one that says what became of it.
 	const link = projectLink(tracker);
 	const task = tasks.entries.find((t) => t.target_link === link || lastSegment(t.target_link) === tracker.project) ?? tasks.entries[0];
@@ -195,7 +205,7 @@ async function fetchSpec(tracker: TrackerConnection, name: string): Promise<Upst
 
 /** The web hosts of a Launchpad instance: bugs.launchpad.net and blueprints.launchpad.net for api.launchpad.net. */
 function webHosts(tracker: TrackerConnection): string[] {
-	const host = new URL(apiRoot(tracker.baseUrl)).host;
+	const host = new URL(lpRoot(tracker)).host;
 	if (host.startsWith('api.')) {
 		const site = host.slice(4);
 		return [site, `bugs.${site}`, `blueprints.${site}`];
@@ -205,7 +215,7 @@ function webHosts(tracker: TrackerConnection): string[] {
 }
 
 function webUrl(tracker: TrackerConnection, key: string): string {
-	const api = new URL(apiRoot(tracker.baseUrl));
+	const api = new URL(lpRoot(tracker));
 	const [site, bugs, blueprints] = webHosts(tracker);
 	const host = key.startsWith('+spec/') ? (blueprints ?? site) : (bugs ?? site);
 	return `${api.protocol}//${host}/${tracker.project}/${key.startsWith('+spec/') ? key : `+bug/${key}`}`;
@@ -253,7 +263,7 @@ export const launchpad: TrackerProviderImpl = {
 		let response: TrackerResponse;
 		let key: string;
 		if (draft.kind === 'bug') {
-			response = await call(tracker, `${apiRoot(tracker.baseUrl)}/bugs`, `file a bug on ${tracker.project}`, {
+			response = await call(tracker, `${lpRoot(tracker)}/bugs`, `file a bug on ${tracker.project}`, {
 				'ws.op': 'createBug',
 				target: projectLink(tracker),
 				title,
@@ -268,7 +278,7 @@ export const launchpad: TrackerProviderImpl = {
 			if (!BLUEPRINT_NAME.test(name)) {
 				throw new TrackerError(`"${name}" cannot name a blueprint: use lower-case letters, digits and dashes.`);
 			}
-			response = await call(tracker, `${apiRoot(tracker.baseUrl)}/specs`, `register a blueprint on ${tracker.project}`, {
+			response = await call(tracker, `${lpRoot(tracker)}/specs`, `register a blueprint on ${tracker.project}`, {
 				'ws.op': 'createSpecification',
 				name,
 				title,

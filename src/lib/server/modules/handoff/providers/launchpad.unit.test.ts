@@ -171,6 +171,12 @@ describe('Launchpad errors', () => {
 		expect(await rejection(launchpad.create(tracker, launchpad.draft(tracker, sampleEvidence(), 'bug')))).toMatchObject({ retryable: true });
 	});
 
+	it('go to the "devel" API version when the base URL names none', async () => {
+		const bare = { ...tracker, baseUrl: new URL(server.baseUrl).origin };
+		const created = await launchpad.create(bare, launchpad.draft(bare, sampleEvidence(), 'bug'));
+		expect((await launchpad.fetch(bare, created.key)).status).toBe('handed_upstream');
+	});
+
 	it('for a key that names nothing Launchpad has are final', async () => {
 		expect(await rejection(launchpad.fetch(tracker, 'OPS-1'))).toMatchObject({ retryable: false });
 	});
