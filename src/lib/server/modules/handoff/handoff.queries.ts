@@ -1,6 +1,7 @@
 import type { Ctx } from '#lib/server/platform/context.ts';
 import { loadNeedAccess } from '#lib/server/modules/needs/index.ts';
-import { mayHandOff } from './handoff.policy.ts';
+import { forbidden } from '#lib/server/platform/errors.ts';
+import { HANDABLE_STATUSES, mayHandOff } from './handoff.policy.ts';
 import type { HandoffKind, HandoffStatus, TrackerProvider } from './handoff.tables.ts';
 import { providerOf } from './handoff.trackers.ts';
 
@@ -61,5 +62,32 @@ export async function listHandoffsOfNeed(ctx: Ctx, needId: number): Promise<Need
 			syncedAt: r.synced_at,
 			syncError: moderator ? r.sync_error : null
 		}))
+	};
+}
+
+export interface HandoffPage {
+	need: { id: number; title: string; status: string; group: { slug: string; name: string } | null };
+	/** Enabled trackers this need is not yet handed to. */
+	trackers: { id: number; name: string; provider: TrackerProvider; providerLabel: string; project: string; kinds: readonly HandoffKind[] }[];
+	handoffs: HandoffView[];
+	handable: boolean;
+}
+
+/** What the hand-upstream page shows; `forbidden` for anyone but the need's moderators. */
+export async function getHandoffPage(ctx: Ctx, needId: number): Promise<HandoffPage> {
+	const access = await loadNeedAccess(ctx, needId);
+	if (!mayHandOff(ctx.actor, access.group, access.membership)) throw forbidden('Only the group’s chairs and moderators hand its needs upstream.');
+	const { handoffs } = await listHandoffsOfNeed(ctx, needId);
+	const used = new Set(handoffs.map((h) => h.tracker.id));
+	const rows = await ctx.db.selectFrom('tracker').selectAll().where('disabled_at', 'is', null).orderBy('name').execute();
+	const trackers = rows
+		.filter((r) => providerOf(r.provider) && !used.has(Number(r.id)))
+		.map((r) => ({ id: Number(r.id), name: r.name, provider: r.provider, providerLabel: providerOf(r.provider)!.label, project: r.project, kinds: providerOf(r.provider)!.kinds }));
+	const need = access.need;
+	return {
+		need: { id: need.id, title: need.title, status: need.status, group: access.group ? { slug: access.group.slug, name: access.group.name } : null },
+		trackers,
+		handoffs,
+		handable: (HANDABLE_STATUSES as readonly string[]).includes(need.status) && !need.hidden_at
 	};
 }

@@ -3,6 +3,7 @@ import { getNeedPage } from '#lib/server/modules/needs/index.ts';
 import { followNeed, supportNeed, unfollowNeed, withdrawSupport } from '#lib/server/modules/needs/needs.supports.ts';
 import { addComment, deleteComment, editComment, hideComment } from '#lib/server/modules/needs/needs.comments.ts';
 import { listDeployments } from '#lib/server/modules/members/index.ts';
+import { listHandoffsOfNeed } from '#lib/server/modules/handoff/index.ts';
 import { getNeedChampions, linkChange, removeChampion, setChangeState, unlinkChange, volunteer, withdraw } from '#lib/server/modules/champions/index.ts';
 import type { Ctx } from '#lib/server/platform/context.ts';
 import { ctxOf } from '#lib/server/platform/http/context.ts';
@@ -21,9 +22,10 @@ export const load: PageServerLoad = async (event) => {
 	const id = needId(event.params.id);
 	const page = await getNeedPage(ctx, id);
 	const champions = await getNeedChampions(ctx, id);
+	const handoffs = await listHandoffsOfNeed(ctx, id);
 	const deployments = ctx.actor ? (await listDeployments(ctx, ctx.actor.memberId)).map((d) => ({ id: d.id, name: d.name, nodes: d.nodes, instances: d.instances })) : [];
 	if (ctx.actor) event.setHeaders({ 'cache-control': 'private, no-store' });
-	return { page, deployments, champions, filed: event.url.searchParams.get('filed') === '1' };
+	return { page, deployments, champions, handoffs, filed: event.url.searchParams.get('filed') === '1' };
 };
 
 const text = (value: unknown) => (typeof value === 'string' ? value : '');

@@ -1,0 +1,21 @@
+/** A tracker form's values as the handoff module's tracker input. */
+export function trackerFormInput(values: Record<string, unknown>) {
+	const pick = (prefix: string) =>
+		Object.fromEntries(Object.entries(values).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), typeof v === 'string' ? v : '']));
+	return {
+		name: values.name,
+		provider: values.provider,
+		baseUrl: values.baseUrl,
+		project: values.project,
+		settings: pick('setting.'),
+		credentials: pick('credential.'),
+		webhookSecret: values.webhookSecret ?? '',
+		clearCredentials: values.clearCredentials ?? false,
+		clearWebhookSecret: values.clearWebhookSecret ?? false
+	};
+}
+
+export const DEFAULT_BASE_URLS: Record<string, string> = {
+	github: 'https://api.github.com',
+	gitlab: 'https://gitlab.com/api/v4'
+};
