@@ -84,6 +84,14 @@ describe('ranked priorities', () => {
 		expect(await admin.getByRole('status').textContent()).toContain('Added cycle 2027.1');
 		await screenshot(admin, 'priorities-admin-cycles');
 		await expectAccessible(admin);
+		// A correction with the dates the wrong way round comes back with the field's message.
+		await admin.locator('input[name="endsOn"][form^="form-"]').fill('2026-10-01');
+		await admin.getByRole('button', { name: 'Save cycle 2027.1' }).click();
+		expect(await admin.getByRole('alert').textContent()).toContain('Some fields need another look');
+		expect(await admin.locator('main').textContent()).toContain('The cycle ends on or after the day it starts.');
+		await admin.locator('input[name="endsOn"][form^="form-"]').fill('2027-06-30');
+		await admin.getByRole('button', { name: 'Save cycle 2027.1' }).click();
+		expect(await admin.getByRole('status').textContent()).toContain('Saved cycle 2027.1');
 
 		// The chair opens the round from the group's page.
 		const chair = await signedIn('cora@example.org');
