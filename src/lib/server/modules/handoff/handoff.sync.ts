@@ -100,6 +100,19 @@ const systemCtx = (db: Executor, now: () => Date): Ctx => ({ db, actor: null, no
 
 /** Applies what the tracker reports about one handoff's item. Returns the change, or null when nothing changed. */
 export async function applyUpstreamItem(ctx: Ctx, tracker: Pick<TrackerRow, 'name'>, handoffId: number, item: UpstreamItem): Promise<SyncChange | null> {
+	// Most reads find nothing new: one statement records the sync when the state is what Caucus already has.
+	if (!ctx.db.isTransaction) {
+		const unchanged = await ctx.db
+			.updateTable('handoff')
+			.set({ synced_at: ctx.now(), sync_error: null })
+			.where('id', '=', handoffId)
+			.where('upstream_state', '=', item.state)
+			.where('status', '=', item.status)
+			.where((eb) => (item.deliveredIn === null ? eb('delivered_in', 'is', null) : eb('delivered_in', '=', item.deliveredIn)))
+			.returning('id')
+			.executeTakeFirst();
+		if (unchanged) return null;
+	}
 	return inTransaction(ctx, async (tx) => {
 		const before = await tx.db.selectFrom('handoff').selectAll().where('id', '=', handoffId).forUpdate().executeTakeFirst();
 		if (!before) return null;
