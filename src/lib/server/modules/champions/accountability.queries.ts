@@ -252,6 +252,8 @@ export interface AccountabilityNeed {
 	daysAcceptedToHanded: number | null;
 	daysHandedToDelivered: number | null;
 	stalled: boolean;
+	/** The oldest last upstream change among its open handoffs (what makes it stalled); null without one. */
+	lastUpstreamChangeAt: Date | null;
 }
 
 export interface AccountabilityNeeds {
@@ -280,9 +282,11 @@ export async function listAccountabilityNeeds(ctx: Ctx, input: unknown = {}): Pr
 		handed_at: Date | null;
 		delivered_at: Date | null;
 		stalled: boolean;
+		last_upstream: Date | null;
 	}>`
 		select f.id, need.title, need.status, f.state, need.support_count, g.slug as group_slug, g.name as group_name,
-			f.accepted_at, f.handed_at, f.delivered_at, f.stalled
+			f.accepted_at, f.handed_at, f.delivered_at, f.stalled,
+			(select min(h.upstream_updated_at) from handoff h where h.need_id = f.id and h.status in ('handed_upstream', 'in_progress')) as last_upstream
 		from ${cycleFacts(ctx, scope)} f
 		join need on need.id = f.id
 		left join "group" g on g.id = need.group_id
@@ -310,7 +314,8 @@ export async function listAccountabilityNeeds(ctx: Ctx, input: unknown = {}): Pr
 				deliveredAt: delivered,
 				daysAcceptedToHanded: span(accepted, handed),
 				daysHandedToDelivered: span(handed, delivered),
-				stalled: r.stalled
+				stalled: r.stalled,
+				lastUpstreamChangeAt: r.last_upstream && new Date(r.last_upstream)
 			};
 		}),
 		next: result.rows.length > data.limit ? Number(rows.at(-1)!.id) : null

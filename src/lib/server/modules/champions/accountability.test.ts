@@ -151,6 +151,8 @@ describe('the accountability dashboard', () => {
 		expect(await listed(null, { cycle: '2027.1', metric: 'in_scope' })).toEqual(['A', 'B', 'C', 'E', 'H']);
 		expect(await listed(null, { cycle: '2027.1', metric: 'accepted_to_handed' })).toEqual(['A', 'B', 'H']);
 		expect(await listed(null, { cycle: '2027.1', metric: 'stalled' })).toEqual(['B']);
+		const stalled = await listAccountabilityNeeds(as(null), { cycle: '2027.1', metric: 'stalled' });
+		expect(stalled!.needs[0]).toMatchObject({ stalled: true, lastUpstreamChangeAt: new Date('2027-01-15T10:00:00Z'), daysAcceptedToHanded: 10 });
 	});
 
 	it('defaults to the cycle running today', async () => {

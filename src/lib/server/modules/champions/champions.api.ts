@@ -148,7 +148,8 @@ const accountabilityNeedsOut = z.object({
 			deliveredAt: iso.nullable(),
 			daysAcceptedToHanded: z.number().nullable(),
 			daysHandedToDelivered: z.number().nullable(),
-			stalled: z.boolean()
+			stalled: z.boolean(),
+			lastUpstreamChangeAt: iso.nullable().describe('The oldest last upstream change among its open handoffs.')
 		})
 	),
 	next: z.number().int().nullable()
@@ -157,7 +158,13 @@ const accountabilityNeedsOut = z.object({
 export const accountabilityNeedsJson = (a: AccountabilityNeeds | null, metric: (typeof METRICS)[number]): z.input<typeof accountabilityNeedsOut> => ({
 	scope: a ? scopeJson(a.scope) : null,
 	metric: a?.metric ?? metric,
-	needs: (a?.needs ?? []).map((n) => ({ ...n, acceptedAt: isoOrNull(n.acceptedAt), handedAt: isoOrNull(n.handedAt), deliveredAt: isoOrNull(n.deliveredAt) })),
+	needs: (a?.needs ?? []).map((n) => ({
+		...n,
+		acceptedAt: isoOrNull(n.acceptedAt),
+		handedAt: isoOrNull(n.handedAt),
+		deliveredAt: isoOrNull(n.deliveredAt),
+		lastUpstreamChangeAt: isoOrNull(n.lastUpstreamChangeAt)
+	})),
 	next: a?.next ?? null
 });
 
