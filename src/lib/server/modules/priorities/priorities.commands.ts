@@ -137,7 +137,14 @@ export async function withdrawBallot(ctx: Ctx, roundId: number): Promise<void> {
 /** Counts a round under its row lock and stores the result; the caller checked who may. */
 async function countAndClose(tx: TxCtx, round: PriorityRoundRow, how: 'by_chair' | 'at_closing_time'): Promise<PriorityRoundRow> {
 	const candidates = await candidateIds(tx, round.id);
-	const ballots = await tx.db.selectFrom('priority_ballot').select('ranking').where('round_id', '=', round.id).execute();
+	// Only members of the group at the close count: a ballot of someone who has left since is set aside
+	// (kept, not deleted, so a member who rejoins before the close finds it again).
+	const ballots = await tx.db
+		.selectFrom('priority_ballot as b')
+		.innerJoin('group_membership as m', (join) => join.onRef('m.member_id', '=', 'b.member_id').on('m.group_id', '=', round.group_id).on('m.state', '=', 'active'))
+		.select('b.ranking')
+		.where('b.round_id', '=', round.id)
+		.execute();
 	const eligible = await tx.db
 		.selectFrom('group_membership')
 		.select((eb) => eb.fn.countAll<number>().as('n'))

@@ -71,7 +71,11 @@ const roundsQuery = (ctx: Ctx) =>
 			'c.name as cycle_name'
 		])
 		.select(sql<number>`(select count(*) from priority_candidate pc where pc.round_id = r.id)`.as('candidate_count'))
-		.select(sql<number>`(select count(*) from priority_ballot pb where pb.round_id = r.id)`.as('ballot_count'))
+		.select(
+			sql<number>`(select count(*) from priority_ballot pb join group_membership gm on gm.member_id = pb.member_id and gm.group_id = r.group_id and gm.state = 'active' where pb.round_id = r.id)`.as(
+				'ballot_count'
+			)
+		)
 		.where('r.group_id', 'in', readableGroupIds(ctx.actor));
 
 type RoundListRow = Awaited<ReturnType<ReturnType<typeof roundsQuery>['execute']>>[number];

@@ -235,6 +235,34 @@ describe('exports', () => {
 	});
 });
 
+describe('turnout and series', () => {
+	it('counts only the ballots of members still in the group at the close', async () => {
+		const s = await setup('open', 2);
+		const round = await open(s);
+		await castBallot(as(s.voters[0]), round.id, { ranking: [[s.needs[0].id]] });
+		await castBallot(as(s.voters[1]), round.id, { ranking: [[s.needs[1].id]] });
+		await t.db.deleteFrom('group_membership').where('group_id', '=', s.group.id).where('member_id', '=', s.voters[1].id).execute();
+		expect((await getRoundPage(as(s.chair), round.id)).round.ballotCount).toBe(1);
+		const closed = await closeRound(as(s.chair), round.id);
+		expect(closed).toMatchObject({ ballot_count: 1, eligible_count: 3 });
+		expect((closed.result as RoundResult).ranking[0]).toBe(s.needs[0].id);
+	});
+
+	it('a re-run round in the same cycle publishes the next version of the same list', async () => {
+		const s = await setup('open', 1);
+		const first = await open(s);
+		await closeRound(as(s.chair), first.id);
+		const v1 = await publishList(as(s.chair), first.id);
+		const rerun = await open(s, s.chair, { title: 'Priorities, re-run after the merge' });
+		await castBallot(as(s.voters[0]), rerun.id, { ranking: [[s.needs[2].id]] });
+		await closeRound(as(s.chair), rerun.id);
+		const v2 = await publishList(as(s.chair), rerun.id);
+		expect([v1.version, v2.version]).toEqual([1, 2]);
+		expect((await getPublishedList(t.db, `${s.group.slug}-2027.1`)).content).toMatchObject({ title: 'Priorities, re-run after the merge', version: 2 });
+		expect((await getPublishedList(t.db, v1.id)).content.version).toBe(1);
+	});
+});
+
 describe('the ballot form', () => {
 	it('reads rank numbers: equal numbers tie, blanks are unranked, gaps do not matter', () => {
 		expect(rankingFromForm({ 'rank-1': '2', 'rank-2': '', 'rank-3': '2', 'rank-4': '4' }, [1, 2, 3, 4])).toEqual({ ranking: [[1, 3], [4]], errors: {} });
