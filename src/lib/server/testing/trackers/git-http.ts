@@ -14,10 +14,34 @@ import { dirname, join } from 'node:path';
  *   repository     the bare repository on disk, for the test to inspect
  *   run(...)       runs git in a reviewer's clone of it (merge a branch, move a file, delete a branch)
  *   failNext(503)  answers the next requests with an error, as an overloaded forge would
+ *
+ * With `gerrit`, it also plays the part of Gerrit for that repository: a push to refs/for/<branch>[%topic=…]
+ * becomes change N under refs/changes/NN/N/1 (its Change-Id footer read from the commit), and
+ * GET /changes/?q=change:<Change-Id or N> project:<project>&o=CURRENT_REVISION&o=CURRENT_FILES answers as Gerrit's
+ * REST API does, behind the ")]}'" line. The test merges or abandons changes as reviewers would.
  */
+
+export interface FakeGerritChange {
+	number: number;
+	changeId: string;
+	branch: string;
+	topic: string | null;
+	subject: string;
+	status: 'NEW' | 'MERGED' | 'ABANDONED';
+	revision: string;
+	files: string[];
+	updated: Date;
+}
 
 export interface FakeGitHttp {
 	url: string;
+	/** With `gerrit`: the Gerrit root (REST under /changes/, authenticated under /a/changes/). */
+	gerritUrl: string;
+	/** With `gerrit`: changes pushed to refs/for/<branch>, by number. */
+	changes: Map<number, FakeGerritChange>;
+	/** Submits a change as Gerrit would: merges it into its branch. */
+	mergeChange(number: number): void;
+	abandonChange(number: number): void;
 	repository: string;
 	/** Runs git (with a fixed identity) in a working clone that can push to the repository directly. */
 	run(...args: string[]): string;
@@ -41,6 +65,10 @@ export async function startFakeGitHttp(options: {
 	token: string;
 	/** Files of the first commit on `master`, by path. */
 	seed?: Record<string, string>;
+	/** Serve this repository as Gerrit would, under this project name. */
+	gerrit?: { project: string };
+	/** Let clients without credentials clone and fetch (a public repository); pushes always need them. */
+	anonymousReads?: boolean;
 }): Promise<FakeGitHttp> {
 	const root = mkdtempSync(join(tmpdir(), 'caucus-git-http-'));
 	const repository = join(root, 'specs.git');
@@ -59,6 +87,51 @@ export async function startFakeGitHttp(options: {
 
 	let failures: { status: number; remaining: number } | null = null;
 	const expected = `Basic ${Buffer.from(`${options.username}:${options.token}`).toString('base64')}`;
+	const changes = new Map<number, FakeGerritChange>();
+	let nextChange = 940_000;
+
+	/** Turns what was pushed to refs/for/* into changes, as Gerrit's receive does. */
+	function receiveChanges() {
+		const pushed = git(repository, ['for-each-ref', '--format=%(refname) %(objectname)', 'refs/for/']).split('\n').filter(Boolean);
+		for (const line of pushed) {
+			const [ref, revision] = line.split(' ');
+			const [branch, ...pushOptions] = ref.slice('refs/for/'.length).split('%');
+			const topic = pushOptions.flatMap((o) => o.split(',')).find((o) => o.startsWith('topic='))?.slice(6) ?? null;
+			const message = git(repository, ['log', '-1', '--format=%B', revision]);
+			const changeId = /^Change-Id: (I[0-9a-f]{40})\s*$/m.exec(message)?.[1] ?? `I${revision}`;
+			const files = git(repository, ['diff-tree', '--no-commit-id', '--name-only', '-r', revision]).split('\n').filter(Boolean);
+			const number = nextChange++;
+			git(repository, ['update-ref', `refs/changes/${String(number % 100).padStart(2, '0')}/${number}/1`, revision]);
+			git(repository, ['update-ref', '-d', ref]);
+			changes.set(number, { number, changeId, branch, topic, subject: message.split('\n')[0], status: 'NEW', revision, files, updated: new Date() });
+		}
+	}
+
+	function gerritDate(date: Date): string {
+		return date.toISOString().replace('T', ' ').replace('Z', '000000');
+	}
+
+	function answerChanges(url: URL, response: ServerResponse) {
+		const query = url.searchParams.get('q') ?? '';
+		const id = /change:(\S+)/.exec(query)?.[1];
+		const project = /project:(\S+)/.exec(query)?.[1];
+		const found = [...changes.values()].filter((c) => (id === undefined || c.changeId === id || String(c.number) === id) && (project === undefined || project === options.gerrit!.project));
+		const body = found.map((c) => ({
+			id: `${encodeURIComponent(options.gerrit!.project)}~${c.branch}~${c.changeId}`,
+			project: options.gerrit!.project,
+			branch: c.branch,
+			topic: c.topic ?? undefined,
+			change_id: c.changeId,
+			subject: c.subject,
+			status: c.status,
+			updated: gerritDate(c.updated),
+			_number: c.number,
+			current_revision: c.revision,
+			// Gerrit lists the commit message as a file of its own.
+			revisions: { [c.revision]: { _number: 1, files: Object.fromEntries(['/COMMIT_MSG', ...c.files].map((f) => [f, { lines_inserted: 1 }])) } }
+		}));
+		response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(`)]}'\n${JSON.stringify(body)}`);
+	}
 
 	function handle(request: IncomingMessage, response: ServerResponse) {
 		if (failures && failures.remaining > 0) {
@@ -66,11 +139,26 @@ export async function startFakeGitHttp(options: {
 			response.writeHead(failures.status, { 'content-type': 'text/plain' }).end('Service Unavailable');
 			return;
 		}
-		if (request.headers.authorization !== expected) {
+		if (options.gerrit) {
+			const url = new URL(request.url ?? '/', 'http://fake');
+			const anonymous = url.pathname === '/changes/';
+			if (anonymous || url.pathname === '/a/changes/') {
+				if (!anonymous && request.headers.authorization !== expected) {
+					response.writeHead(401, { 'content-type': 'text/plain' }).end('Unauthorized');
+					return;
+				}
+				answerChanges(url, response);
+				return;
+			}
+		}
+		const url = new URL(request.url ?? '/', 'http://fake');
+		const read = url.searchParams.get('service') === 'git-upload-pack' || url.pathname.endsWith('/git-upload-pack');
+		const anonymousRead = options.anonymousReads && read && request.headers.authorization === undefined;
+		// A credential that is sent must be right, even where none is needed, as forges answer.
+		if (request.headers.authorization !== expected && !anonymousRead) {
 			response.writeHead(401, { 'www-authenticate': 'Basic realm="git"', 'content-type': 'text/plain' }).end('Unauthorized');
 			return;
 		}
-		const url = new URL(request.url ?? '/', 'http://fake');
 		const cgi = spawn('git', ['http-backend'], {
 			env: {
 				...gitEnv(),
@@ -110,6 +198,7 @@ export async function startFakeGitHttp(options: {
 				if (name.toLowerCase() === 'status') status = Number.parseInt(value, 10) || 200;
 				else headers[name] = value;
 			}
+			if (options.gerrit && url.pathname.endsWith('/git-receive-pack')) receiveChanges();
 			response.writeHead(status, headers).end(split < 0 ? raw : raw.subarray(split + gap));
 		});
 	}
@@ -121,9 +210,32 @@ export async function startFakeGitHttp(options: {
 	});
 	const { port } = server.address() as AddressInfo;
 
+	function changeOrThrow(number: number): FakeGerritChange {
+		const change = changes.get(number);
+		if (!change) throw new Error(`The fake Gerrit has no change ${number}`);
+		return change;
+	}
+
 	return {
 		url: `http://127.0.0.1:${port}/specs.git`,
+		gerritUrl: `http://127.0.0.1:${port}`,
 		repository,
+		changes,
+		mergeChange(number) {
+			const change = changeOrThrow(number);
+			const ref = `refs/changes/${String(number % 100).padStart(2, '0')}/${number}/1`;
+			git(work, ['fetch', '--quiet', 'origin', `+refs/heads/${change.branch}:refs/remotes/origin/${change.branch}`, `+${ref}:refs/remotes/origin/change-${number}`]);
+			git(work, ['checkout', '--quiet', '-B', change.branch, `origin/${change.branch}`]);
+			git(work, ['merge', '--quiet', '--no-ff', '-m', `Merge "${change.subject}"`, `origin/change-${number}`]);
+			git(work, ['push', '--quiet', 'origin', `HEAD:refs/heads/${change.branch}`]);
+			change.status = 'MERGED';
+			change.updated = new Date(Math.max(Date.now(), change.updated.getTime() + 1000));
+		},
+		abandonChange(number) {
+			const change = changeOrThrow(number);
+			change.status = 'ABANDONED';
+			change.updated = new Date(Math.max(Date.now(), change.updated.getTime() + 1000));
+		},
 		run: (...args) => git(work, args),
 		failNext(status, count = 1) {
 			failures = { status, remaining: count };

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,7 +15,7 @@ import {
 	type TrackerProviderImpl,
 	type UpstreamItem
 } from './provider.ts';
-import { settingString } from './tracker-http.ts';
+import { failOnError, settingString, trackerRequest } from './tracker-http.ts';
 
 /*
  * A specs repository in git, in the manner of openstack/nova-specs: a spec is a reStructuredText file following the
@@ -121,7 +122,10 @@ function settings(tracker: TrackerConnection) {
 		baseBranch: settingString(tracker.settings, 'baseBranch', 'master'),
 		authorName: settingString(tracker.settings, 'authorName', 'Caucus'),
 		authorEmail: settingString(tracker.settings, 'authorEmail', 'caucus@localhost'),
-		webUrl: settingString(tracker.settings, 'webUrl', '')
+		webUrl: settingString(tracker.settings, 'webUrl', ''),
+		gerrit: settingString(tracker.settings, 'review', 'branch').toLowerCase() === 'gerrit',
+		gerritUrl: settingString(tracker.settings, 'gerritUrl', '').replace(/\/+$/, ''),
+		gerritProject: settingString(tracker.settings, 'gerritProject', tracker.project)
 	};
 }
 
@@ -155,6 +159,104 @@ function cycleOf(path: string): string | null {
 	const parts = path.split('/');
 	const at = parts.findIndex((part) => part === 'implemented' || part === 'approved');
 	return at > 0 ? parts[at - 1] : null;
+}
+
+// ----------------------------------------------------------------------------------------------------- gerrit
+
+/*
+ * Repositories reviewed in Gerrit (OpenStack's specs repositories on review.opendev.org) take no pushed branches:
+ * a change is proposed by pushing to refs/for/<base branch> with a Change-Id footer, and its state is read from
+ * Gerrit's REST API (https://gerrit-review.googlesource.com/Documentation/rest-api-changes.html):
+ *   GET /changes/?q=change:<Change-Id or number> project:<project>&o=CURRENT_REVISION&o=CURRENT_FILES
+ * Answers start with the ")]}'" line Gerrit adds against cross-site script inclusion. NEW is handed upstream,
+ * ABANDONED declined, MERGED is read in the repository like a merged branch (approved/ or implemented/).
+ * With credentials the authenticated /a/ prefix is used (Basic, the account's HTTP password); without, anonymous.
+ */
+
+const GERRIT = 'Gerrit';
+
+interface GerritChange {
+	_number: number;
+	project: string;
+	branch: string;
+	change_id: string;
+	subject: string;
+	status: 'NEW' | 'MERGED' | 'ABANDONED' | string;
+	updated: string;
+	current_revision?: string;
+	revisions?: Record<string, { files?: Record<string, unknown> }>;
+}
+
+function basicAuth(tracker: TrackerConnection): string | null {
+	const token = tracker.credentials?.token;
+	if (!token) return null;
+	return `Basic ${Buffer.from(`${tracker.credentials?.username || 'x-access-token'}:${token}`).toString('base64')}`;
+}
+
+async function gerritChange(tracker: TrackerConnection, id: string): Promise<GerritChange> {
+	const config = settings(tracker);
+	if (!config.gerritUrl) throw new TrackerError('Set the Gerrit address (gerritUrl) in the tracker\'s settings to follow reviews.');
+	const auth = basicAuth(tracker);
+	const query = `change:${id} project:${config.gerritProject}`;
+	const url = `${config.gerritUrl}${auth ? '/a' : ''}/changes/?q=${encodeURIComponent(query)}&o=CURRENT_REVISION&o=CURRENT_FILES`;
+	const response = await trackerRequest(GERRIT, url, { headers: { accept: 'application/json', ...(auth ? { authorization: auth } : {}) } });
+	failOnError(GERRIT, response, response.text.trim().startsWith(')]}') ? null : response.text.trim().slice(0, 200) || null, `read change ${id}`);
+	let changes: GerritChange[];
+	try {
+		changes = JSON.parse(response.text.replace(/^\)\]\}'\s*/, '')) as GerritChange[];
+	} catch (error) {
+		throw new TrackerError(`${GERRIT} answered with something other than JSON.`, { retryable: true, cause: error });
+	}
+	const change = changes.find((c) => c.project === config.gerritProject) ?? changes[0];
+	if (!change) throw new TrackerError(`${GERRIT} has no change ${id} in ${config.gerritProject}.`, { status: 404 });
+	return change;
+}
+
+/** Gerrit's timestamps: "2026-11-26 01:02:03.000000000", in UTC. */
+function gerritDate(value: string | undefined): Date {
+	const date = value ? new Date(`${value.replace(' ', 'T').replace(/(\.\d{3})\d*$/, '$1')}Z`) : new Date(NaN);
+	return Number.isNaN(date.getTime()) ? new Date() : date;
+}
+
+/** Where a spec file of this name sits on the base branch, if review merged it. */
+async function onBaseBranch(tracker: TrackerConnection, name: string): Promise<{ file: string; state: 'implemented' | 'approved'; title: string | null; updatedAt: Date | null } | null> {
+	const config = settings(tracker);
+	const runner = git(tracker);
+	return withTempDir(async (dir) => {
+		await runner.run(['init', '--quiet', '--bare', dir]);
+		await runner.run(['fetch', '--quiet', '--no-tags', '--', tracker.baseUrl, `+refs/heads/${config.baseBranch}:refs/remotes/base`], dir);
+		const files = (await runner.run(['ls-tree', '-r', '--name-only', 'refs/remotes/base'], dir)).split('\n').filter(Boolean);
+		const implemented = files.find((f) => f.endsWith(`/implemented/${name}`));
+		const approved = files.find((f) => f.endsWith(`/approved/${name}`));
+		const file = implemented ?? approved;
+		if (!file) return null;
+		const title = rstTitle(await runner.run(['show', `refs/remotes/base:${file}`], dir));
+		const when = (await runner.run(['log', '-1', '--format=%cI', 'refs/remotes/base', '--', file], dir)).trim();
+		return { file, state: implemented ? 'implemented' : 'approved', title, updatedAt: when ? new Date(when) : null };
+	});
+}
+
+async function fetchGerrit(tracker: TrackerConnection, key: string, id: string): Promise<UpstreamItem> {
+	const config = settings(tracker);
+	const change = await gerritChange(tracker, id);
+	const url = `${config.gerritUrl}/c/${config.gerritProject}/+/${change._number}`;
+	const files = Object.keys(change.revisions?.[change.current_revision ?? '']?.files ?? {});
+	const prefix = config.directory.split('{')[0].replace(/^\/+/, '');
+	const spec = files.find((f) => SAFE_PATH.test(f) && f.startsWith(prefix)) ?? files.find((f) => SAFE_PATH.test(f));
+	const base = { key, url, title: change.subject, deliveredIn: null, updatedAt: gerritDate(change.updated) };
+	if (change.status === 'ABANDONED') return { ...base, state: 'abandoned', status: 'declined_upstream' };
+	if (change.status !== 'MERGED') return { ...base, state: 'in review', status: 'handed_upstream' };
+	const merged = spec ? await onBaseBranch(tracker, posix.basename(spec)) : null;
+	if (!merged) return { ...base, state: 'merged', status: 'in_progress' };
+	return {
+		...base,
+		url: config.webUrl ? fileUrl(tracker, config.baseBranch, merged.file) : url,
+		title: merged.title ?? change.subject,
+		state: merged.state,
+		status: merged.state === 'implemented' ? 'delivered' : 'in_progress',
+		deliveredIn: cycleOf(merged.file),
+		updatedAt: merged.updatedAt ?? base.updatedAt
+	};
 }
 
 // ------------------------------------------------------------------------------------------------------ draft
@@ -255,7 +357,10 @@ export const specs: TrackerProviderImpl = {
 		{ name: 'baseBranch', label: 'Base branch', placeholder: 'master' },
 		{ name: 'authorName', label: 'Commit author name', placeholder: 'Caucus' },
 		{ name: 'authorEmail', label: 'Commit author e-mail', placeholder: 'caucus@example.org' },
-		{ name: 'webUrl', label: 'Web address of a file, with {branch} and {path}', placeholder: 'https://opendev.org/openstack/nova-specs/src/branch/{branch}/{path}' }
+		{ name: 'webUrl', label: 'Web address of a file, with {branch} and {path}', placeholder: 'https://opendev.org/openstack/nova-specs/src/branch/{branch}/{path}' },
+		{ name: 'review', label: 'How specs are proposed: "branch" (push a branch) or "gerrit" (push a change for review)', placeholder: 'branch' },
+		{ name: 'gerritUrl', label: 'Gerrit address, for "gerrit"', placeholder: 'https://review.opendev.org' },
+		{ name: 'gerritProject', label: 'Gerrit project, when not the tracker\'s project', placeholder: 'openstack/nova-specs' }
 	],
 
 	draft(tracker: TrackerConnection, evidence: NeedEvidence, kind: HandoffKind): HandoffDraft {
@@ -284,9 +389,15 @@ export const specs: TrackerProviderImpl = {
 		const title = draft.title.replace(/\s+/g, ' ').trim();
 		if (!title) throw new TrackerError('A spec needs a title.');
 
+		// In Gerrit the branch name becomes the change's topic; a Change-Id names the change before Gerrit numbers it.
+		const changeId = config.gerrit ? `I${randomBytes(20).toString('hex')}` : null;
+		if (config.gerrit && !/^[A-Za-z0-9._/-]+$/.test(branch)) throw new TrackerError(`"${branch}" cannot be a Gerrit topic.`);
+
 		await withTempDir(async (dir) => {
-			const existing = await runner.run(['ls-remote', '--heads', '--', tracker.baseUrl, `refs/heads/${branch}`]);
-			if (existing.trim()) throw new TrackerError(`${LABEL} already has a branch named ${branch}: choose another branch name.`);
+			if (!config.gerrit) {
+				const existing = await runner.run(['ls-remote', '--heads', '--', tracker.baseUrl, `refs/heads/${branch}`]);
+				if (existing.trim()) throw new TrackerError(`${LABEL} already has a branch named ${branch}: choose another branch name.`);
+			}
 			const repo = join(dir, 'repo');
 			await runner.run(['clone', '--quiet', '--no-tags', '--single-branch', '--branch', config.baseBranch, '--', tracker.baseUrl, repo]);
 			if (existsSync(join(repo, path))) throw new TrackerError(`${LABEL} already has a file at ${path}: choose another path.`);
@@ -294,14 +405,23 @@ export const specs: TrackerProviderImpl = {
 			await mkdir(dirname(join(repo, path)), { recursive: true });
 			await writeFile(join(repo, path), draft.body.endsWith('\n') ? draft.body : `${draft.body}\n`);
 			await runner.run(['add', '--', path], repo);
-			const message = `${title}\n\nProposed from Caucus${draft.fields.needUrl ? `: ${draft.fields.needUrl}` : '.'}\n`;
+			const message = `${title}\n\nProposed from Caucus${draft.fields.needUrl ? `: ${draft.fields.needUrl}` : '.'}\n${changeId ? `\nChange-Id: ${changeId}\n` : ''}`;
 			await runner.run(
 				['-c', `user.name=${config.authorName}`, '-c', `user.email=${config.authorEmail}`, 'commit', '--quiet', '--no-verify', '-m', message],
 				repo
 			);
-			await runner.run(['push', '--quiet', 'origin', `refs/heads/${branch}:refs/heads/${branch}`], repo);
+			const target = config.gerrit ? `HEAD:refs/for/${config.baseBranch}%topic=${branch}` : `refs/heads/${branch}:refs/heads/${branch}`;
+			await runner.run(['push', '--quiet', 'origin', target], repo);
 		});
 
+		if (changeId) {
+			const key = `gerrit:${changeId}`;
+			try {
+				return await specs.fetch(tracker, key);
+			} catch {
+				return { key, url: `${config.gerritUrl}/q/${changeId}`, title, state: 'in review', status: 'handed_upstream', deliveredIn: null, updatedAt: new Date() };
+			}
+		}
 		const key = `${branch}:${path}`;
 		try {
 			return await specs.fetch(tracker, key);
@@ -312,6 +432,13 @@ export const specs: TrackerProviderImpl = {
 	},
 
 	keyFromUrl(tracker: TrackerConnection, url: string): string | null {
+		const config = settings(tracker);
+		if (config.gerrit && config.gerritUrl && url.startsWith(`${config.gerritUrl}/`)) {
+			// https://review.opendev.org/c/openstack/nova-specs/+/123456 (and /123456/2, or the short /123456).
+			const rest = url.slice(config.gerritUrl.length).replace(/[?#].*$/, '');
+			const change = new RegExp(`^/c/${config.gerritProject.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/\\+/([1-9]\\d*)(?:/\\d+)?/?$`).exec(rest) ?? /^\/([1-9]\d*)\/?$/.exec(rest);
+			return change ? `gerrit:${change[1]}` : null;
+		}
 		const pattern = settings(tracker).webUrl;
 		if (!pattern || !pattern.includes('{branch}') || !pattern.includes('{path}')) return null;
 		const prefix = settings(tracker).directory.split('{')[0].replace(/^\/+/, '');
@@ -338,6 +465,8 @@ export const specs: TrackerProviderImpl = {
 	},
 
 	async fetch(tracker: TrackerConnection, key: string): Promise<UpstreamItem> {
+		const gerrit = /^gerrit:(I[0-9a-f]{40}|[1-9]\d*)$/.exec(key);
+		if (gerrit) return fetchGerrit(tracker, key, gerrit[1]);
 		const parsed = parseSpecKey(key);
 		if (!parsed) throw new TrackerError(`"${key}" does not name a spec (branch:path).`);
 		const { branch, path } = parsed;

@@ -297,6 +297,58 @@ describe('Specs over HTTP', () => {
 	});
 });
 
+describe('Specs reviewed in Gerrit', () => {
+	it('are pushed as a change with a Change-Id and followed through review to implemented', async () => {
+		const gerrit = await startFakeGitHttp({ username: 'caucus-bot', token: 'http-token', gerrit: { project: 'openstack/nova-specs' }, anonymousReads: true });
+		try {
+			const reviewed = {
+				...tracker,
+				baseUrl: gerrit.url,
+				credentials: { username: 'caucus-bot', token: 'http-token' },
+				settings: { ...tracker.settings, review: 'gerrit', gerritUrl: gerrit.gerritUrl }
+			};
+			const draft = uniqueDraft();
+			const item = await specs.create(reviewed, draft);
+			const change = [...gerrit.changes.values()].at(-1)!;
+			expect(change).toMatchObject({ branch: 'master', topic: draft.fields.branch, subject: draft.title, status: 'NEW', files: [draft.fields.path] });
+			expect(item).toMatchObject({
+				key: `gerrit:${change.changeId}`,
+				url: `${gerrit.gerritUrl}/c/openstack/nova-specs/+/${change.number}`,
+				title: draft.title,
+				state: 'in review',
+				status: 'handed_upstream'
+			});
+			// Nothing lands on a branch of the repository until review merges it.
+			expect(git(gerrit.repository, 'branch', '--list').trim()).toBe('* master');
+
+			gerrit.mergeChange(change.number);
+			expect(await specs.fetch(reviewed, item.key)).toMatchObject({ state: 'approved', status: 'in_progress', deliveredIn: '2027.1' });
+			gerrit.run('fetch', '--quiet', 'origin');
+			gerrit.run('reset', '--quiet', '--hard', 'origin/master');
+			gerrit.run('mv', draft.fields.path, draft.fields.path.replace('/approved/', '/implemented/'));
+			gerrit.run('commit', '--quiet', '-m', 'Move implemented spec');
+			gerrit.run('push', '--quiet', 'origin', 'master');
+			// Linked by its review URL, by number, it reads the same.
+			const linked = specs.keyFromUrl(reviewed, `${gerrit.gerritUrl}/c/openstack/nova-specs/+/${change.number}/1`);
+			expect(linked).toBe(`gerrit:${change.number}`);
+			expect(await specs.fetch(reviewed, linked!)).toMatchObject({ state: 'implemented', status: 'delivered', deliveredIn: '2027.1', title: draft.title });
+
+			const other = uniqueDraft();
+			const abandoned = await specs.create(reviewed, other);
+			gerrit.abandonChange([...gerrit.changes.values()].at(-1)!.number);
+			expect(await specs.fetch(reviewed, abandoned.key)).toMatchObject({ state: 'abandoned', status: 'declined_upstream' });
+
+			// Anonymous reads work too; a change Gerrit does not have is a final error.
+			expect((await specs.fetch({ ...reviewed, credentials: null }, item.key)).status).toBe('delivered');
+			expect(await rejection(specs.fetch(reviewed, 'gerrit:1'))).toMatchObject({ retryable: false });
+			expect(specs.keyFromUrl(reviewed, `${gerrit.gerritUrl}/c/openstack/glance-specs/+/${change.number}`)).toBeNull();
+			expect(specs.keyFromUrl(reviewed, `${gerrit.gerritUrl}/${change.number}`)).toBe(`gerrit:${change.number}`);
+		} finally {
+			await gerrit.close();
+		}
+	});
+});
+
 describe('Git failures', () => {
 	it('are final for refused credentials and worth retrying for network or server trouble', () => {
 		expect(classifyGitFailure("fatal: Authentication failed for 'https://example.org/nova-specs.git/'").retryable).toBe(false);
