@@ -29,6 +29,7 @@ import { failOnError, settingString, trackerRequest } from './tracker-http.ts';
  *           the file under …/implemented/ on the base branch → delivered in that cycle; under …/approved/ → in
  *           progress (accepted upstream); only on the proposal branch → handed upstream; neither → declined.
  * A file is recognised by its name wherever review moved it (another cycle, the backlog). No webhooks: polled.
+ * Repositories reviewed in Gerrit take a change on refs/for/<base> instead of a branch: see "gerrit" below.
  */
 
 const LABEL = 'The specs repository';
