@@ -15,6 +15,9 @@ export const load: PageServerLoad = async (event) => {
 		const value = event.url.searchParams.get(key);
 		if (value !== null && value !== '') asked[key] = value;
 	}
+	// The filter lists do not depend on the board: all three queries go out at once.
+	const lists = Promise.all([listComponents(ctx), listGroupNames(ctx)]);
+	lists.catch(() => {}); // awaited below; a failing board must not leave it unhandled meanwhile
 	// A bad value in the address (an old link, a hand-edited one) drops that filter and says so.
 	let board: Board;
 	let problem: { message: string; fields: Record<string, string> } | null = null;
@@ -26,7 +29,7 @@ export const load: PageServerLoad = async (event) => {
 		const kept = Object.fromEntries(Object.entries(asked).filter(([key]) => !(key in error.fields)));
 		board = await listBoard(ctx, kept);
 	}
-	const [components, groups] = await Promise.all([listComponents(ctx), listGroupNames(ctx)]);
+	const [components, groups] = await lists;
 	return {
 		board,
 		problem,

@@ -106,6 +106,22 @@ describe('the board: sorts and keyset pagination', () => {
 		expect(rows.map((r) => r.id)).toEqual(sorted.map((r) => r.id));
 	});
 
+	it('trending: a person who supported a need and a need merged into it within the fortnight counts once', async () => {
+		const recent = new Date(clock.now().getTime() - 2 * 86_400_000);
+		const root = await buildNeed(t.db, { title: 'Trending family root' });
+		const dupA = await buildNeed(t.db, { title: 'Trending family duplicate a', duplicateOf: root });
+		const dupB = await buildNeed(t.db, { title: 'Trending family duplicate b', duplicateOf: root });
+		const [both, twoDups, onlyDup] = await Promise.all([buildMember(t.db), buildMember(t.db), buildMember(t.db)]);
+		await buildSupport(t.db, root, both, { createdAt: recent });
+		await buildSupport(t.db, dupA, both, { createdAt: recent });
+		await buildSupport(t.db, dupA, twoDups, { createdAt: recent });
+		await buildSupport(t.db, dupB, twoDups, { createdAt: recent });
+		await buildSupport(t.db, dupB, onlyDup, { createdAt: recent });
+		const rows = await walk(null, { sort: 'trending', status: 'all' }, 50);
+		expect(rows.find((r) => r.id === root.id)).toMatchObject({ recentSupportCount: 3, supportCount: 3 });
+		expect(rows.map((r) => r.id)).not.toContain(dupA.id);
+	});
+
 	it('search: full text over title and body, ranked by relevance or kept in the asked sort', async () => {
 		const scheduler = await walk(null, { q: 'scheduler' }, 2);
 		expect(ours(scheduler).map((r) => r.id).sort()).toEqual(needs.filter((_, i) => i % 5 === 0).map((n) => n.id).sort());

@@ -161,6 +161,21 @@ describe('stored supporter facts', () => {
 		expect(await wrongFacts()).toEqual([]);
 	});
 
+	it('stay exact on a need with many supporters, where the organization is looked up from its members', async () => {
+		const crowd = [];
+		for (let i = 0; i < 110; i++) crowd.push(await buildMember(t.db, { organization: i % 10 === 0 ? 'Crowd Corp' : `Crowd ${i}` }));
+		const popular = await buildNeed(t.db, { group, title: 'Popular need', supporters: crowd });
+		const dup = await buildNeed(t.db, { group, title: 'Popular duplicate', duplicateOf: popular });
+		const [corp, solo] = await Promise.all([buildMember(t.db, { organization: 'CROWD CORP ' }), buildMember(t.db, { organization: 'Only Here' })]);
+		await supportNeed(as(corp), dup.id, {});
+		await supportNeed(as(solo), popular.id, {});
+		expect(await storedFacts(t.db, popular.id)).toMatchObject({ supporters: 112, organizations: 101 });
+		await withdrawSupport(as(corp), popular.id);
+		await withdrawSupport(as(solo), popular.id);
+		expect(await storedFacts(t.db, popular.id)).toMatchObject({ supporters: 110, organizations: 100 });
+		expect(await wrongFacts()).toEqual([]);
+	});
+
 	it('stay exact when supports race with organization and deployment changes of the same members', async () => {
 		const need = await buildNeed(t.db, { group, title: 'Race need' });
 		const members = await Promise.all(Array.from({ length: 12 }, (_, i) => buildMember(t.db, { organization: i % 3 === 0 ? 'Race Co' : i % 3 === 1 ? 'race co ' : `Solo ${i}` })));

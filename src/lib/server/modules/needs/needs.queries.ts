@@ -103,8 +103,8 @@ export interface BoardRow {
 	/** With a segment filter: how many supporters are in that segment; otherwise null. */
 	segmentCount: number | null;
 	/**
-	 * With sort=trending: supports given in the last 14 days, to it or to a need merged into it (someone
-	 * who supported both within the fortnight counts twice here); otherwise null.
+	 * With sort=trending: people who gave a support in the last 14 days, to it or to a need merged into it
+	 * (once each); otherwise null.
 	 */
 	recentSupportCount: number | null;
 	commentCount: number;
@@ -163,7 +163,7 @@ const fromMicros = (value: string) => sql`(timestamptz 'epoch' + cast(${value} a
 
 /**
  * One page of the board. The sort walks its index (need_top_idx, need_new_idx, need_updated_idx) from
- * the cursor on; trending starts from the supports of the last 14 days (support_recent_idx); relevance
+ * the cursor on; trending starts from the supports of the last 14 days (support_recent_member_idx); relevance
  * ranks the full-text matches. Organization and deployment counts are the stored columns (kept exact
  * with support_count by `recountSupport`); a segment filter's counts are computed for the page's rows only.
  */
@@ -221,9 +221,10 @@ export async function listBoard(ctx: Ctx, input: unknown = {}): Promise<Board> {
 
 	let rows;
 	if (sort === 'trending') {
-		// The supports of the last 14 days (an index-only scan of support_recent_idx), a duplicate's counted
-		// for the need it was merged into (the few duplicates come from their partial index), per need,
-		// sorted. The needs are then looked up one by one in that order (a lateral join the planner cannot
+		// The supports of the last 14 days (an index-only scan of support_recent_member_idx), a duplicate's
+		// counted for the need it was merged into (the few duplicates come from their partial index), per
+		// need, sorted. A person counts once per family: a recent support on a duplicate is left out when the
+		// same member also gave one on the need it was merged into, or on a duplicate with a smaller id. The needs are then looked up one by one in that order (a lateral join the planner cannot
 		// flatten: `offset 0`), each checked against the filters, until the page is full; joining every need
 		// and sorting afterwards cost several times more.
 		const recent = ctx.db
@@ -234,6 +235,12 @@ export async function listBoard(ctx: Ctx, input: unknown = {}): Promise<Board> {
 			)
 			.select([sql<number>`coalesce(dups.duplicate_of_id, rs.need_id)`.as('need_id'), sql<number>`count(*)::int`.as('recent')])
 			.where('rs.created_at', '>', since)
+			.where(
+				sql<boolean>`(dups.id is null or not exists (
+					select 1 from support o where o.member_id = rs.member_id and o.created_at > ${since}
+						and (o.need_id = dups.duplicate_of_id
+							or (o.need_id < rs.need_id and o.need_id in (select sib.id from need sib where sib.duplicate_of_id = dups.duplicate_of_id)))))`
+			)
 			.groupBy(sql`coalesce(dups.duplicate_of_id, rs.need_id)`)
 			// The very expressions of the select list, so the outer order by matches this one.
 			.orderBy(sql`count(*)::int`, 'desc')
@@ -685,6 +692,26 @@ async function needCounts(
 	};
 }
 
+/**
+ * The first `limit` supports given on `id` (one need of the family `ids` of `rootId`) that stand for their
+ * member: a member who supports several needs of the family is listed once, by their support on the root,
+ * or else by their earliest one. Earliest first, from support_need_created_idx: a need with thousands of
+ * supporters is not sorted whole.
+ */
+function firstSupports(id: number, rootId: number, ids: number[], limit: number) {
+	const others = ids.filter((other) => other !== id);
+	const better = others.length
+		? id === rootId
+			? sql``
+			: sql`and not exists (
+				select 1 from support b where b.member_id = s.member_id and b.need_id in (${sql.join(others.map((o) => sql`${o}::bigint`))})
+					and (b.need_id = ${rootId}::bigint or (b.created_at, b.need_id) < (s.created_at, s.need_id)))`
+		: sql``;
+	return sql`select s.member_id, s.need_id, s.impact, s.created_at, s.deployment_id from support s
+		where s.need_id = ${id}::bigint ${better}
+		order by s.created_at, s.member_id limit ${limit}`;
+}
+
 async function listSupporters(db: Executor, needId: number, ids: number[], readableDuplicates: Set<number>, limit: number): Promise<Supporter[]> {
 	if (limit <= 0) return [];
 	const result = await sql<{
@@ -701,15 +728,14 @@ async function listSupporters(db: Executor, needId: number, ids: number[], reada
 		nodes: number | null;
 		instances: number | null;
 	}>`
-		select * from (
-			select distinct on (s.member_id) s.member_id, s.need_id, s.impact, s.created_at, s.deployment_id,
-				m.handle, m.display_name, m.organization, m.segments, d.name as deployment_name, d.nodes, d.instances
-			from support s
-			join member m on m.id = s.member_id
-			left join deployment d on d.id = s.deployment_id
-			where s.need_id in (${sql.join(ids.map((id) => sql`${id}::bigint`))})
-			order by s.member_id, (s.need_id = ${needId}) desc, s.created_at
-		) x
+		select x.member_id, x.need_id, x.impact, x.created_at, x.deployment_id,
+			m.handle, m.display_name, m.organization, m.segments, d.name as deployment_name, d.nodes, d.instances
+		from (${sql.join(
+			ids.map((id) => sql`(${firstSupports(id, needId, ids, limit)})`),
+			sql` union all `
+		)}) x
+		join member m on m.id = x.member_id
+		left join deployment d on d.id = x.deployment_id
 		order by x.created_at, x.member_id
 		limit ${limit}`.execute(db);
 	return result.rows.map((r) => {

@@ -255,8 +255,10 @@ async function lockedRootFor(tx: TxCtx, needId: number, what: 'support' | 'follo
  */
 async function lockOwnRoot(tx: TxCtx, needId: number, memberId: number, deploymentId: number | null) {
 	if (!Number.isSafeInteger(needId) || needId <= 0) return null;
-	const result = await sql<NeedRow & { g_visibility: GroupFacts['visibility'] | null; gm_role: MembershipFacts['role'] | null; gm_state: MembershipFacts['state'] | null }>`
-		select n.*, g.visibility as g_visibility, gm.role as gm_role, gm.state as gm_state
+	const result = await sql<
+		NeedRow & { m_org_key: string | null; g_visibility: GroupFacts['visibility'] | null; gm_role: MembershipFacts['role'] | null; gm_state: MembershipFacts['state'] | null }
+	>`
+		select n.*, ${ORG_KEY} as m_org_key, g.visibility as g_visibility, gm.role as gm_role, gm.state as gm_state
 		from member m
 		${deploymentId === null ? sql`` : sql`join deployment d on d.id = ${deploymentId} and d.member_id = m.id`}
 		cross join need n
@@ -266,18 +268,29 @@ async function lockOwnRoot(tx: TxCtx, needId: number, memberId: number, deployme
 		for key share of ${deploymentId === null ? sql`m` : sql`m, d`} for no key update of n`.execute(tx.db);
 	const row = result.rows[0];
 	if (!row) return null;
-	const { g_visibility, gm_role, gm_state, ...need } = row;
+	const { m_org_key, g_visibility, gm_role, gm_state, ...need } = row;
 	const group: GroupFacts | null = g_visibility === null ? null : { visibility: g_visibility };
 	const membership: MembershipFacts | null = gm_role === null || gm_state === null ? null : { role: gm_role, state: gm_state };
-	return { need: need as NeedRow, group, membership };
+	return { need: need as NeedRow, who: { memberId, orgKey: m_org_key }, group, membership };
 }
 
-/** The general path's first lock (see the locking note above); false when the deployment is not the actor's. */
-async function lockEvidence(tx: TxCtx, memberId: number, deploymentId: number | null): Promise<boolean> {
-	await tx.db.selectFrom('member').select('id').where('id', '=', memberId).forKeyShare().execute();
-	if (deploymentId === null) return true;
+/** The member as the stored facts count them: who, and their organization as counted (`ORG_KEY`). */
+interface SupportingMember {
+	memberId: number;
+	orgKey: string | null;
+}
+
+/** A member's organization as the facts count it: trimmed, lower case, blank as none (member_organization_key_idx). */
+const ORG_KEY = sql<string | null>`lower(nullif(trim(m.organization), ''))`;
+
+/** The general path's first lock (see the locking note above); `own` is false when the deployment is not the actor's. */
+async function lockEvidence(tx: TxCtx, memberId: number, deploymentId: number | null): Promise<{ who: SupportingMember; own: boolean }> {
+	const member = await sql<{ org_key: string | null }>`select ${ORG_KEY} as org_key from member m where m.id = ${memberId} for key share`.execute(tx.db);
+	if (!member.rows[0]) throw unauthenticated('Your account is gone; sign in again.');
+	const who = { memberId, orgKey: member.rows[0].org_key };
+	if (deploymentId === null) return { who, own: true };
 	const own = await tx.db.selectFrom('deployment').select('id').where('id', '=', deploymentId).where('member_id', '=', memberId).forKeyShare().executeTakeFirst();
-	return !!own;
+	return { who, own: !!own };
 }
 
 const hiddenOrNot = (root: NeedRow, what: string) =>
@@ -286,11 +299,30 @@ const hiddenOrNot = (root: NeedRow, what: string) =>
 /** The family of a root, as a subquery: the need and the needs merged into it. */
 const familyOf = (rootId: number) => sql`select f.id from need f where f.id = ${rootId} or f.duplicate_of_id = ${rootId}`;
 
-/** "Someone in the family other than the member belongs to the member's organization": the organization would stay counted. */
-const organizationStays = (rootId: number, memberId: number, orgKey: RawBuilder<string | null>) => sql<boolean>`exists (
-	select 1 from support o join member om on om.id = o.member_id
-	where o.need_id in (${familyOf(rootId)}) and o.member_id <> ${memberId}
-		and lower(nullif(trim(om.organization), '')) = ${orgKey})`;
+/** Above this many supporters, "anyone else of the organization here?" starts from the organization's members. */
+const LARGE_FAMILY = 100;
+
+/**
+ * "Someone in the family other than the member belongs to the member's organization": the organization
+ * would stay counted. A small family is searched through its supports; a large one (thousands of
+ * supporters) from the organization's members (member_organization_key_idx), each looked up in the
+ * family's supports, which the planner cannot tell apart by itself: it does not know one need's supporters.
+ */
+function organizationStays(rootId: number, memberId: number, orgKey: string | null, familySize: number) {
+	if (orgKey === null) return sql<boolean>`false`;
+	if (familySize <= LARGE_FAMILY) {
+		return sql<boolean>`exists (
+			select 1 from support o join member om on om.id = o.member_id
+			where o.need_id in (${familyOf(rootId)}) and o.member_id <> ${memberId}
+				and lower(nullif(trim(om.organization), '')) = ${orgKey})`;
+	}
+	// Materialized, so the organization's members come from their index whole: under `exists` the planner
+	// expects an early hit and would rather scan every member. The family's ids are read once (an init plan).
+	return sql<boolean>`exists (
+		with peers as materialized (select om.id from member om where lower(nullif(trim(om.organization), '')) = ${orgKey} and om.id <> ${memberId})
+		select 1 from peers p
+		cross join lateral (select 1 from support o where o.need_id = any(array(${familyOf(rootId)})) and o.member_id = p.id limit 1) here)`;
+}
 
 /** "Someone in the family other than the member cites this deployment": it would stay counted. */
 const deploymentStays = (rootId: number, memberId: number, deploymentId: RawBuilder<number>) => sql<boolean>`exists (
@@ -302,8 +334,9 @@ const deploymentStays = (rootId: number, memberId: number, deploymentId: RawBuil
  * Every part of the statement reads the rows as they were before it, so `mine` is the actor's rows in the
  * family before the write.
  */
-async function putSupport(db: Executor, rootId: number, memberId: number, evidence: { deploymentId: number | null; impact: string | null }, now: Date) {
-	const orgKey = sql<string | null>`(select lower(nullif(trim(m.organization), '')) from member m where m.id = ${memberId})`;
+async function putSupport(db: Executor, root: NeedRow, who: SupportingMember, evidence: { deploymentId: number | null; impact: string | null }, now: Date) {
+	const rootId = root.id;
+	const memberId = who.memberId;
 	const result = await sql<{ support_count: number; following: boolean }>`
 		with mine as materialized (
 			select s.need_id, s.deployment_id from support s where s.member_id = ${memberId} and s.need_id in (${familyOf(rootId)})
@@ -333,7 +366,7 @@ async function putSupport(db: Executor, rootId: number, memberId: number, eviden
 			where c.sign <> 0 and not ${deploymentStays(rootId, memberId, sql<number>`c.id`)}
 		),
 		person as (
-			select j.joins, (j.joins and ${orgKey} is not null and not ${organizationStays(rootId, memberId, orgKey)}) as new_organization
+			select j.joins, (j.joins and ${who.orgKey !== null} and not ${organizationStays(rootId, memberId, who.orgKey, root.support_count)}) as new_organization
 			from (select not exists (select 1 from mine) as joins) j
 		)
 		update need set
@@ -355,8 +388,9 @@ async function putSupport(db: Executor, rootId: number, memberId: number, eviden
  * statement; the caller holds the member's and the root's locks. Returns the duplicates that lost a row:
  * their own facts are recounted by the caller (rare: supports given before a merge).
  */
-async function dropSupport(db: Executor, rootId: number, memberId: number) {
-	const orgKey = sql<string | null>`(select lower(nullif(trim(m.organization), '')) from member m where m.id = ${memberId})`;
+async function dropSupport(db: Executor, root: NeedRow, who: SupportingMember) {
+	const rootId = root.id;
+	const memberId = who.memberId;
 	const result = await sql<{ support_count: number; following: boolean; touched: number[] }>`
 		with gone as (
 			delete from support where member_id = ${memberId} and need_id in (${familyOf(rootId)}) returning need_id, deployment_id
@@ -368,7 +402,7 @@ async function dropSupport(db: Executor, rootId: number, memberId: number) {
 			where not ${deploymentStays(rootId, memberId, sql<number>`c.id`)}
 		),
 		person as (
-			select (${orgKey} is not null and not ${organizationStays(rootId, memberId, orgKey)}) as last_of_organization
+			select (${who.orgKey !== null} and not ${organizationStays(rootId, memberId, who.orgKey, root.support_count)}) as last_of_organization
 		),
 		counted as (
 			update need set
@@ -398,18 +432,21 @@ export async function supportNeed(ctx: Ctx, needId: number, input: unknown): Pro
 	const data = parseInput(supportInput, input ?? {});
 	return lockingTransaction(ctx, async (tx) => {
 		let root: NeedRow;
+		let who: SupportingMember;
 		const fast = await lockOwnRoot(tx, needId, actor.memberId, data.deploymentId);
 		if (fast) {
 			const abilities = needAbilities(tx.actor, needFacts(fast.need), fast.group, fast.membership);
 			if (!abilities.read) throw notFound('The need');
 			if (!abilities.support) throw hiddenOrNot(fast.need, 'support');
 			root = fast.need;
+			who = fast.who;
 		} else {
-			const own = await lockEvidence(tx, actor.memberId, data.deploymentId);
+			const evidence = await lockEvidence(tx, actor.memberId, data.deploymentId);
 			root = await lockedRootFor(tx, needId, 'support');
-			if (!own) throw invalid({ deploymentId: 'Pick one of your own deployments.' });
+			if (!evidence.own) throw invalid({ deploymentId: 'Pick one of your own deployments.' });
+			who = evidence.who;
 		}
-		const state = await putSupport(tx.db, root.id, actor.memberId, data, tx.now());
+		const state = await putSupport(tx.db, root, who, data, tx.now());
 		return { needId: root.id, redirectedFrom: root.id === needId ? null : needId, supportCount: state.supportCount, supporting: true, following: state.following };
 	});
 }
@@ -422,19 +459,21 @@ export async function supportNeed(ctx: Ctx, needId: number, input: unknown): Pro
 export async function withdrawSupport(ctx: Ctx, needId: number): Promise<SupportState> {
 	const actor = requireActor(ctx, 'Sign in to withdraw your support.');
 	return lockingTransaction(ctx, async (tx) => {
-		let rootId: number;
+		let root: NeedRow;
+		let who: SupportingMember;
 		const fast = await lockOwnRoot(tx, needId, actor.memberId, null);
 		if (fast) {
 			if (!mayReadNeed(tx.actor, needFacts(fast.need), fast.group, fast.membership)) throw notFound('The need');
-			rootId = fast.need.id;
+			root = fast.need;
+			who = fast.who;
 		} else {
-			await lockEvidence(tx, actor.memberId, null);
+			who = (await lockEvidence(tx, actor.memberId, null)).who;
 			await loadNeedAccess(tx, needId);
-			rootId = (await lockFamilyRoot(tx.db, needId)).id;
+			root = await lockFamilyRoot(tx.db, needId);
 		}
-		const state = await dropSupport(tx.db, rootId, actor.memberId);
+		const state = await dropSupport(tx.db, root, who);
 		if (state.touched.length) await recountSupport(tx.db, state.touched);
-		return { needId: rootId, redirectedFrom: rootId === needId ? null : needId, supportCount: state.supportCount, supporting: false, following: state.following };
+		return { needId: root.id, redirectedFrom: root.id === needId ? null : needId, supportCount: state.supportCount, supporting: false, following: state.following };
 	});
 }
 
