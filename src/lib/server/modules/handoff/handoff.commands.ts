@@ -130,9 +130,8 @@ async function recordHandoff(ctx: Ctx, needId: number, tracker: TrackerRow, kind
 			if (isUniqueViolation(error)) throw conflict(`This need was already handed to ${tracker.name}.`, { trackerId: `Already handed to ${tracker.name}.` });
 			throw error;
 		}
-		const reason = linked
-			? `Linked to ${tracker.name}: ${item.url} (“${item.state}”).`
-			: `Handed upstream to ${tracker.name}: ${item.url}.`;
+		const where = `${tracker.name} ${/^\d+$/.test(item.key) ? '#' : ''}${item.key}`;
+		const reason = linked ? `Linked to ${where} (“${item.state}”).` : `Handed upstream to ${where}.`;
 		await settleNeed(tx, needId, row.status === 'handed_upstream' ? reason : `${reason} ${upstreamReason(tracker.name, row)}`, 'need.handed_upstream');
 		await recordActivity(tx, {
 			action: linked ? 'handoff.linked' : 'handoff.created',

@@ -46,8 +46,9 @@ const STATUS_WORDS: Record<HandoffStatus, string> = {
 };
 
 /** Why the need moved, naming the tracker, its state and the release when there is one. */
-export function upstreamReason(trackerName: string, handoff: Pick<HandoffRow, 'upstream_url' | 'upstream_state' | 'status' | 'delivered_in'>): string {
-	const where = `${trackerName} (${handoff.upstream_url})`;
+export function upstreamReason(trackerName: string, handoff: Pick<HandoffRow, 'upstream_key' | 'upstream_state' | 'status' | 'delivered_in'>): string {
+	// The item's link is on the need page beside its handoff; the reason names it without a long URL.
+	const where = `${trackerName} ${/^\d+$/.test(handoff.upstream_key) ? '#' : ''}${handoff.upstream_key}`;
 	if (handoff.status === 'declined_upstream') return `Declined upstream: ${where} says “${handoff.upstream_state}”.`;
 	if (handoff.status === 'delivered') return `Delivered${handoff.delivered_in ? ` in ${handoff.delivered_in}` : ''}: ${where} says “${handoff.upstream_state}”.`;
 	if (handoff.status === 'in_progress') return `In progress upstream: ${where} says “${handoff.upstream_state}”.`;
