@@ -236,10 +236,11 @@ export async function listBoard(ctx: Ctx, input: unknown = {}): Promise<Board> {
 			.select([sql<number>`coalesce(dups.duplicate_of_id, rs.need_id)`.as('need_id'), sql<number>`count(*)::int`.as('recent')])
 			.where('rs.created_at', '>', since)
 			.where(
+				// Found by (need, member) key: the member's own supports can be many.
 				sql<boolean>`(dups.id is null or not exists (
-					select 1 from support o where o.member_id = rs.member_id and o.created_at > ${since}
-						and (o.need_id = dups.duplicate_of_id
-							or (o.need_id < rs.need_id and o.need_id in (select sib.id from need sib where sib.duplicate_of_id = dups.duplicate_of_id)))))`
+					select 1 from need sib join support o on o.need_id = sib.id
+					where (sib.id = dups.duplicate_of_id or (sib.duplicate_of_id = dups.duplicate_of_id and sib.id < rs.need_id))
+						and o.member_id = rs.member_id and o.created_at > ${since}))`
 			)
 			.groupBy(sql`coalesce(dups.duplicate_of_id, rs.need_id)`)
 			// The very expressions of the select list, so the outer order by matches this one.
@@ -308,13 +309,18 @@ export async function listBoard(ctx: Ctx, input: unknown = {}): Promise<Board> {
 	return { needs, nextCursor, options };
 }
 
-/** At least one supporter (of the need or of a need merged into it) in the segment. */
+/**
+ * At least one supporter (of the need or of a need merged into it) in the segment. Checked need by need as
+ * the sort's index walks (`offset 0` keeps each check a probe of that need's supports): left to itself
+ * the planner may hash the answer for every need first, a scan of all supports (45 ms at 10,000 needs
+ * against 1 ms).
+ */
 function segmentSupported(segment: Segment) {
 	return sql<boolean>`(
 		exists (select 1 from support ss join member sm on sm.id = ss.member_id
-			where ss.need_id = need.id and sm.segments @> array[${segment}]::text[])
+			where ss.need_id = need.id and sm.segments @> array[${segment}]::text[] offset 0)
 		or exists (select 1 from need sd join support ss on ss.need_id = sd.id join member sm on sm.id = ss.member_id
-			where sd.duplicate_of_id = need.id and sm.segments @> array[${segment}]::text[])
+			where sd.duplicate_of_id = need.id and sm.segments @> array[${segment}]::text[] offset 0)
 	)`;
 }
 
