@@ -1,5 +1,6 @@
 import type { Ctx } from '#lib/server/platform/context.ts';
 import { getNeedPage } from '#lib/server/modules/needs/index.ts';
+import { listName, priorityRanksOfNeed } from '#lib/server/modules/priorities/index.ts';
 import { SEGMENT_LABELS } from '#lib/labels/segments.ts';
 import type { NeedEvidence } from './providers/provider.ts';
 
@@ -8,8 +9,8 @@ import type { NeedEvidence } from './providers/provider.ts';
  * evidence is exactly what the moderator can read (supporters through a need merged in from a group
  * they cannot see are left out by that query).
  *
- * Not gathered yet: sessions (the gatherings module does not exist), survey figures (no surveys module)
- * and the priority rank (the priorities module does not export `priorityRanksOfNeed` yet): empty or null.
+ * The priority is the newest published priority list the need is ranked in (published lists are public).
+ * Not gathered yet: sessions (the gatherings module does not exist) and survey figures (no surveys module).
  */
 
 const DEPLOYMENTS_SHOWN = 20;
@@ -22,6 +23,7 @@ export async function gatherEvidence(ctx: Ctx, needId: number, siteUrl: string):
 	const releases = deploymentIds.length
 		? new Map((await ctx.db.selectFrom('deployment').select(['id', 'releases']).where('id', 'in', deploymentIds).execute()).map((d) => [Number(d.id), d.releases]))
 		: new Map<number, string[]>();
+	const [rank] = await priorityRanksOfNeed(ctx.db, needId);
 	const seen = new Set<number>();
 	const deployments = page.supporters
 		.flatMap((s) => (s.deployment && !seen.has(s.deployment.id) && seen.add(s.deployment.id) ? [{ d: s.deployment, organization: s.member.organization }] : []))
@@ -56,6 +58,6 @@ export async function gatherEvidence(ctx: Ctx, needId: number, siteUrl: string):
 		impacts,
 		sessions: [],
 		surveyFigures: [],
-		priority: null
+		priority: rank ? { list: listName(rank), rank: rank.rank, of: rank.of, url: `${siteUrl.replace(/\/$/, '')}${rank.url}` } : null
 	};
 }

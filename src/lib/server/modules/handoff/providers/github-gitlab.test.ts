@@ -80,6 +80,11 @@ describe('GitHub issues', () => {
 		expect(gh.issues.get(1)?.labels).toEqual(['operators', 'bug']);
 	});
 
+	it('names the priority list the need is ranked in', () => {
+		const ranked = { ...evidence, priority: { list: 'Ops priorities 2027.1, v1', rank: 2, of: 12, url: 'https://caucus.test/priorities/3' } };
+		expect(github.draft(ghTracker(), ranked, 'feature').body).toContain('[Ops priorities 2027.1, v1: rank 2 of 12](https://caucus.test/priorities/3)');
+	});
+
 	it('reads the state back: assigned is in progress, completed is delivered in its milestone, not planned is declined', async () => {
 		const { key } = await github.create(ghTracker(), { kind: 'feature', title: 'Quotas per AZ', body: 'x', fields: {} });
 		gh.setState(Number(key), 'in_progress');
