@@ -19,3 +19,7 @@ export const DEFAULT_BASE_URLS: Record<string, string> = {
 	github: 'https://api.github.com',
 	gitlab: 'https://gitlab.com/api/v4'
 };
+
+/** What a refused form may send back: never a credential or the webhook secret, whatever the provider names them. */
+export const withoutCredentials = (values: Record<string, unknown>) =>
+	Object.fromEntries(Object.entries(values).filter(([k]) => !k.startsWith('credential.') && k !== 'webhookSecret'));

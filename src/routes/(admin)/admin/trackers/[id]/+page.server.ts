@@ -4,7 +4,7 @@ import { AppError, statusOf } from '#lib/server/platform/errors.ts';
 import { config } from '#lib/server/platform/config.ts';
 import { ctxOf } from '#lib/server/platform/http/context.ts';
 import { formValues, runForm } from '#lib/server/platform/http/forms.ts';
-import { trackerFormInput } from '../form.ts';
+import { trackerFormInput, withoutCredentials } from '../form.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 const trackerId = (raw: string) => (/^[1-9]\d{0,14}$/.test(raw) ? Number(raw) : 0);
@@ -26,7 +26,7 @@ export const actions: Actions = {
 	default: async (event) => {
 		const ctx = await ctxOf(event);
 		const values = formValues(await event.request.formData());
-		return runForm(values, async () => {
+		return runForm(withoutCredentials(values), async () => {
 			const t = await updateTracker(ctx, trackerId(event.params.id), trackerFormInput(values));
 			return { done: `${t.name} is saved.` };
 		});
