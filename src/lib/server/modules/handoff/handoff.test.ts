@@ -166,6 +166,30 @@ describe('handing a need upstream', () => {
 		expect((await needRow(need.id)).status).toBe('accepted');
 	});
 
+	it('an item created upstream whose handoff cannot be written is kept, and trying again links it instead of creating another', async () => {
+		const need = await acceptedNeed('open');
+		// While GitHub creates the issue, another moderator declines the need: the write after it is refused.
+		gh.beforeCreate = async () => {
+			await t.db.updateTable('need').set({ status: 'declined' }).where('id', '=', need.id).execute();
+		};
+		const before = gh.issues.size;
+		const refused = await failure(createHandoff(as(roles.open.chair), need.id, draftOf()));
+		gh.beforeCreate = null;
+		expect(gh.issues.size).toBe(before + 1);
+		const url = gh.issueUrl(before + 1);
+		expect(refused?.code).toBe('conflict');
+		expect(refused?.message).toContain(url);
+		expect(await t.db.selectFrom('handoff').select('id').where('need_id', '=', need.id).execute()).toHaveLength(0);
+		const orphan = await t.db.selectFrom('job').selectAll().where('kind', '=', 'handoff.orphan').where('dedupe_key', '=', `handoff.orphan:${need.id}:${tracker.id}`).executeTakeFirstOrThrow();
+		expect(orphan.state).toBe('queued');
+		// The need is accepted again; the moderator tries again and the existing issue is linked.
+		await t.db.updateTable('need').set({ status: 'accepted' }).where('id', '=', need.id).execute();
+		const row = await createHandoff(as(roles.open.chair), need.id, draftOf());
+		expect(row.upstream_url).toBe(url);
+		expect(gh.issues.size).toBe(before + 1);
+		expect((await t.db.selectFrom('job').select('state').where('id', '=', orphan.id).executeTakeFirstOrThrow()).state).toBe('done');
+	});
+
 	it('links an existing issue by URL, taking its state, and refuses URLs of other trackers or repositories', async () => {
 		const need = await acceptedNeed(null);
 		gh.issues.set(500, { number: 500, title: 'Existing', body: '', state: 'open', state_reason: null, labels: [], assignees: ['dev'], milestone: null, updated_at: '2026-11-21T00:00:00Z' });

@@ -35,6 +35,8 @@ export interface FakeGitHub {
 	/** Posts an `issues` webhook about the issue to `target`, signed with `secret` (or with `signature` to test forgeries). */
 	sendWebhook(target: string, secret: string, number: number, options?: { action?: string; signature?: string }): Promise<Response>;
 	issueUrl(number: number): string;
+	/** Runs while an issue is being created, before GitHub answers: lets a test change Caucus meanwhile. */
+	beforeCreate: (() => Promise<void> | void) | null;
 	close(): Promise<void>;
 }
 
@@ -61,13 +63,14 @@ export async function startFakeGitHub(options: { token?: string; repo?: string }
 		updated_at: issue.updated_at
 	});
 
-	const server = await startJsonServer(({ method, path, headers, body }) => {
+	const server = await startJsonServer(async ({ method, path, headers, body }) => {
 		count++;
 		if (headers.authorization !== `Bearer ${token}`) return { status: 401, body: { message: 'Bad credentials' } };
 		const prefix = `/repos/${repo}/issues`;
 		if (method === 'POST' && path === prefix) {
 			const input = body as { title?: unknown; body?: unknown; labels?: unknown };
 			if (typeof input?.title !== 'string' || !input.title.trim()) return { status: 422, body: { message: 'Validation Failed', errors: [{ field: 'title', code: 'missing_field' }] } };
+			await fake.beforeCreate?.();
 			const issue: FakeGitHubIssue = {
 				number: issues.size + 1,
 				title: input.title,
@@ -98,6 +101,7 @@ export async function startFakeGitHub(options: { token?: string; repo?: string }
 		issues,
 		requests: () => count,
 		issueUrl: (number) => `${base}/${repo}/issues/${number}`,
+		beforeCreate: null,
 		setState(number, state, milestone) {
 			const issue = issues.get(number);
 			if (!issue) throw new Error(`No issue #${number}`);
