@@ -132,6 +132,12 @@ describe('handing a need upstream', () => {
 		await expect.poll(() => upstream.textContent()).toContain('Handed upstream');
 		await expectAccessible(page);
 		await screenshot(page, 'handoff-need-handed');
+		// "Sync now" reads the issue back; nothing changed yet.
+		await upstream.getByRole('button', { name: 'Sync now' }).click();
+		await expect.poll(() => page.getByRole('status').textContent()).toContain('Nothing changed upstream since the last sync.');
+		await expectAccessible(page);
+		await screenshot(page, 'handoff-sync-now');
+		await page.goto(`${server.url}/needs/${needId}`);
 
 		// GitHub closes it as completed in a milestone and says so by webhook; a forged delivery is refused.
 		github.setState(1, 'completed', '2027.1');
