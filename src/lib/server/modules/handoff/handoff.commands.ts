@@ -223,7 +223,12 @@ export async function linkHandoff(ctx: Ctx, needId: number, input: unknown): Pro
 	requireHandable(access.need);
 	const { tracker, impl } = await target(ctx, data.trackerId, data.kind);
 	await requireNotHandedThere(ctx, needId, tracker);
-	const connection = trackerConnection(tracker);
+	let connection;
+	try {
+		connection = trackerConnection(tracker);
+	} catch (error) {
+		throw trackerFailure(tracker, error as TrackerError, 'url');
+	}
 	const key = impl.keyFromUrl(connection, data.url);
 	if (key === null) throw invalid({ url: `That is not the URL of an item in ${tracker.name} (${tracker.project}).` });
 	let item: UpstreamItem;

@@ -40,8 +40,9 @@ const clock = new TestClock();
 let admin: MemberRow, outsider: MemberRow;
 const roles: Record<'open' | 'closed', { group: GroupRow; chair: MemberRow; moderator: MemberRow; member: MemberRow }> = {} as never;
 
+const siteKey = randomBytes(32);
 beforeAll(async () => {
-	useSiteKey(randomBytes(32));
+	useSiteKey(siteKey);
 	t = await createTestDatabase();
 	gh = await startFakeGitHub();
 	admin = await buildMember(t.db, { isAdmin: true });
@@ -105,6 +106,21 @@ describe('trackers, configured by administrators', () => {
 		const disabled = await setTrackerEnabled(as(admin), created.id, { enabled: false });
 		expect(disabled.enabled).toBe(false);
 		expect((await listTrackerChoices(as(roles.open.chair))).map((c) => c.id)).not.toContain(created.id);
+	});
+
+	it('says so, and refuses to use them, when stored credentials cannot be read with the site key', async () => {
+		const key = randomBytes(32);
+		useSiteKey(randomBytes(32));
+		const other = await buildTracker(t.db, { name: 'Old key', baseUrl: gh.url, project: gh.repo, token: gh.token });
+		useSiteKey(key);
+		try {
+			expect((await getTrackerForAdmin(as(admin), Number(other.id))).problem).toMatch(/CAUCUS_SECRET_KEY/);
+			const need = await acceptedNeed(null);
+			const refused = await failure(linkHandoff(as(admin), need.id, { trackerId: other.id, kind: 'bug', url: gh.issueUrl(1) }));
+			expect(refused?.fields.url).toMatch(/an administrator must enter them again/);
+		} finally {
+			useSiteKey(siteKey);
+		}
 	});
 
 	it('refuses bad input with field errors and a name already taken', async () => {
