@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useSiteKey } from '#lib/server/platform/auth/encryption.ts';
-import { runDueJobs } from '#lib/server/platform/jobs/index.ts';
+import { ensureRecurringJobs, runDueJobs } from '#lib/server/platform/jobs/index.ts';
 import { createTestDatabase, type TestDatabase } from '#lib/server/testing/database.ts';
 import { ctxFor, TestClock } from '#lib/server/testing/context.ts';
 import { startFakeGitHub, type FakeGitHub } from '#lib/server/testing/trackers/github.ts';
@@ -22,6 +22,7 @@ import {
 	listTrackerChoices,
 	listTrackersForAdmin,
 	needStatusFromHandoffs,
+	POLL_EVERY_MS,
 	queueTrackerSyncs,
 	receiveWebhook,
 	setTrackerEnabled,
@@ -314,6 +315,18 @@ describe('syncing the upstream state back', () => {
 		expect(entries[2].actor_id).toBeNull();
 		const handoff = await t.db.selectFrom('handoff').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
 		expect(handoff).toMatchObject({ status: 'delivered', delivered_in: '2027.1' });
+	});
+
+	it('the periodic poll queues one sync per enabled tracker, once', async () => {
+		await t.db.deleteFrom('job').execute();
+		await ensureRecurringJobs(t.db, clock.now());
+		clock.advance(POLL_EVERY_MS + 1000);
+		await runDueJobs(t.db, { now: clock.now, kinds: ['handoff.poll'] });
+		await runDueJobs(t.db, { now: clock.now, kinds: ['handoff.poll'] });
+		const queued = await t.db.selectFrom('job').select(['payload']).where('kind', '=', 'handoff.sync').where('state', '=', 'queued').execute();
+		const enabled = await t.db.selectFrom('tracker').select('id').where('disabled_at', 'is', null).execute();
+		expect(queued.map((q) => Number(q.payload.trackerId)).sort()).toEqual(enabled.map((e) => Number(e.id)).sort());
+		await t.db.deleteFrom('job').execute();
 	});
 
 	it('declined upstream declines the need with the tracker’s reason', async () => {

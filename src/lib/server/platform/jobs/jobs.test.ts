@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '#lib/server/testing/database.ts';
 import { TestClock } from '#lib/server/testing/context.ts';
-import { backoffMs, claimJobs, enqueueJob, ensureRecurringJobs, PermanentJobError, registerJob, runDueJobs, runJob } from './jobs.ts';
+import { backoffMs, claimJobs, enqueueJob, ensureRecurringJobs, PermanentJobError, registerJob, runDueJobs, runJob, startWorker } from './jobs.ts';
 
 let t: TestDatabase;
 const clock = new TestClock();
@@ -121,6 +121,20 @@ describe('the job table', () => {
 		const rows = await t.db.selectFrom('job').selectAll().where('kind', '=', 'test.recurring').execute();
 		expect(rows).toHaveLength(1);
 		expect(rows[0].run_at.getTime()).toBe(clock.now().getTime() + 60_000);
+	});
+
+	it('the worker runs what is queued and stops when asked, finishing the job in hand', async () => {
+		let release!: () => void;
+		const ran = new Promise<void>((resolve) => (release = resolve));
+		registerJob('test.worker', async () => {
+			release();
+		});
+		await enqueueJob({ db: t.db, now: () => new Date() }, 'test.worker');
+		const worker = startWorker(async () => t.db, { idleMs: 50 });
+		await ran;
+		await worker.stop();
+		const rows = await t.db.selectFrom('job').select('state').where('kind', '=', 'test.worker').execute();
+		expect(rows.map((r) => r.state)).toEqual(['done']);
 	});
 
 	it('backs off exponentially with jitter, capped at an hour', () => {
