@@ -10,7 +10,7 @@ import { lockNeeds } from './needs.supports.ts';
  * transaction and has already decided the move is right.
  */
 
-export const UPSTREAM_TARGETS: readonly NeedStatus[] = ['accepted', 'handed_upstream', 'in_progress', 'delivered', 'declined'];
+export const UPSTREAM_TARGETS: readonly NeedStatus[] = ['handed_upstream', 'in_progress', 'delivered', 'declined'];
 
 /**
  * Moves `needId` to `to` with `reason`, writing need_status_change and the `need.status_changed` activity
