@@ -67,6 +67,8 @@ export async function listHandoffsOfNeed(ctx: Ctx, needId: number): Promise<Need
 
 export interface HandoffPage {
 	need: { id: number; title: string; status: string; group: { slug: string; name: string } | null };
+	/** The kind a draft starts with: bug for a bug, feature for everything else. */
+	suggestedKind: HandoffKind;
 	/** Enabled trackers this need is not yet handed to. */
 	trackers: { id: number; name: string; provider: TrackerProvider; providerLabel: string; project: string; kinds: readonly HandoffKind[] }[];
 	handoffs: HandoffView[];
@@ -86,6 +88,7 @@ export async function getHandoffPage(ctx: Ctx, needId: number): Promise<HandoffP
 	const need = access.need;
 	return {
 		need: { id: need.id, title: need.title, status: need.status, group: access.group ? { slug: access.group.slug, name: access.group.name } : null },
+		suggestedKind: need.kind === 'bug' ? 'bug' : 'feature',
 		trackers,
 		handoffs,
 		handable: (HANDABLE_STATUSES as readonly string[]).includes(need.status) && !need.hidden_at
