@@ -12,7 +12,10 @@ export interface NeedAccess {
 	abilities: NeedAbilities;
 }
 
-export const needFacts = (need: NeedRow): NeedFacts => ({
+/** The columns of a need that the policy looks at. */
+export type NeedPolicyRow = Pick<NeedRow, 'author_id' | 'group_id' | 'published_at' | 'hidden_at' | 'locked_at' | 'status'>;
+
+export const needFacts = (need: NeedPolicyRow): NeedFacts => ({
 	authorId: need.author_id,
 	groupId: need.group_id,
 	publishedAt: need.published_at,

@@ -2,7 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import { inTransaction, type Actor, type Ctx, type TxCtx } from '#lib/server/platform/context.ts';
 import type { Executor } from '#lib/server/platform/db/database.ts';
 import { conflict, forbidden, invalid, notFound, parseInput, unauthenticated } from '#lib/server/platform/errors.ts';
-import { groupAndMembership, loadNeedAccess, needFacts, type NeedAccess } from './needs.access.ts';
+import { groupAndMembership, loadNeedAccess, needFacts, type NeedAccess, type NeedPolicyRow } from './needs.access.ts';
 import type { GroupFacts, MembershipFacts } from '#lib/server/modules/groups/index.ts';
 import { mayReadNeed, needAbilities } from './needs.policy.ts';
 import { supportInput } from './needs.schemas.ts';
@@ -256,9 +256,10 @@ async function lockedRootFor(tx: TxCtx, needId: number, what: 'support' | 'follo
 async function lockOwnRoot(tx: TxCtx, needId: number, memberId: number, deploymentId: number | null) {
 	if (!Number.isSafeInteger(needId) || needId <= 0) return null;
 	const result = await sql<
-		NeedRow & { m_org_key: string | null; g_visibility: GroupFacts['visibility'] | null; gm_role: MembershipFacts['role'] | null; gm_state: MembershipFacts['state'] | null }
+		LockedRoot & { m_org_key: string | null; g_visibility: GroupFacts['visibility'] | null; gm_role: MembershipFacts['role'] | null; gm_state: MembershipFacts['state'] | null }
 	>`
-		select n.*, ${ORG_KEY} as m_org_key, g.visibility as g_visibility, gm.role as gm_role, gm.state as gm_state
+		select n.id, n.author_id, n.group_id, n.published_at, n.hidden_at, n.locked_at, n.status, n.support_count,
+			${ORG_KEY} as m_org_key, g.visibility as g_visibility, gm.role as gm_role, gm.state as gm_state
 		from member m
 		${deploymentId === null ? sql`` : sql`join deployment d on d.id = ${deploymentId} and d.member_id = m.id`}
 		cross join need n
@@ -271,8 +272,11 @@ async function lockOwnRoot(tx: TxCtx, needId: number, memberId: number, deployme
 	const { m_org_key, g_visibility, gm_role, gm_state, ...need } = row;
 	const group: GroupFacts | null = g_visibility === null ? null : { visibility: g_visibility };
 	const membership: MembershipFacts | null = gm_role === null || gm_state === null ? null : { role: gm_role, state: gm_state };
-	return { need: need as NeedRow, who: { memberId, orgKey: m_org_key }, group, membership };
+	return { need, who: { memberId, orgKey: m_org_key }, group, membership };
 }
+
+/** What a support or withdrawal needs of the root it locked: the policy's columns and the stored count. */
+type LockedRoot = NeedPolicyRow & Pick<NeedRow, 'id' | 'support_count'>;
 
 /** The member as the stored facts count them: who, and their organization as counted (`ORG_KEY`). */
 interface SupportingMember {
@@ -293,11 +297,16 @@ async function lockEvidence(tx: TxCtx, memberId: number, deploymentId: number | 
 	return { who, own: !!own };
 }
 
-const hiddenOrNot = (root: NeedRow, what: string) =>
+const hiddenOrNot = (root: Pick<NeedRow, 'hidden_at'>, what: string) =>
 	forbidden(root.hidden_at ? 'This need is hidden by a moderator and takes no support.' : `You may not ${what} this need.`);
 
-/** The family of a root, as a subquery: the need and the needs merged into it. */
-const familyOf = (rootId: number) => sql`select f.id from need f where f.id = ${rootId} or f.duplicate_of_id = ${rootId}`;
+/**
+ * The family of a root (the need and the needs merged into it) read once, as the first part of a support
+ * or withdrawal statement: `fam.ids`. Every other part takes its ids from there (`= any(FAMILY)`, an index
+ * condition), which also keeps the statement cheap to plan.
+ */
+const familyCte = (rootId: number) => sql`fam as materialized (select array(select f.id from need f where f.id = ${rootId} or f.duplicate_of_id = ${rootId}) as ids)`;
+const FAMILY = sql<number[]>`((select fam.ids from fam)::bigint[])`;
 
 /** Above this many supporters, "anyone else of the organization here?" starts from the organization's members. */
 const LARGE_FAMILY = 100;
@@ -308,25 +317,25 @@ const LARGE_FAMILY = 100;
  * supporters) from the organization's members (member_organization_key_idx), each looked up in the
  * family's supports, which the planner cannot tell apart by itself: it does not know one need's supporters.
  */
-function organizationStays(rootId: number, memberId: number, orgKey: string | null, familySize: number) {
+function organizationStays(memberId: number, orgKey: string | null, familySize: number) {
 	if (orgKey === null) return sql<boolean>`false`;
 	if (familySize <= LARGE_FAMILY) {
 		return sql<boolean>`exists (
 			select 1 from support o join member om on om.id = o.member_id
-			where o.need_id in (${familyOf(rootId)}) and o.member_id <> ${memberId}
+			where o.need_id = any(${FAMILY}) and o.member_id <> ${memberId}
 				and lower(nullif(trim(om.organization), '')) = ${orgKey})`;
 	}
 	// Materialized, so the organization's members come from their index whole: under `exists` the planner
-	// expects an early hit and would rather scan every member. The family's ids are read once (an init plan).
+	// expects an early hit and would rather scan every member.
 	return sql<boolean>`exists (
 		with peers as materialized (select om.id from member om where lower(nullif(trim(om.organization), '')) = ${orgKey} and om.id <> ${memberId})
 		select 1 from peers p
-		cross join lateral (select 1 from support o where o.need_id = any(array(${familyOf(rootId)})) and o.member_id = p.id limit 1) here)`;
+		cross join lateral (select 1 from support o where o.need_id = any(${FAMILY}) and o.member_id = p.id limit 1) here)`;
 }
 
 /** "Someone in the family other than the member cites this deployment": it would stay counted. */
-const deploymentStays = (rootId: number, memberId: number, deploymentId: RawBuilder<number>) => sql<boolean>`exists (
-	select 1 from support o where o.deployment_id = ${deploymentId} and o.member_id <> ${memberId} and o.need_id in (${familyOf(rootId)}))`;
+const deploymentStays = (memberId: number, deploymentId: RawBuilder<number>) => sql<boolean>`exists (
+	select 1 from support o where o.deployment_id = ${deploymentId} and o.member_id <> ${memberId} and o.need_id = any(${FAMILY}))`;
 
 /**
  * Writes the actor's support on a root (insert, or new evidence on their row) and moves the root's stored
@@ -334,12 +343,13 @@ const deploymentStays = (rootId: number, memberId: number, deploymentId: RawBuil
  * Every part of the statement reads the rows as they were before it, so `mine` is the actor's rows in the
  * family before the write.
  */
-async function putSupport(db: Executor, root: NeedRow, who: SupportingMember, evidence: { deploymentId: number | null; impact: string | null }, now: Date) {
+async function putSupport(db: Executor, root: LockedRoot, who: SupportingMember, evidence: { deploymentId: number | null; impact: string | null }, now: Date) {
 	const rootId = root.id;
 	const memberId = who.memberId;
 	const result = await sql<{ support_count: number; following: boolean }>`
-		with mine as materialized (
-			select s.need_id, s.deployment_id from support s where s.member_id = ${memberId} and s.need_id in (${familyOf(rootId)})
+		with ${familyCte(rootId)},
+		mine as materialized (
+			select s.need_id, s.deployment_id from support s where s.member_id = ${memberId} and s.need_id = any(${FAMILY})
 		),
 		put as (
 			insert into support (need_id, member_id, deployment_id, impact, created_at)
@@ -363,10 +373,10 @@ async function putSupport(db: Executor, root: NeedRow, who: SupportingMember, ev
 			select coalesce(sum(c.sign), 0)::int as n, coalesce(sum(c.sign * coalesce(d.nodes, 0)), 0)::bigint as nodes,
 				coalesce(sum(c.sign * coalesce(d.instances, 0)), 0)::bigint as instances
 			from cited c join deployment d on d.id = c.id
-			where c.sign <> 0 and not ${deploymentStays(rootId, memberId, sql<number>`c.id`)}
+			where c.sign <> 0 and not ${deploymentStays(memberId, sql<number>`c.id`)}
 		),
 		person as (
-			select j.joins, (j.joins and ${who.orgKey !== null} and not ${organizationStays(rootId, memberId, who.orgKey, root.support_count)}) as new_organization
+			select j.joins, (j.joins and ${who.orgKey !== null} and not ${organizationStays(memberId, who.orgKey, root.support_count)}) as new_organization
 			from (select not exists (select 1 from mine) as joins) j
 		)
 		update need set
@@ -378,7 +388,7 @@ async function putSupport(db: Executor, root: NeedRow, who: SupportingMember, ev
 		from person p, deployments d
 		where need.id = ${rootId}
 		returning need.support_count,
-			exists (select 1 from need_follow f where f.member_id = ${memberId} and f.need_id in (${familyOf(rootId)})) as following`.execute(db);
+			exists (select 1 from need_follow f where f.member_id = ${memberId} and f.need_id = any(${FAMILY})) as following`.execute(db);
 	const row = result.rows[0];
 	return { supportCount: Number(row.support_count), following: Boolean(row.following) };
 }
@@ -388,21 +398,22 @@ async function putSupport(db: Executor, root: NeedRow, who: SupportingMember, ev
  * statement; the caller holds the member's and the root's locks. Returns the duplicates that lost a row:
  * their own facts are recounted by the caller (rare: supports given before a merge).
  */
-async function dropSupport(db: Executor, root: NeedRow, who: SupportingMember) {
+async function dropSupport(db: Executor, root: LockedRoot, who: SupportingMember) {
 	const rootId = root.id;
 	const memberId = who.memberId;
 	const result = await sql<{ support_count: number; following: boolean; touched: number[] }>`
-		with gone as (
-			delete from support where member_id = ${memberId} and need_id in (${familyOf(rootId)}) returning need_id, deployment_id
+		with ${familyCte(rootId)},
+		gone as (
+			delete from support where member_id = ${memberId} and need_id = any(${FAMILY}) returning need_id, deployment_id
 		),
 		deployments as (
 			select count(*)::int as n, coalesce(sum(d.nodes), 0)::bigint as nodes, coalesce(sum(d.instances), 0)::bigint as instances
 			from (select distinct g.deployment_id as id from gone g where g.deployment_id is not null) c
 			join deployment d on d.id = c.id
-			where not ${deploymentStays(rootId, memberId, sql<number>`c.id`)}
+			where not ${deploymentStays(memberId, sql<number>`c.id`)}
 		),
 		person as (
-			select (${who.orgKey !== null} and not ${organizationStays(rootId, memberId, who.orgKey, root.support_count)}) as last_of_organization
+			select (${who.orgKey !== null} and not ${organizationStays(memberId, who.orgKey, root.support_count)}) as last_of_organization
 		),
 		counted as (
 			update need set
@@ -416,7 +427,7 @@ async function dropSupport(db: Executor, root: NeedRow, who: SupportingMember) {
 			returning need.support_count
 		)
 		select coalesce((select c.support_count from counted c), (select n.support_count from need n where n.id = ${rootId})) as support_count,
-			exists (select 1 from need_follow f where f.member_id = ${memberId} and f.need_id in (${familyOf(rootId)})) as following,
+			exists (select 1 from need_follow f where f.member_id = ${memberId} and f.need_id = any(${FAMILY})) as following,
 			array(select distinct g.need_id from gone g where g.need_id <> ${rootId}) as touched`.execute(db);
 	const row = result.rows[0];
 	return { supportCount: Number(row.support_count), following: Boolean(row.following), touched: row.touched.map(Number) };
@@ -431,7 +442,7 @@ export async function supportNeed(ctx: Ctx, needId: number, input: unknown): Pro
 	const actor = requireActor(ctx, 'Sign in to support a need.');
 	const data = parseInput(supportInput, input ?? {});
 	return lockingTransaction(ctx, async (tx) => {
-		let root: NeedRow;
+		let root: LockedRoot;
 		let who: SupportingMember;
 		const fast = await lockOwnRoot(tx, needId, actor.memberId, data.deploymentId);
 		if (fast) {
@@ -459,7 +470,7 @@ export async function supportNeed(ctx: Ctx, needId: number, input: unknown): Pro
 export async function withdrawSupport(ctx: Ctx, needId: number): Promise<SupportState> {
 	const actor = requireActor(ctx, 'Sign in to withdraw your support.');
 	return lockingTransaction(ctx, async (tx) => {
-		let root: NeedRow;
+		let root: LockedRoot;
 		let who: SupportingMember;
 		const fast = await lockOwnRoot(tx, needId, actor.memberId, null);
 		if (fast) {
