@@ -18,7 +18,7 @@ export async function serve(options: { build: boolean }): Promise<void> {
 	const { handler } = await import(BUILD_ENTRY);
 	const { startRuntime, stopRuntime } = await import('#lib/server/platform/runtime.ts');
 	// Background jobs (upstream sync, ...) run in this process beside the server, on the same database.
-	await import('#lib/server/modules/handoff/index.ts');
+	await import('#lib/server/background-jobs.ts');
 	const { startWorker } = await import('#lib/server/platform/jobs/index.ts');
 	const worker = startWorker(async () => (await startRuntime()).db);
 	const server = createServer((req, res) => {

@@ -7,3 +7,4 @@ export * from './priorities.lists.ts';
 export * from './priorities.export.ts';
 export * from './priorities.queries.ts';
 export * from './priorities.commands.ts';
+import './priorities.jobs.ts';

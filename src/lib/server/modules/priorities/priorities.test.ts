@@ -8,6 +8,7 @@ import type { GroupRow } from '#lib/server/modules/groups/index.ts';
 import { buildDeployment, buildNeed, buildSupport } from '#lib/server/modules/needs/needs.factories.ts';
 import type { NeedRow } from '#lib/server/modules/needs/index.ts';
 import { createCycle } from '#lib/server/modules/cycles/index.ts';
+import { ensureRecurringJobs, runDueJobs } from '#lib/server/platform/jobs/index.ts';
 import {
 	castBallot,
 	closeDueRounds,
@@ -184,6 +185,18 @@ describe('a priority round from opening to a published list', () => {
 		expect(row).toMatchObject({ state: 'closed', closed_by: null, ballot_count: 1 });
 		expect(row.closed_at?.toISOString()).toBe('2027-02-02T12:00:00.000Z');
 		expect((row.result as RoundResult).ranking[0]).toBe(s.needs[1].id);
+	});
+
+	it('the background worker closes a round at its closing time without anyone reading it', async () => {
+		const s = await setup('open', 1);
+		const round = await open(s, s.chair, { closesAt: new Date(clock.now().getTime() + 3600_000).toISOString().slice(0, 16) });
+		await castBallot(as(s.voters[0]), round.id, { ranking: [[s.needs[2].id]] });
+		await ensureRecurringJobs(t.db, clock.now());
+		clock.advance(2 * 3600_000);
+		await runDueJobs(t.db, { now: () => clock.now(), kinds: ['priorities.close_due'] });
+		const row = await t.db.selectFrom('priority_round').selectAll().where('id', '=', round.id).executeTakeFirstOrThrow();
+		expect(row).toMatchObject({ state: 'closed', closed_by: null, ballot_count: 1 });
+		expect((row.result as RoundResult).ranking[0]).toBe(s.needs[2].id);
 	});
 
 	it('a member takes back their ballot while the round is open', async () => {
