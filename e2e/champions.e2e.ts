@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, screenshot, seriousA11yViolations, startServer, type RunningServer } from './support.ts';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { launchBrowser, screenshot, startServer, type RunningServer, expectAccessible } from './support.ts';
 import { openDatabase } from '../src/lib/server/platform/db/database.ts';
 import { buildNeed } from '../src/lib/server/modules/needs/needs.factories.ts';
 import type { NeedStatus } from '../src/lib/server/modules/needs/needs.tables.ts';
@@ -22,10 +22,6 @@ let dataDir: string;
 const DAY = 86_400_000;
 const ids: Record<string, number> = {};
 
-async function expectAccessible(page: Page) {
-	const violations = await seriousA11yViolations(page);
-	expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
-}
 
 async function seedWhileStopped() {
 	await server.stop();

@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshot, seriousA11yViolations, startServer, type RunningServer } from './support.ts';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, screenshot, startServer, type RunningServer, expectAccessible, signedInPage } from './support.ts';
 import { openDatabase } from '../src/lib/server/platform/db/database.ts';
 import { migrateToLatest } from '../src/lib/server/platform/db/migrator.ts';
-import { buildMember, FACTORY_PASSWORD } from '../src/lib/server/modules/members/members.factories.ts';
+import { buildMember } from '../src/lib/server/modules/members/members.factories.ts';
 import { toActor } from '../src/lib/server/modules/members/members.queries.ts';
 import { addMembership, buildGroup } from '../src/lib/server/modules/groups/groups.factories.ts';
 import { fileNeed } from '../src/lib/server/modules/needs/needs.commands.ts';
@@ -64,20 +64,8 @@ afterAll(async () => {
 	if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function expectAccessible(page: Page) {
-	const violations = await seriousA11yViolations(page);
-	expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
-}
 
-async function signedIn(email: string): Promise<Page> {
-	const page = await (await browser.newContext()).newPage();
-	await page.goto(`${server.url}/signin`);
-	await page.getByLabel('E-mail').fill(email);
-	await page.getByLabel('Password').fill(FACTORY_PASSWORD);
-	await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-	await page.waitForURL((url) => url.pathname !== '/signin');
-	return page;
-}
+const signedIn = (email: string) => signedInPage(browser, server.url, email);
 
 describe('distil, hand upstream, deliver', () => {
 	it('a chair opens a round, three members rank, the chair publishes, the first need goes to GitHub, GitHub delivers it, and the need and the dashboard show it', async () => {

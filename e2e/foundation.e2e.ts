@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startTestOidcProvider, type TestOidcProvider } from '../src/lib/server/testing/oidc-provider.ts';
-import { launchBrowser, screenshot, seriousA11yViolations, startServer, type RunningServer } from './support.ts';
+import { launchBrowser, screenshot, startServer, type RunningServer, expectAccessible } from './support.ts';
 
 /**
  * The foundation, as a newcomer lives it: the first administrator, groups, signing up and in (also through
@@ -49,10 +49,6 @@ afterAll(async () => {
 	await provider?.close();
 });
 
-async function expectAccessible(page: Page) {
-	const violations = await seriousA11yViolations(page);
-	expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
-}
 
 async function signIn(page: Page, email: string, password: string) {
 	await page.goto(`${server.url}/signin`);

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, screenshot, seriousA11yViolations, startServer, type RunningServer } from './support.ts';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { launchBrowser, screenshot, startServer, type RunningServer, expectAccessible } from './support.ts';
 import { openDatabase } from '../src/lib/server/platform/db/database.ts';
 import { buildMember } from '../src/lib/server/modules/members/members.factories.ts';
 import { toActor } from '../src/lib/server/modules/members/members.queries.ts';
@@ -38,10 +38,6 @@ afterAll(async () => {
 	if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function expectAccessible(page: Page) {
-	const violations = await seriousA11yViolations(page);
-	expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
-}
 
 /** Files and accepts a need with one supporter while the server is stopped (the embedded database is locked while it runs). */
 async function acceptedNeedWhileStopped(): Promise<number> {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, screenshot, seriousA11yViolations, startServer, type RunningServer } from './support.ts';
+import { launchBrowser, screenshot, startServer, type RunningServer, expectAccessible } from './support.ts';
 
 /*
  * Filing and finding needs, in a real Chromium against the built server. The data a journey starts from
@@ -55,10 +55,6 @@ async function api(method: string, path: string, body?: unknown, expected = meth
 	return text ? JSON.parse(text) : null;
 }
 
-async function expectAccessible(page: Page) {
-	const violations = await seriousA11yViolations(page);
-	expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
-}
 
 /** A new member, signed up through the page, in a browser context of their own. */
 async function signUp(handle: string, name: string, options: { javaScriptEnabled?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {

@@ -1,7 +1,9 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium } from './chromium.ts';
+import { FACTORY_PASSWORD } from '../src/lib/server/modules/members/members.factories.ts';
 export { startServer, type RunningServer } from '../src/lib/server/testing/server-process.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -35,4 +37,21 @@ export async function seriousA11yViolations(page: Page): Promise<AxeViolation[]>
 		return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
 	});
 	return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/** Fails the test with axe-core's report when the page has a serious or critical violation. */
+export async function expectAccessible(page: Page): Promise<void> {
+	const violations = await seriousA11yViolations(page);
+	expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
+}
+
+/** A page in a browser context of its own (its own cookies), signed in with the e-mail form. */
+export async function signedInPage(browser: Browser, baseUrl: string, email: string, password = FACTORY_PASSWORD): Promise<Page> {
+	const page = await (await browser.newContext()).newPage();
+	await page.goto(`${baseUrl}/signin`);
+	await page.getByLabel('E-mail').fill(email);
+	await page.getByLabel('Password').fill(password);
+	await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+	await page.waitForURL((url) => url.pathname !== '/signin');
+	return page;
 }
