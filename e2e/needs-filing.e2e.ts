@@ -146,6 +146,9 @@ describe('filing a need', () => {
 		const { context, page } = await signUp('kim', 'Kim Vendor');
 		const before = (await api('GET', '/needs?status=all&limit=100')).needs.length;
 		await page.goto(`${server.url}/needs/new`);
+		// The hidden `confirmed` field set below must be set after hydration, which renders it afresh from
+		// the page's state (setting it earlier failed now and then under load).
+		await page.waitForLoadState('networkidle');
 		await page.getByLabel('Title').fill('Octavia');
 		await page.getByLabel('Kind').selectOption('feature');
 		await page.getByLabel('Source').selectOption('vendor_relay');
