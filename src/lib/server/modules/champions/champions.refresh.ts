@@ -4,6 +4,7 @@ import type { Executor } from '#lib/server/platform/db/database.ts';
 import { registerJob } from '#lib/server/platform/jobs/index.ts';
 import type { ChangeState } from './champions.tables.ts';
 import { changeLabel } from './champions.urls.ts';
+import { failOnError, parseJson, trackerRequest } from '#lib/server/modules/handoff/index.ts';
 
 /*
  * An optional refresher for linked GitHub pull requests: a recurring job reads each open one from the
@@ -18,14 +19,6 @@ import { changeLabel } from './champions.urls.ts';
 export const GITHUB_API = 'https://api.github.com';
 export const REFRESH_BATCH = 50;
 export const REFRESH_EVERY_MS = 60 * 60_000;
-const TIMEOUT_MS = 15_000;
-
-export class ForgeUnavailableError extends Error {
-	constructor(message: string, options?: { cause?: unknown }) {
-		super(message, options);
-		this.name = 'ForgeUnavailableError';
-	}
-}
 
 interface GitHubPull {
 	state: 'open' | 'closed';
@@ -35,19 +28,12 @@ interface GitHubPull {
 /** What GitHub says about one pull request: its state, null when it no longer exists or is not visible. */
 async function readPull(apiBase: string, project: string, number: number): Promise<ChangeState | null> {
 	const [owner, repo] = project.split('/');
-	let response: Response;
-	try {
-		response = await fetch(`${apiBase.replace(/\/$/, '')}/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/pulls/${number}`, {
-			headers: { accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28', 'user-agent': 'Caucus' },
-			signal: AbortSignal.timeout(TIMEOUT_MS),
-			redirect: 'error'
-		});
-	} catch (error) {
-		throw new ForgeUnavailableError(`GitHub could not be reached (${error instanceof Error ? error.message : String(error)}).`, { cause: error });
-	}
+	const url = `${apiBase.replace(/\/$/, '')}/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/pulls/${number}`;
+	const response = await trackerRequest('GitHub', url, { headers: { accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28', 'user-agent': 'Caucus' } });
 	if (response.status === 404 || response.status === 410) return null;
-	if (!response.ok) throw new ForgeUnavailableError(`GitHub answered ${response.status}${response.status === 403 || response.status === 429 ? ' (rate limit)' : ''}.`);
-	const pull = (await response.json()) as GitHubPull;
+	// A rate limit or an outage throws: the job stops here and retries later with backoff.
+	failOnError('GitHub', response, null, `read pull request #${number} of ${project}`);
+	const pull = parseJson<GitHubPull>('GitHub', response);
 	return pull.merged_at ? 'merged' : pull.state === 'closed' ? 'abandoned' : 'open';
 }
 

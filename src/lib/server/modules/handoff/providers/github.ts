@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { HandoffKind, HandoffStatus } from '../handoff.tables.ts';
-import { setting, splitList, trackerRequest } from './http.ts';
+import { jsonRequest, settingString, splitList } from './tracker-http.ts';
 import { evidenceMarkdown } from './markdown-draft.ts';
 import { TrackerError, type HandoffDraft, type TrackerConnection, type TrackerProviderImpl, type UpstreamItem, type WebhookDelivery } from './provider.ts';
 
@@ -109,14 +109,15 @@ export const github: TrackerProviderImpl = {
 	],
 
 	draft(tracker, evidence, kind): HandoffDraft {
-		const labels = [...splitList(setting(tracker.settings, 'labels')), ...(KIND_LABELS[kind] ? [KIND_LABELS[kind]] : [])];
+		const labels = [...splitList(settingString(tracker.settings, 'labels')), ...(KIND_LABELS[kind] ? [KIND_LABELS[kind]] : [])];
 		return { kind, title: evidence.need.title, body: evidenceMarkdown(evidence), fields: { labels: [...new Set(labels)].join(', ') } };
 	},
 
 	async create(tracker, draft) {
-		const issue = await trackerRequest<GitHubIssue>(tracker.name, `${apiRoot(tracker)}${repoPath(tracker)}/issues`, {
+		const issue = await jsonRequest<GitHubIssue>(tracker.name, `${apiRoot(tracker)}${repoPath(tracker)}/issues`, {
 			method: 'POST',
 			headers: headers(tracker),
+			what: `create an issue in ${tracker.project}`,
 			body: { title: draft.title, body: draft.body, labels: splitList(draft.fields.labels) }
 		});
 		return toItem(tracker, issue);
@@ -140,7 +141,7 @@ export const github: TrackerProviderImpl = {
 
 	async fetch(tracker, key) {
 		if (!/^\d+$/.test(key)) throw new TrackerError(`“${key}” is not a GitHub issue number.`);
-		const issue = await trackerRequest<GitHubIssue>(tracker.name, `${apiRoot(tracker)}${repoPath(tracker)}/issues/${key}`, { headers: headers(tracker) });
+		const issue = await jsonRequest<GitHubIssue>(tracker.name, `${apiRoot(tracker)}${repoPath(tracker)}/issues/${key}`, { headers: headers(tracker), what: `read issue #${key} of ${tracker.project}` });
 		if (issue.pull_request) throw new TrackerError(`#${key} in ${tracker.project} is a pull request, not an issue.`);
 		return toItem(tracker, issue);
 	},

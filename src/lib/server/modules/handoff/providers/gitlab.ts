@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { HandoffKind, HandoffStatus } from '../handoff.tables.ts';
-import { setting, splitList, trackerRequest } from './http.ts';
+import { jsonRequest, settingString, splitList } from './tracker-http.ts';
 import { evidenceMarkdown } from './markdown-draft.ts';
 import { TrackerError, type HandoffDraft, type TrackerConnection, type TrackerProviderImpl, type UpstreamItem, type WebhookDelivery } from './provider.ts';
 
@@ -100,14 +100,15 @@ export const gitlab: TrackerProviderImpl = {
 	],
 
 	draft(tracker, evidence, kind): HandoffDraft {
-		const labels = [...splitList(setting(tracker.settings, 'labels')), ...(KIND_LABELS[kind] ? [KIND_LABELS[kind]] : [])];
+		const labels = [...splitList(settingString(tracker.settings, 'labels')), ...(KIND_LABELS[kind] ? [KIND_LABELS[kind]] : [])];
 		return { kind, title: evidence.need.title, body: evidenceMarkdown(evidence), fields: { labels: [...new Set(labels)].join(', ') } };
 	},
 
 	async create(tracker, draft) {
-		const issue = await trackerRequest<GitLabIssue>(tracker.name, `${apiRoot(tracker)}${projectPath(tracker)}/issues`, {
+		const issue = await jsonRequest<GitLabIssue>(tracker.name, `${apiRoot(tracker)}${projectPath(tracker)}/issues`, {
 			method: 'POST',
 			headers: headers(tracker),
+			what: `create an issue in ${tracker.project}`,
 			body: { title: draft.title, description: draft.body, labels: splitList(draft.fields.labels).join(',') }
 		});
 		return toItem(tracker, issue);
@@ -131,7 +132,7 @@ export const gitlab: TrackerProviderImpl = {
 
 	async fetch(tracker, key) {
 		if (!/^\d+$/.test(key)) throw new TrackerError(`“${key}” is not a GitLab issue number.`);
-		const issue = await trackerRequest<GitLabIssue>(tracker.name, `${apiRoot(tracker)}${projectPath(tracker)}/issues/${key}`, { headers: headers(tracker) });
+		const issue = await jsonRequest<GitLabIssue>(tracker.name, `${apiRoot(tracker)}${projectPath(tracker)}/issues/${key}`, { headers: headers(tracker), what: `read issue #${key} of ${tracker.project}` });
 		return toItem(tracker, issue);
 	},
 
