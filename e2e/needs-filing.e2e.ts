@@ -190,6 +190,8 @@ describe('closed groups', () => {
 		expect((await api('GET', '/needs?q=virtio')).needs.map((n: { id: number }) => n.id)).toEqual([secret.id]);
 		await api('POST', `/needs/${secret.id}/publish`, {}, 200);
 		await page.goto(`${server.url}/needs?q=virtio`);
+		await expectAccessible(page);
+		await screenshot(page, 'needs-board-search');
 		await page.getByRole('link', { name: /Hypervisor escape through a virtio-gpu firmware path/ }).click();
 		await page.waitForURL(new RegExp(`/needs/${secret.id}$`));
 		await expectAccessible(page);
