@@ -13,6 +13,8 @@ import * as priorities0710 from '../../modules/priorities/migrations/20261126_07
 import * as platform0750 from '../migrations/20261126_0750_jobs.ts';
 import * as handoff0800 from '../../modules/handoff/migrations/20261126_0800_handoff.ts';
 import * as champions0900 from '../../modules/champions/migrations/20261126_0900_champions.ts';
+import * as needs1000 from '../../modules/needs/migrations/20261126_1000_needs_trending.ts';
+import * as needs1010 from '../../modules/needs/migrations/20261126_1010_need_segment_counts.ts';
 
 /**
  * Every migration, by name. Names start with a timestamp so they apply in the order they were written,
@@ -32,5 +34,7 @@ export const migrations: Record<string, Migration> = {
 	'20261126_0710_priorities': priorities0710,
 	'20261126_0750_jobs': platform0750,
 	'20261126_0800_handoff': handoff0800,
-	'20261126_0900_champions': champions0900
+	'20261126_0900_champions': champions0900,
+	'20261126_1000_needs_trending': needs1000,
+	'20261126_1010_need_segment_counts': needs1010
 };
