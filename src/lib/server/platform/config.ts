@@ -1,5 +1,10 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+
+/** The most HTTP worker processes `caucus serve` forks; by default one per CPU, at most DEFAULT_MAX_WORKERS. */
+export const MAX_WORKERS = 64;
+const DEFAULT_MAX_WORKERS = 8;
 
 /**
  * Every setting Caucus reads from its environment, validated once at start.
@@ -27,6 +32,12 @@ const settings = z.object({
 	CAUCUS_SECRET_KEY: z
 		.string()
 		.regex(/^(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$/, 'must be 32 random bytes as 64 hex digits or base64, e.g. from `openssl rand -hex 32`')
+		.optional(),
+	CAUCUS_WORKERS: z.coerce
+		.number({ error: `must be a whole number of HTTP worker processes from 1 to ${MAX_WORKERS}` })
+		.int(`must be a whole number of HTTP worker processes from 1 to ${MAX_WORKERS}`)
+		.min(1, `must be at least 1 (one process, no cluster)`)
+		.max(MAX_WORKERS, `must be at most ${MAX_WORKERS}`)
 		.optional()
 });
 
@@ -51,6 +62,11 @@ export interface Config {
 	signIn: { maxAttempts: number; windowMinutes: number };
 	/** The site key that encrypts tracker credentials (hex or base64 of 32 bytes); see platform/auth/encryption.ts. */
 	secretKey: string | undefined;
+	/**
+	 * HTTP worker processes of `caucus serve` (node:cluster when more than one): on PostgreSQL one per CPU up
+	 * to 8 unless CAUCUS_WORKERS says; always 1 on the embedded database, which one process alone can open.
+	 */
+	workers: number;
 }
 
 export class ConfigError extends Error {
@@ -77,6 +93,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 			'CAUCUS_OIDC_ISSUER, CAUCUS_OIDC_CLIENT_ID and CAUCUS_OIDC_CLIENT_SECRET go together: set all three to enable OpenID Connect sign-in, or none'
 		]);
 	}
+	if (s.CAUCUS_WORKERS && s.CAUCUS_WORKERS > 1 && !s.DATABASE_URL) throw new ConfigError([workersNeedPostgres('CAUCUS_WORKERS', s.CAUCUS_WORKERS)]);
 	return {
 		port: s.PORT,
 		host: s.HOST,
@@ -89,8 +106,14 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 			? { issuer: s.CAUCUS_OIDC_ISSUER, clientId: s.CAUCUS_OIDC_CLIENT_ID!, clientSecret: s.CAUCUS_OIDC_CLIENT_SECRET!, name: s.CAUCUS_OIDC_NAME }
 			: null,
 		signIn: { maxAttempts: s.CAUCUS_SIGNIN_MAX_ATTEMPTS, windowMinutes: s.CAUCUS_SIGNIN_WINDOW_MINUTES },
-		secretKey: s.CAUCUS_SECRET_KEY
+		secretKey: s.CAUCUS_SECRET_KEY,
+		workers: s.CAUCUS_WORKERS ?? (s.DATABASE_URL ? Math.min(availableParallelism(), DEFAULT_MAX_WORKERS) : 1)
 	};
+}
+
+/** Why more than one worker is refused on the embedded database; `setting` is CAUCUS_WORKERS or --workers. */
+export function workersNeedPostgres(setting: string, workers: number): string {
+	return `${setting} must be 1 with the embedded database, which only one process can open (got ${workers}); set DATABASE_URL to a PostgreSQL server to run more workers`;
 }
 
 let current: Config | undefined;
