@@ -659,14 +659,14 @@ async function runPostgres(serverUrl: string) {
 			for (const [code, text] of client.samples) console.log(`    first ${code}: ${text.slice(0, 300)}`);
 			const check = await checkCounts(database.db);
 			console.log(
-				`  counts after the run: ${check.checked} needs checked, support_count ${check.lost} lower than the rows, ${check.double} higher; other stored facts (organizations, deployments, sizes) off on ${check.otherFacts}`
+				`  counts after the run: ${check.checked} needs checked, support_count ${check.lost} lower than the rows, ${check.double} higher; other stored facts (organizations, deployments, sizes, segments) off on ${check.otherFacts}`
 			);
 			report('supports.ratio', Number((api.writes / api.seconds / (raw.writes / raw.seconds)).toFixed(3)), 'x', `app ${fmt(api.writes / api.seconds)} writes/s vs raw ${fmt(raw.writes / raw.seconds)} writes/s; target >= 0.5`);
 			report('supports.writes_per_s', Number((api.writes / api.seconds).toFixed(1)), 'writes/s', `p99 ${fmt(api.p99)} ms`);
 			report('supports.failed', Object.values(api.failures).reduce((a, b) => a + b, 0), 'requests', JSON.stringify(api.failures));
 			report('supports.lost', check.lost, 'needs');
 			report('supports.double', check.double, 'needs');
-			report('supports.facts_off', check.otherFacts, 'needs', 'stored organization/deployment counts and sizes that differ from the rows');
+			report('supports.facts_off', check.otherFacts, 'needs', 'stored organization, deployment and segment counts and sizes that differ from the rows');
 		}
 	} finally {
 		await app?.stop();

@@ -142,9 +142,29 @@ export function recomputedFacts() {
 		from need n left join people p on p.root = n.id left join evidence e on e.root = n.id`;
 }
 
+/** Every need's distinct supporters per segment (over the need and the needs merged into it), computed from the rows. */
+export function recomputedSegments() {
+	return sql`
+		select f.root as need_id, seg as segment, count(distinct f.member_id)::int as supporters
+		from (
+			select s.need_id as root, s.member_id from support s
+			union all
+			select d.duplicate_of_id, s.member_id from need d join support s on s.need_id = d.id where d.duplicate_of_id is not null
+		) f
+		join member m on m.id = f.member_id
+		cross join lateral unnest(m.segments) as seg
+		group by f.root, seg`;
+}
+
+/** Whether this schema stores supporters per segment (since the segment counts migration). */
+async function hasSegmentCounts(db: Kysely<Database>): Promise<boolean> {
+	const result = await sql<{ n: number }>`select count(*)::int as n from information_schema.tables where table_schema = current_schema() and table_name = 'need_segment_count'`.execute(db);
+	return result.rows[0].n > 0;
+}
+
 /**
  * Stored facts against the rows: needs whose support_count is lower (lost) or higher (double) than the
- * distinct supporters, and needs where any other stored fact differs.
+ * distinct supporters, and needs where any other stored fact (or a stored segment count) differs.
  */
 export async function checkFacts(db: Kysely<Database>): Promise<{ checked: number; lost: number; double: number; otherFacts: number }> {
 	const columns = await factColumns(db);
@@ -157,7 +177,16 @@ export async function checkFacts(db: Kysely<Database>): Promise<{ checked: numbe
 			count(*) filter (where ${differs})::int as other
 		from need n join (${recomputedFacts()}) f on f.id = n.id`.execute(db);
 	const row = result.rows[0];
-	return { checked: row.checked, lost: row.lost, double: row.double, otherFacts: row.other };
+	let segmentsOff = 0;
+	if (await hasSegmentCounts(db)) {
+		const off = await sql<{ n: number }>`
+			select count(distinct coalesce(c.need_id, r.need_id))::int as n
+			from (select need_id, segment, supporters from need_segment_count where supporters > 0) c
+			full join (${recomputedSegments()}) r on r.need_id = c.need_id and r.segment = c.segment
+			where c.supporters is distinct from r.supporters`.execute(db);
+		segmentsOff = off.rows[0].n;
+	}
+	return { checked: row.checked, lost: row.lost, double: row.double, otherFacts: row.other + segmentsOff };
 }
 
 export async function seedNeedsBoard(db: Db, sizes: NeedsBoardSizes, options: { progress?: boolean; now?: Date } = {}): Promise<SeededBoard> {
@@ -396,6 +425,10 @@ export async function seedNeedsBoard(db: Db, sizes: NeedsBoardSizes, options: { 
 			const columns = await factColumns(conn);
 			const set = sql.join(columns.map((c) => sql`${sql.id(c)} = f.${sql.id(FACT_SOURCES[c])}`));
 			await sql`update need set ${set} from (${recomputedFacts()}) f where f.id = need.id`.execute(conn);
+			if (await hasSegmentCounts(conn)) {
+				await sql`delete from need_segment_count`.execute(conn);
+				await sql`insert into need_segment_count (need_id, segment, supporters) ${recomputedSegments()}`.execute(conn);
+			}
 		});
 
 		await timed('comments', async () => {

@@ -6,7 +6,7 @@ import type { Executor } from './db/database.ts';
  * transaction of its change.
  */
 
-/** What changed in a member's evidence: their profile (organization), or one deployment (size, or removed). */
+/** What changed in a member's evidence: their profile (organization or segments), or one deployment (size, or removed). */
 export type MemberEvidenceChange = { memberId: number } | { deploymentId: number };
 
 /**

@@ -225,8 +225,8 @@ export async function updateProfile(ctx: Ctx, input: unknown): Promise<Account> 
 		const changed = (Object.keys(next) as (keyof typeof next)[]).filter((key) => JSON.stringify(next[key]) !== JSON.stringify(current[key]));
 		if (changed.length === 0) return toAccount(current);
 		const fieldNames = { display_name: 'displayName', handle: 'handle', organization: 'organization', segments: 'segments', bio: 'bio' } as const;
-		// The needs this member supports count distinct organizations: recount them in this transaction.
-		const recount = changed.includes('organization') ? await memberEvidenceChanging(tx.db, { memberId: actor.memberId }) : null;
+		// The needs this member supports count distinct organizations and supporters per segment: recount them in this transaction.
+		const recount = changed.includes('organization') || changed.includes('segments') ? await memberEvidenceChanging(tx.db, { memberId: actor.memberId }) : null;
 		let row: MemberRow;
 		try {
 			row = await tx.db

@@ -13,8 +13,8 @@ import { getNeedPage, listBoard, mergeNeed, splitNeed, supportNeed, undoMerge, w
 import { buildNeed } from './needs.factories.ts';
 
 /*
- * need.support_count, organization_count, deployment_count, deployment_nodes and deployment_instances
- * are stored and kept exact by the commands; here they are compared with a live recount from the rows
+ * need.support_count, organization_count, deployment_count, deployment_nodes and deployment_instances,
+ * and need_segment_count, are stored and kept exact by the commands; here they are compared with a live recount from the rows
  * after every kind of change.
  */
 
@@ -49,6 +49,21 @@ async function storedFacts(db: Db, needId: number): Promise<Facts> {
 	return { supporters: r.support_count, organizations: r.organization_count, deployments: r.deployment_count, nodes: Number(r.deployment_nodes), instances: Number(r.deployment_instances) };
 }
 
+/** Supporters per segment of a need's family, live from the rows, as "segment:count" in segment order. */
+async function liveSegments(db: Db, needId: number): Promise<string[]> {
+	const result = await sql<{ segment: string; n: number }>`
+		select seg as segment, count(distinct s.member_id)::int as n
+		from support s join member m on m.id = s.member_id cross join lateral unnest(m.segments) as seg
+		where s.need_id in (select ${needId}::bigint union select d.id from need d where d.duplicate_of_id = ${needId})
+		group by seg order by seg`.execute(db);
+	return result.rows.map((r) => `${r.segment}:${r.n}`);
+}
+
+async function storedSegments(db: Db, needId: number): Promise<string[]> {
+	const rows = await db.selectFrom('need_segment_count').select(['segment', 'supporters']).where('need_id', '=', needId).where('supporters', '>', 0).orderBy('segment').execute();
+	return rows.map((r) => `${r.segment}:${r.supporters}`);
+}
+
 let t: TestDatabase;
 let chair: MemberRow;
 let group: GroupRow;
@@ -68,10 +83,12 @@ const as = (who: MemberRow) => {
 /** Every need's stored facts against the live recount; returns the ones that differ. */
 async function wrongFacts() {
 	const ids = (await t.db.selectFrom('need').select('id').orderBy('id').execute()).map((r) => r.id);
-	const wrong: { id: number; stored: Facts; live: Facts }[] = [];
+	const wrong: { id: number; stored: Facts & { segments: string[] }; live: Facts & { segments: string[] } }[] = [];
 	for (const id of ids) {
-		const [stored, live] = await Promise.all([storedFacts(t.db, id), liveSupportFacts(t.db, id)]);
-		if (JSON.stringify(stored) !== JSON.stringify(live)) wrong.push({ id, stored, live });
+		const [stored, live, storedSegs, liveSegs] = await Promise.all([storedFacts(t.db, id), liveSupportFacts(t.db, id), storedSegments(t.db, id), liveSegments(t.db, id)]);
+		if (JSON.stringify(stored) !== JSON.stringify(live) || JSON.stringify(storedSegs) !== JSON.stringify(liveSegs)) {
+			wrong.push({ id, stored: { ...stored, segments: storedSegs }, live: { ...live, segments: liveSegs } });
+		}
 	}
 	return wrong;
 }
@@ -123,6 +140,15 @@ describe('stored supporter facts', () => {
 		expect(await wrongFacts()).toEqual([]);
 		await removeDeployment(as(nobody), d3.id);
 		expect(await storedFacts(t.db, target.id)).toMatchObject({ deployments: 1, nodes: 120, instances: 0 });
+		expect(await wrongFacts()).toEqual([]);
+
+		// Segments: a member's change of segments moves the counts of every need they support.
+		await updateProfile(as(acme1), { segments: ['operator', 'vendor'] });
+		await updateProfile(as(acme2), { segments: ['developer'] });
+		await updateProfile(as(nobody), { segments: [] });
+		expect(await storedSegments(t.db, target.id)).toEqual(await liveSegments(t.db, target.id));
+		expect(await storedSegments(t.db, target.id)).toContain('vendor:1');
+		expect((await getNeedPage(ctxFor(t.db, chair, clock), target.id)).counts.segments).toContainEqual({ segment: 'vendor', count: 1 });
 		expect(await wrongFacts()).toEqual([]);
 
 		// Undo the merge, then split.
@@ -184,7 +210,9 @@ describe('stored supporter facts', () => {
 			await Promise.all(
 				members.flatMap((m, i) => [
 					(i + round) % 2 === 0 ? supportNeed(as(m), need.id, { deploymentId: i % 4 === 0 ? null : deployments[i].id }) : withdrawSupport(as(m), need.id),
-					i % 3 === round % 3 ? updateProfile(as(m), { organization: `Moved ${round} ${i % 2}` }) : updateDeployment(as(m), deployments[i].id, { nodes: 20 + round + i })
+					i % 3 === round % 3
+						? updateProfile(as(m), { organization: `Moved ${round} ${i % 2}`, segments: (i + round) % 2 ? ['operator'] : ['end_user', 'security'] })
+						: updateDeployment(as(m), deployments[i].id, { nodes: 20 + round + i })
 				])
 			);
 			expect(await wrongFacts()).toEqual([]);

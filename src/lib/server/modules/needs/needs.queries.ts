@@ -22,7 +22,8 @@ import { END_STATUSES, NEED_STATUSES, type ComponentTable, type NeedKind, type N
  * Supporters: a need's supporters are the distinct members supporting it or a need merged into it
  * (`duplicate_of_id` points at it). `need.support_count` holds that number exactly, and
  * `organization_count`, `deployment_count`, `deployment_nodes` and `deployment_instances` the facts over
- * the same set (all recomputed together by `recountSupport`); segment counts are computed live.
+ * the same set, and `need_segment_count` the supporters per segment (all recomputed together by
+ * `recountSupport`).
  */
 
 export type ComponentRow = Selectable<ComponentTable>;
@@ -310,39 +311,21 @@ export async function listBoard(ctx: Ctx, input: unknown = {}): Promise<Board> {
 }
 
 /**
- * At least one supporter (of the need or of a need merged into it) in the segment. Checked need by need as
- * the sort's index walks (`offset 0` keeps each check a probe of that need's supports): left to itself
- * the planner may hash the answer for every need first, a scan of all supports (45 ms at 10,000 needs
- * against 1 ms).
+ * At least one supporter (of the need or of a need merged into it) in the segment: the stored count,
+ * probed need by need as the sort's index walks (`offset 0` keeps it a primary-key probe; left to itself
+ * the planner may hash every need's count first).
  */
 function segmentSupported(segment: Segment) {
-	return sql<boolean>`(
-		exists (select 1 from support ss join member sm on sm.id = ss.member_id
-			where ss.need_id = need.id and sm.segments @> array[${segment}]::text[] offset 0)
-		or exists (select 1 from need sd join support ss on ss.need_id = sd.id join member sm on sm.id = ss.member_id
-			where sd.duplicate_of_id = need.id and sm.segments @> array[${segment}]::text[] offset 0)
-	)`;
+	return sql<boolean>`exists (
+		select 1 from need_segment_count sc where sc.need_id = need.id and sc.segment = ${segment} and sc.supporters > 0 offset 0)`;
 }
 
-/** For a page of needs: distinct supporters in a segment, over each need and the needs merged into it. */
+/** For a page of needs: distinct supporters in a segment, over each need and the needs merged into it (stored). */
 async function segmentSupporters(db: Executor, ids: number[], segment: Segment): Promise<Map<number, number>> {
 	const counts = new Map<number, number>();
 	if (!ids.length) return counts;
-	const idList = sql.join(ids.map((id) => sql`${id}::bigint`));
-	// The segment's members first (member_segments_idx), hashed: the top needs have tens of thousands of
-	// supporters, and looking each one up in member costs several times more.
-	const result = await sql<{ need_id: number; segment: number }>`
-		with seg as materialized (select m.id from member m where m.segments @> array[${segment}]::text[])
-		select x.target as need_id, count(distinct s.member_id)::int as segment
-		from (
-			select n.id as target, n.id as source from need n where n.id in (${idList})
-			union all
-			select d.duplicate_of_id as target, d.id as source from need d where d.duplicate_of_id in (${idList})
-		) x
-		join support s on s.need_id = x.source
-		join seg on seg.id = s.member_id
-		group by x.target`.execute(db);
-	for (const row of result.rows) counts.set(Number(row.need_id), row.segment);
+	const rows = await db.selectFrom('need_segment_count').select(['need_id', 'supporters']).where('need_id', 'in', ids).where('segment', '=', segment).execute();
+	for (const row of rows) counts.set(Number(row.need_id), row.supporters);
 	return counts;
 }
 
@@ -589,7 +572,7 @@ export async function getNeedPage(ctx: Ctx, id: number, options: { supporters?: 
 		: new Set<number>();
 
 	const [counts, supporters, merges, duplicateOf, viewer] = await Promise.all([
-		needCounts(db, need, allIds),
+		needCounts(db, need),
 		listSupporters(db, need.id, allIds, readableDuplicateIds, options.supporters ?? SUPPORTERS_SHOWN),
 		readableDuplicateIds.size
 			? db
@@ -677,24 +660,26 @@ async function allComments(ctx: Ctx, needId: number): Promise<NeedComment[]> {
 	return comments;
 }
 
-/** The headline numbers are the stored facts; the segment breakdown is computed over the family's supporters. */
+/** The headline numbers and the segment breakdown are stored facts, kept exact with every support. */
 async function needCounts(
 	db: Executor,
-	need: { support_count: number; organization_count: number; deployment_count: number; deployment_nodes: number; deployment_instances: number },
-	ids: number[]
+	need: { id: number; support_count: number; organization_count: number; deployment_count: number; deployment_nodes: number; deployment_instances: number }
 ): Promise<NeedCounts> {
-	const segments = await sql<{ segment: Segment; count: number }>`
-		select seg as segment, count(distinct s.member_id)::int as count
-		from support s join member m on m.id = s.member_id cross join lateral unnest(m.segments) as seg
-		where s.need_id in (${sql.join(ids.map((id) => sql`${id}::bigint`))})
-		group by seg order by count desc, seg`.execute(db);
+	const segments = await db
+		.selectFrom('need_segment_count')
+		.select(['segment', 'supporters as count'])
+		.where('need_id', '=', need.id)
+		.where('supporters', '>', 0)
+		.orderBy('supporters', 'desc')
+		.orderBy('segment')
+		.execute();
 	return {
 		supporters: need.support_count,
 		organizations: need.organization_count,
 		deployments: need.deployment_count,
 		nodes: Number(need.deployment_nodes),
 		instances: Number(need.deployment_instances),
-		segments: segments.rows
+		segments
 	};
 }
 

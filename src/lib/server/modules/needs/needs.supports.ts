@@ -30,11 +30,12 @@ import type { NeedRow } from './needs.tables.ts';
  * deadlock, and a support never counts an organization or a deployment size that is being changed.
  *
  * Counting. Supporting and withdrawing do not recount the family: under the root's lock they change the
- * stored facts by what the actor's own rows add or take away (one statement, `changeSupport`): the
- * person counts once if they had no support in the family before; their organization counts if nobody
- * else in the family belongs to it; a deployment counts if nobody else in the family cites it. Merges,
- * undos, splits and evidence changes still recount from the rows (`recountSupport`). See
- * docs/decisions/0007-incremental-supporter-facts.md.
+ * stored facts by what the actor's own rows add or take away (one statement: `putSupport`, `dropSupport`): the
+ * person counts once if they had no support in the family before, and so do their segments
+ * (`need_segment_count`); their organization counts if nobody else in the family belongs to it; a
+ * deployment counts if nobody else in the family cites it. Merges, undos, splits and evidence changes
+ * (organization, segments, deployment sizes) still recount from the rows (`recountSupport`). See
+ * docs/decisions/0007-incremental-supporter-facts.md and 0009-stored-segment-counts.md.
  */
 
 export interface SupportState {
@@ -160,10 +161,28 @@ export async function recountSupport(db: Executor, needIds: readonly number[]): 
 			) e
 		) f
 		where need.id = f.id`.execute(db);
+	await recountSegments(db, ids);
+}
+
+/** Recomputes `need_segment_count` of the given needs from the rows, over each need's family. */
+async function recountSegments(db: Executor, ids: number[]): Promise<void> {
+	const idList = sql.join(ids.map((id) => sql`${id}::bigint`));
+	await sql`delete from need_segment_count where need_id in (${idList})`.execute(db);
+	await sql`
+		insert into need_segment_count (need_id, segment, supporters)
+		select f.root, seg, count(distinct f.member_id)::int
+		from (
+			select s.need_id as root, s.member_id from support s where s.need_id in (${idList})
+			union all
+			select d.duplicate_of_id, s.member_id from need d join support s on s.need_id = d.id where d.duplicate_of_id in (${idList})
+		) f
+		join member m on m.id = f.member_id
+		cross join lateral unnest(m.segments) as seg
+		group by f.root, seg`.execute(db);
 }
 
 /**
- * After a member's organization changed (`{ memberId }`), or a deployment's size changed or it was
+ * After a member's organization or segments changed (`{ memberId }`), or a deployment's size changed or it was
  * removed (`{ deploymentId }`): the needs whose stored facts may have moved. Returns a function that
  * recounts them; call it after the change, in the same transaction. Before returning, it locks the
  * roots of those needs' families in id order (FOR NO KEY UPDATE, as every support command does), so no
@@ -378,6 +397,12 @@ async function putSupport(db: Executor, root: LockedRoot, who: SupportingMember,
 		person as (
 			select j.joins, (j.joins and ${who.orgKey !== null} and not ${organizationStays(memberId, who.orgKey, root.support_count)}) as new_organization
 			from (select not exists (select 1 from mine) as joins) j
+		),
+		segments as (
+			insert into need_segment_count (need_id, segment, supporters)
+			select ${rootId}, seg, 1 from person p, member m cross join lateral unnest(m.segments) as seg
+			where p.joins and m.id = ${memberId}
+			on conflict (need_id, segment) do update set supporters = need_segment_count.supporters + 1
 		)
 		update need set
 			support_count = support_count + case when p.joins then 1 else 0 end,
@@ -414,6 +439,11 @@ async function dropSupport(db: Executor, root: LockedRoot, who: SupportingMember
 		),
 		person as (
 			select (${who.orgKey !== null} and not ${organizationStays(memberId, who.orgKey, root.support_count)}) as last_of_organization
+		),
+		segments as (
+			update need_segment_count c set supporters = c.supporters - 1
+			from member m cross join lateral unnest(m.segments) as seg
+			where m.id = ${memberId} and c.need_id = ${rootId} and c.segment = seg and exists (select 1 from gone)
 		),
 		counted as (
 			update need set
