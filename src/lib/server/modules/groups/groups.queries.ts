@@ -175,6 +175,23 @@ export async function listGroupNames(ctx: Ctx): Promise<Array<{ slug: string; na
 }
 
 /**
+ * The groups a typed filter names, for a text field in place of a picker: the group with that address, or
+ * else those with that name, in any case. At most two come back, so a caller can tell a shared name.
+ */
+export async function findGroupsNamed(ctx: Ctx, text: string): Promise<Array<{ slug: string; name: string }>> {
+	const wanted = text.trim().toLowerCase();
+	if (!wanted) return [];
+	return ctx.db
+		.selectFrom('group')
+		.select(['slug', 'name'])
+		.where((eb) => eb.or([eb('slug', '=', wanted), eb(sql<string>`lower(name)`, '=', wanted)]))
+		.orderBy(sql`slug = ${wanted}`, 'desc')
+		.orderBy('id')
+		.limit(2)
+		.execute();
+}
+
+/**
  * Every group, by name. A group's existence, name and summary are public, so visitors see closed groups
  * too; the member count of a closed group is shown only to those who may see its members.
  */
