@@ -3,6 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database, Db } from '#lib/server/platform/db/database.ts';
 import { hashSecret } from '#lib/server/platform/auth/secrets.ts';
 import { FACTORY_PASSWORD_HASH } from '#lib/server/modules/members/members.factories.ts';
+import { refreshTrending } from '#lib/server/modules/needs/needs.trending.ts';
 import { seedMembers } from './seed.ts';
 import { COMMENTS, COMPONENT_SLUGS, COMPONENT_SUBJECTS, RELEASES, TAGS, generateNeed, oneOf, prng, weighted } from './words.ts';
 
@@ -11,7 +12,7 @@ import { COMMENTS, COMPONENT_SLUGS, COMPONENT_SUBJECTS, RELEASES, TAGS, generate
  * component taxonomy, needs with realistic titles, their components, status history, merges, comments,
  * and supports with a Zipf-like popularity. `need.support_count` is set exactly to the distinct
  * supporters of each need and the needs merged into it (what the commands keep), `comment_count` to
- * the comments shown.
+ * the comments shown, `recent_support_count` as the trending job computes it.
  *
  * Fast paths: rows generated in JS go over in batches as one JSON parameter each
  * (`insert … select … from json_to_recordset($1)`); supports, memberships and comments are generated in
@@ -429,6 +430,8 @@ export async function seedNeedsBoard(db: Db, sizes: NeedsBoardSizes, options: { 
 				await sql`delete from need_segment_count`.execute(conn);
 				await sql`insert into need_segment_count (need_id, segment, supporters) ${recomputedSegments()}`.execute(conn);
 			}
+			// The trending rollup as its job leaves it, so the board's trending figure reads a filled column.
+			await refreshTrending(conn, now);
 		});
 
 		await timed('comments', async () => {

@@ -1,7 +1,7 @@
 import { Presets, SingleBar } from 'cli-progress';
 import type { Account } from '#lib/server/modules/members/index.ts';
 import { listDeployments } from '#lib/server/modules/members/index.ts';
-import { addComment, changeStatus, createComponent, fileNeed, mergeNeed, publishNeed, supportNeed } from '#lib/server/modules/needs/index.ts';
+import { addComment, changeStatus, createComponent, fileNeed, mergeNeed, publishNeed, refreshTrending, supportNeed } from '#lib/server/modules/needs/index.ts';
 import type { Ctx } from '#lib/server/platform/context.ts';
 
 const COMPONENTS = [
@@ -131,4 +131,6 @@ export async function seedDemoNeeds(ctx: Ctx, { admin, members, groups, as }: Se
 	// The closed Security SIG publishes one of its needs once the advisory is out.
 	const security = filed.find((n) => n.group?.visibility === 'closed');
 	if (security?.group) await publishNeed(as(security.group.members[0]), security.id);
+	// The trending sort reads a rollup its job refreshes every few minutes; fill it now.
+	await refreshTrending(ctx.db, ctx.now());
 }

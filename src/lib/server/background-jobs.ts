@@ -5,3 +5,4 @@
 import '#lib/server/modules/handoff/index.ts';
 import '#lib/server/modules/champions/index.ts';
 import '#lib/server/modules/priorities/index.ts';
+import '#lib/server/modules/needs/index.ts';

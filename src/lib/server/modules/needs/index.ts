@@ -10,6 +10,7 @@ export * from './needs.comments.ts';
 export * from './needs.triage.ts';
 export * from './needs.history.ts';
 export * from './needs.upstream.ts';
+export * from './needs.trending.ts';
 
 import { onMemberEvidenceChanged } from '#lib/server/platform/hooks.ts';
 import { lockNeedsForEvidence } from './needs.supports.ts';

@@ -8,6 +8,7 @@ import { addMembership, buildGroup } from '#lib/server/modules/groups/groups.fac
 import type { Actor } from '#lib/server/platform/context.ts';
 import { buildDeployment, buildNeed, buildSupport } from './needs.factories.ts';
 import { decodeCursor, encodeCursor, getNeedPage, listBoard, similarNeeds, type BoardInput, type BoardRow } from './needs.queries.ts';
+import { refreshTrending } from './needs.trending.ts';
 import type { NeedRow } from './needs.tables.ts';
 
 let t: TestDatabase;
@@ -99,6 +100,7 @@ describe('the board: sorts and keyset pagination', () => {
 			for (const m of backers.slice(0, 1 + (i % 3))) await buildSupport(t.db, need, m, { createdAt: recent });
 		}
 		await buildSupport(t.db, needs[0], backers[0], { createdAt: old });
+		await refreshTrending(t.db, clock.now());
 		const rows = await walk(null, { sort: 'trending' }, 2);
 		expect(rows.map((r) => r.id).sort()).toEqual(fresh.map((n) => n.id).sort());
 		expect(rows.map((r) => r.recentSupportCount)).toEqual([3, 2, 2, 1, 1]);
@@ -117,6 +119,7 @@ describe('the board: sorts and keyset pagination', () => {
 		await buildSupport(t.db, dupA, twoDups, { createdAt: recent });
 		await buildSupport(t.db, dupB, twoDups, { createdAt: recent });
 		await buildSupport(t.db, dupB, onlyDup, { createdAt: recent });
+		await refreshTrending(t.db, clock.now());
 		const rows = await walk(null, { sort: 'trending', status: 'all' }, 50);
 		expect(rows.find((r) => r.id === root.id)).toMatchObject({ recentSupportCount: 3, supportCount: 3 });
 		expect(rows.map((r) => r.id)).not.toContain(dupA.id);
@@ -228,10 +231,14 @@ describe('closed groups through every door', () => {
 		secret = await buildNeed(t.db, { group, title: 'Zanzibar hypervisor firmware leaks memory', body: 'xylophone', supporters: [member] });
 		openTarget = await buildNeed(t.db, { title: 'Public need with a merged closed duplicate' });
 		secretDup = await buildNeed(t.db, { group, title: 'Closed duplicate of the public need', duplicateOf: openTarget, supporters: [chair] });
+		// Supported this week, so it is in the trending rollup.
+		await t.db.updateTable('support').set({ created_at: clock.now() }).where('need_id', '=', secret.id).execute();
+		await refreshTrending(t.db, clock.now());
 	});
 
 	const visibleIn = async (who: MemberRow | null) => ({
 		board: (await walk(who, { status: 'all' }, 100)).some((r) => r.id === secret.id),
+		trending: (await walk(who, { sort: 'trending', status: 'all' }, 100)).some((r) => r.id === secret.id),
 		search: (await listBoard(ctx(who), { q: 'xylophone' })).needs.some((r) => r.id === secret.id),
 		group: (await listBoard(ctx(who), { group: 'secret-ops', status: 'all' })).needs.length > 0,
 		similar: (await similarNeeds(ctx(who), 'Zanzibar hypervisor firmware leaking memory')).some((r) => r.id === secret.id),
@@ -240,7 +247,7 @@ describe('closed groups through every door', () => {
 			(e) => (e.code === 'not_found' ? false : Promise.reject(e))
 		)
 	});
-	const everywhere = (v: boolean) => ({ board: v, search: v, group: v, similar: v, page: v });
+	const everywhere = (v: boolean) => ({ board: v, trending: v, search: v, group: v, similar: v, page: v });
 
 	it('outsiders, visitors and pending requesters do not see an unpublished closed need anywhere', async () => {
 		for (const who of [null, outsider, requested]) expect(await visibleIn(who)).toEqual(everywhere(false));

@@ -105,7 +105,7 @@ export interface BoardRow {
 	segmentCount: number | null;
 	/**
 	 * With sort=trending: people who gave a support in the last 14 days, to it or to a need merged into it
-	 * (once each); otherwise null.
+	 * (once each), as of the last refresh of the rollup (needs.trending.ts); otherwise null.
 	 */
 	recentSupportCount: number | null;
 	commentCount: number;
@@ -163,8 +163,8 @@ const micros = (column: string) => sql<string>`(extract(epoch from ${sql.ref(col
 const fromMicros = (value: string) => sql`(timestamptz 'epoch' + cast(${value} as bigint) * interval '1 microsecond')`;
 
 /**
- * One page of the board. The sort walks its index (need_top_idx, need_new_idx, need_updated_idx) from
- * the cursor on; trending starts from the supports of the last 14 days (support_recent_member_idx); relevance
+ * One page of the board. The sort walks its index (need_top_idx, need_trending_idx, need_new_idx and
+ * need_updated_idx; trending's counts are a rollup, see needs.trending.ts) from the cursor on; relevance
  * ranks the full-text matches. Organization and deployment counts are the stored columns (kept exact
  * with support_count by `recountSupport`); a segment filter's counts are computed for the page's rows only.
  */
@@ -173,7 +173,6 @@ export async function listBoard(ctx: Ctx, input: unknown = {}): Promise<Board> {
 	const { sort, limit } = options;
 	const cursor = options.cursor ? decodeCursor(sort, options.cursor) : null;
 	const tsquery = sql`websearch_to_tsquery('english', ${options.q})`;
-	const since = new Date(ctx.now().getTime() - TRENDING_DAYS * 86_400_000);
 
 	let query = ctx.db
 		.selectFrom('need')
@@ -222,38 +221,10 @@ export async function listBoard(ctx: Ctx, input: unknown = {}): Promise<Board> {
 
 	let rows;
 	if (sort === 'trending') {
-		// The supports of the last 14 days (an index-only scan of support_recent_member_idx), a duplicate's
-		// counted for the need it was merged into (the few duplicates come from their partial index), per
-		// need, sorted. A person counts once per family: a recent support on a duplicate is left out when the
-		// same member also gave one on the need it was merged into, or on a duplicate with a smaller id. The needs are then looked up one by one in that order (a lateral join the planner cannot
-		// flatten: `offset 0`), each checked against the filters, until the page is full; joining every need
-		// and sorting afterwards cost several times more.
-		const recent = ctx.db
-			.selectFrom('support as rs')
-			.leftJoin(
-				(db) => db.selectFrom('need as dn').select(['dn.id', 'dn.duplicate_of_id']).where('dn.duplicate_of_id', 'is not', null).as('dups'),
-				(join) => join.onRef('dups.id', '=', 'rs.need_id')
-			)
-			.select([sql<number>`coalesce(dups.duplicate_of_id, rs.need_id)`.as('need_id'), sql<number>`count(*)::int`.as('recent')])
-			.where('rs.created_at', '>', since)
-			.where(
-				// Found by (need, member) key: the member's own supports can be many.
-				sql<boolean>`(dups.id is null or not exists (
-					select 1 from need sib join support o on o.need_id = sib.id
-					where (sib.id = dups.duplicate_of_id or (sib.duplicate_of_id = dups.duplicate_of_id and sib.id < rs.need_id))
-						and o.member_id = rs.member_id and o.created_at > ${since}))`
-			)
-			.groupBy(sql`coalesce(dups.duplicate_of_id, rs.need_id)`)
-			// The very expressions of the select list, so the outer order by matches this one.
-			.orderBy(sql`count(*)::int`, 'desc')
-			.orderBy(sql`coalesce(dups.duplicate_of_id, rs.need_id)`, 'desc');
-		let q = ctx.db
-			.selectFrom(recent.as('recent'))
-			.innerJoinLateral(() => query.where(sql<boolean>`need.id = recent.need_id`).offset(0).as('b'), (join) => join.onTrue())
-			.selectAll('b')
-			.select('recent.recent');
-		if (cursor) q = q.where(sql<boolean>`(recent.recent, recent.need_id) < (${cursor.key}::int, ${cursor.id}::bigint)`);
-		rows = await q.orderBy('recent.recent', 'desc').orderBy('recent.need_id', 'desc').limit(limit + 1).execute();
+		// The stored rollup (needs.trending.ts, refreshed by a job), walked by need_trending_idx like top.
+		let q = query.select('need.recent_support_count as recent').where('need.recent_support_count', '>', 0);
+		if (cursor) q = q.where(sql<boolean>`(need.recent_support_count, need.id) < (${cursor.key}::int, ${cursor.id}::bigint)`);
+		rows = await q.orderBy('need.recent_support_count', 'desc').orderBy('need.id', 'desc').limit(limit + 1).execute();
 	} else if (sort === 'relevance') {
 		const rank = sql<number>`ts_rank(need.search, ${tsquery})`;
 		let q = query.select(rank.as('rank'));

@@ -19,6 +19,7 @@ import {
 	recountSupport,
 	requireActor
 } from './needs.supports.ts';
+import { refreshTrendingOf } from './needs.trending.ts';
 import type { Selectable } from 'kysely';
 
 /*
@@ -236,6 +237,8 @@ export async function mergeNeed(ctx: Ctx, input: unknown): Promise<MergeResult> 
 			.returningAll()
 			.executeTakeFirstOrThrow();
 		await recountSupport(tx.db, [source.id, target.id]);
+		// The family moved: the trending rollup of both needs now, not at the job's next run.
+		await refreshTrendingOf(tx.db, [source.id, target.id], now);
 
 		const told = (await readersAmong(tx.db, { need: target, group: targetAccess.group }, [...sourceSupporters, ...sourceFollowers])).filter(
 			(id) => !targetSupportersBefore.has(id) && id !== actor.memberId
@@ -325,6 +328,7 @@ export async function undoMerge(ctx: Ctx, mergeId: number): Promise<UndoResult> 
 		await statusRow(tx, source.id, 'duplicate', merge.source_previous_status, reason);
 		const undone = await tx.db.updateTable('need_merge').set({ undone_at: now, undone_by: actor.memberId }).where('id', '=', merge.id).returningAll().executeTakeFirstOrThrow();
 		await recountSupport(tx.db, [source.id, target.id]);
+		await refreshTrendingOf(tx.db, [source.id, target.id], now);
 		await activity(tx, sourceAfter, 'merge_undone', { mergeId: Number(merge.id), targetId: target.id, carried, restoredStatus: merge.source_previous_status });
 		const [s, t] = await Promise.all([
 			tx.db.selectFrom('need').selectAll().where('id', '=', source.id).executeTakeFirstOrThrow(),
