@@ -20,16 +20,17 @@ export const TRENDING_REFRESH_MS = 5 * 60_000;
 const windowStart = (now: Date) => new Date(now.getTime() - TRENDING_DAYS * 86_400_000);
 
 /**
- * Recomputes `recent_support_count` as of `now` for every need whose value changes, in one statement:
- * the window's supports (index-only from support_recent_member_idx), each counted on its family's root,
- * distinct members per root; needs that kept a count but have no recent supporter left (or became a
- * duplicate) go back to 0 (found through need_trending_idx). Rows whose count stays are not written, so a
- * run writes (and locks) only the needs that gained or lost recent supporters since the last one; it
- * locks them in id order, as merges lock their needs. Returns how many needs changed.
+ * Recomputes `recent_support_count` as of `now` for every need whose value changes, in two statements.
+ * The first reads what changes without touching need's rows: the window's supports (index-only from
+ * support_recent_member_idx), each counted on its family's root, distinct members per root, against the
+ * stored counts above 0 (index-only from need_trending_idx); a need that kept a count but has no recent
+ * supporter left, or became a duplicate, goes back to 0. The second writes only those needs, found by
+ * primary key and locked in id order (as merges lock theirs): a run writes the needs that gained or lost
+ * recent supporters since the last one, not the table. Returns how many needs changed.
  */
 export async function refreshTrending(db: Executor, now: Date): Promise<number> {
 	const since = windowStart(now);
-	const result = await sql<{ id: number }>`
+	const diff = await sql<{ id: number; recent: number }>`
 		with fresh as (
 			select coalesce(d.duplicate_of_id, s.need_id) as id, count(distinct s.member_id)::int as recent
 			from support s
@@ -37,14 +38,17 @@ export async function refreshTrending(db: Executor, now: Date): Promise<number> 
 			where s.created_at > ${since}
 			group by 1
 		),
-		wanted as (
-			select f.id, f.recent from fresh f
-			union all
-			select n.id, 0 from need n where n.recent_support_count > 0 and not exists (select 1 from fresh f where f.id = n.id)
-		),
-		changed as (
-			select n.id, w.recent from need n join wanted w on w.id = n.id
-			where n.recent_support_count <> w.recent
+		stored as (select id, recent_support_count as recent from need where recent_support_count > 0)
+		select coalesce(f.id, c.id) as id, coalesce(f.recent, 0) as recent
+		from fresh f full join stored c on c.id = f.id
+		where coalesce(f.recent, 0) <> coalesce(c.recent, 0)`.execute(db);
+	if (!diff.rows.length) return 0;
+	const changes = JSON.stringify(diff.rows.map((r) => ({ id: Number(r.id), recent: r.recent })));
+	const result = await sql<{ id: number }>`
+		with changed as (
+			select n.id, v.recent
+			from jsonb_to_recordset(cast(${changes} as text)::jsonb) as v(id bigint, recent int)
+			join need n on n.id = v.id
 			order by n.id
 			for no key update of n
 		)
