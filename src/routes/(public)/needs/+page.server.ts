@@ -2,6 +2,7 @@ import { AppError } from '#lib/server/platform/errors.ts';
 import { boardInput, listBoard, listComponents, type Board } from '#lib/server/modules/needs/index.ts';
 import { listGroupNames } from '#lib/server/modules/groups/index.ts';
 import { ctxOf } from '#lib/server/platform/http/context.ts';
+import { toNeedListItem } from './need-list.ts';
 import type { PageServerLoad } from './$types';
 
 // The board is plain links and GET forms: it ships no JavaScript at all.
@@ -31,7 +32,7 @@ export const load: PageServerLoad = async (event) => {
 	}
 	const [components, groups] = await lists;
 	return {
-		board,
+		board: { needs: board.needs.map(toNeedListItem), nextCursor: board.nextCursor, options: board.options },
 		problem,
 		paged: !!board.options.cursor,
 		components: components.map((c) => ({ slug: c.slug, name: c.name })),
