@@ -1,5 +1,5 @@
-import { Command, CommanderError } from 'commander';
-import { ConfigError } from '#lib/server/platform/config.ts';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { ConfigError, MAX_WORKERS } from '#lib/server/platform/config.ts';
 import { AppError } from '#lib/server/platform/errors.ts';
 import { serve } from './serve.ts';
 import { migrate } from './migrate.ts';
@@ -18,7 +18,16 @@ program
 	.command('serve')
 	.description('Build if needed, migrate the database and serve Caucus (PORT, HOST, DATABASE_URL, CAUCUS_DATA).')
 	.option('--no-build', 'serve the existing build even if sources changed')
-	.action((options: { build: boolean }) => serve(options));
+	.option(
+		'--workers <n>',
+		'HTTP worker processes (overrides CAUCUS_WORKERS; default one per CPU up to 8 on PostgreSQL, 1 on the embedded database)',
+		(value: string) => {
+			const n = Number(value);
+			if (!/^\d+$/.test(value.trim()) || n < 1 || n > MAX_WORKERS) throw new InvalidArgumentError(`must be a whole number from 1 to ${MAX_WORKERS}.`);
+			return n;
+		}
+	)
+	.action((options: { build: boolean; workers?: number }) => serve(options));
 
 program
 	.command('migrate')
