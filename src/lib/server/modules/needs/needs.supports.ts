@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import { inTransaction, type Actor, type Ctx, type TxCtx } from '#lib/server/platform/context.ts';
-import type { Executor } from '#lib/server/platform/db/database.ts';
+import { PREPARED, type Executor } from '#lib/server/platform/db/database.ts';
 import { conflict, forbidden, invalid, notFound, parseInput, unauthenticated } from '#lib/server/platform/errors.ts';
 import { groupAndMembership, loadNeedAccess, needFacts, type NeedAccess, type NeedPolicyRow } from './needs.access.ts';
 import type { GroupFacts, MembershipFacts } from '#lib/server/modules/groups/index.ts';
@@ -59,12 +59,28 @@ function isRetryable(error: unknown): boolean {
 	return code === '40P01' || code === '40001';
 }
 
-/** `inTransaction`, run again (up to three times) when PostgreSQL aborted it for a deadlock. */
-export async function lockingTransaction<T>(ctx: Ctx, work: (tx: TxCtx) => Promise<T>): Promise<T> {
+/**
+ * `inTransaction`, run again (up to three times) when PostgreSQL aborted it for a deadlock.
+ *
+ * `asynchronousCommit`: the transaction commits without waiting for its WAL to reach the disk
+ * (`synchronous_commit = off`, for this transaction only). Supports and withdrawals use it: they hold
+ * the family root's lock until they commit, so on a popular need every support queued behind the
+ * previous one's disk flush. A crash of PostgreSQL itself (not of Caucus) may forget the supports of
+ * its last fraction of a second (at most three times wal_writer_delay), whole: rows and counts commit
+ * together or not at all, so nothing is ever inconsistent, and the member can simply support again.
+ * See docs/decisions/0010-supports-commit-asynchronously.md.
+ */
+export async function lockingTransaction<T>(ctx: Ctx, work: (tx: TxCtx) => Promise<T>, options: { asynchronousCommit?: boolean } = {}): Promise<T> {
 	if (ctx.db.isTransaction) return work(ctx as TxCtx);
+	const run = options.asynchronousCommit
+		? async (tx: TxCtx) => {
+				await sql`set local synchronous_commit = off`.execute(tx.db);
+				return work(tx);
+			}
+		: work;
 	for (let attempt = 1; ; attempt++) {
 		try {
-			return await inTransaction(ctx, work);
+			return await inTransaction(ctx, run);
 		} catch (error) {
 			if (attempt >= 3 || !isRetryable(error)) throw error;
 		}
@@ -276,7 +292,7 @@ async function lockOwnRoot(tx: TxCtx, needId: number, memberId: number, deployme
 	if (!Number.isSafeInteger(needId) || needId <= 0) return null;
 	const result = await sql<
 		LockedRoot & { m_org_key: string | null; g_visibility: GroupFacts['visibility'] | null; gm_role: MembershipFacts['role'] | null; gm_state: MembershipFacts['state'] | null }
-	>`
+	>`${PREPARED}
 		select n.id, n.author_id, n.group_id, n.published_at, n.hidden_at, n.locked_at, n.status, n.support_count,
 			${ORG_KEY} as m_org_key, g.visibility as g_visibility, gm.role as gm_role, gm.state as gm_state
 		from member m
@@ -365,7 +381,7 @@ const deploymentStays = (memberId: number, deploymentId: RawBuilder<number>) => 
 async function putSupport(db: Executor, root: LockedRoot, who: SupportingMember, evidence: { deploymentId: number | null; impact: string | null }, now: Date) {
 	const rootId = root.id;
 	const memberId = who.memberId;
-	const result = await sql<{ support_count: number; following: boolean }>`
+	const result = await sql<{ support_count: number; following: boolean }>`${PREPARED}
 		with ${familyCte(rootId)},
 		mine as materialized (
 			select s.need_id, s.deployment_id from support s where s.member_id = ${memberId} and s.need_id = any(${FAMILY})
@@ -426,7 +442,7 @@ async function putSupport(db: Executor, root: LockedRoot, who: SupportingMember,
 async function dropSupport(db: Executor, root: LockedRoot, who: SupportingMember) {
 	const rootId = root.id;
 	const memberId = who.memberId;
-	const result = await sql<{ support_count: number; following: boolean; touched: number[] }>`
+	const result = await sql<{ support_count: number; following: boolean; touched: number[] }>`${PREPARED}
 		with ${familyCte(rootId)},
 		gone as (
 			delete from support where member_id = ${memberId} and need_id = any(${FAMILY}) returning need_id, deployment_id
@@ -489,7 +505,7 @@ export async function supportNeed(ctx: Ctx, needId: number, input: unknown): Pro
 		}
 		const state = await putSupport(tx.db, root, who, data, tx.now());
 		return { needId: root.id, redirectedFrom: root.id === needId ? null : needId, supportCount: state.supportCount, supporting: true, following: state.following };
-	});
+	}, { asynchronousCommit: true });
 }
 
 /**
@@ -515,7 +531,7 @@ export async function withdrawSupport(ctx: Ctx, needId: number): Promise<Support
 		const state = await dropSupport(tx.db, root, who);
 		if (state.touched.length) await recountSupport(tx.db, state.touched);
 		return { needId: root.id, redirectedFrom: root.id === needId ? null : needId, supportCount: state.supportCount, supporting: false, following: state.following };
-	});
+	}, { asynchronousCommit: true });
 }
 
 /** Follows a need (a duplicate: the need it was merged into). Following twice changes nothing. */
