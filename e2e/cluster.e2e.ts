@@ -124,6 +124,26 @@ describe.skipIf(!serverUrl)('caucus serve with CAUCUS_WORKERS=2 on PostgreSQL', 
 		expect(new Set(answers.map((a) => a.worker))).toEqual(new Set(['1', '2']));
 	});
 
+	it('serves the metrics of both workers, summed, whichever worker takes the scrape', async () => {
+		const boardRequests = (text: string) =>
+			[...text.matchAll(/^caucus_http_request_duration_seconds_count\{[^}]*route="[^"]*\/needs"[^}]*\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+		const scrapes = [];
+		for (let i = 0; i < 2; i++) {
+			const { worker, body } = await new Promise<{ worker: string | undefined; body: string }>((resolve, reject) => {
+				http.get(`${url}/metrics`, { agent: false }, (response) => {
+					let body = '';
+					response.setEncoding('utf8');
+					response.on('data', (chunk: string) => (body += chunk));
+					response.on('end', () => resolve({ worker: response.headers['x-caucus-worker'] as string | undefined, body }));
+				}).on('error', reject);
+			});
+			scrapes.push({ worker, board: boardRequests(body) });
+		}
+		// The previous test asked each worker for the board 4 times: each scrape sees all 8.
+		expect(new Set(scrapes.map((s) => s.worker)).size).toBe(2);
+		expect(scrapes.map((s) => s.board)).toEqual([8, 8]);
+	});
+
 	it('replaces a worker that dies', async () => {
 		const [victim, survivor] = childrenOf(primary.pid!);
 		process.kill(victim, 'SIGKILL');

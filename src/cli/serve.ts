@@ -81,6 +81,9 @@ async function servePrimary(cfg: Config, count: number): Promise<void> {
 	await import('#lib/server/background-jobs.ts');
 	const { startWorker } = await import('#lib/server/platform/jobs/index.ts');
 	const jobs = startWorker(async () => (await startRuntime()).db);
+	// A scrape of /metrics reaches one worker, which asks here for every worker's metrics, summed.
+	const { aggregateForWorkers } = await import('#lib/server/platform/cluster-metrics.ts');
+	aggregateForWorkers();
 
 	interface Slot {
 		worker?: ClusterWorker;

@@ -1,8 +1,11 @@
 import client from 'prom-client';
+import { shareWithPrimary } from './cluster-metrics.ts';
 
 /** One registry for the process, exposed at /metrics. */
 export const registry = new client.Registry();
 client.collectDefaultMetrics({ register: registry, prefix: 'caucus_' });
+// Under `caucus serve` with several workers, /metrics sums every worker's registry (see cluster-metrics.ts).
+shareWithPrimary(registry);
 
 export const httpRequests = new client.Histogram({
 	name: 'caucus_http_request_duration_seconds',
