@@ -1,13 +1,13 @@
 import cluster, { type Worker as ClusterWorker } from 'node:cluster';
 import { createServer, type Server } from 'node:http';
 import { config, ConfigError, workersNeedPostgres, type Config } from '#lib/server/platform/config.ts';
+import { aggregateForWorkers, isCaucusWorker, WORKER_SLOT_ENV } from '#lib/server/platform/cluster-metrics.ts';
 import { log } from '#lib/server/platform/log.ts';
 import { BUILD_ENTRY, build, buildIsStale } from './build.ts';
 
 const PROTOCOL_HEADER = 'x-caucus-protocol';
 /** In a cluster, which worker (1…N, kept across restarts) answered; tells nothing but how many workers there are. */
 const WORKER_HEADER = 'x-caucus-worker';
-const WORKER_SLOT = 'CAUCUS_WORKER_SLOT';
 /** How long the primary waits for its workers to stop on SIGTERM before it kills them. */
 const STOP_GRACE_MS = 10_000;
 /** A worker that ran this long before it died is restarted at once; one that keeps dying waits longer each time. */
@@ -20,7 +20,8 @@ const MAX_BACKOFF_MS = 30_000;
  * that migrates, runs the job worker and forks the HTTP workers, which share its port.
  */
 export async function serve(options: { build: boolean; workers?: number }): Promise<void> {
-	if (cluster.isWorker) return serveWorker();
+	// A worker this command forked; a worker of another cluster manager (pm2's cluster mode) serves on its own.
+	if (isCaucusWorker()) return serveWorker();
 	const cfg = config();
 	const workers = options.workers ?? cfg.workers;
 	if (workers > 1 && cfg.database.kind === 'pglite') throw new ConfigError([workersNeedPostgres('--workers', workers)]);
@@ -82,7 +83,6 @@ async function servePrimary(cfg: Config, count: number): Promise<void> {
 	const { startWorker } = await import('#lib/server/platform/jobs/index.ts');
 	const jobs = startWorker(async () => (await startRuntime()).db);
 	// A scrape of /metrics reaches one worker, which asks here for every worker's metrics, summed.
-	const { aggregateForWorkers } = await import('#lib/server/platform/cluster-metrics.ts');
 	aggregateForWorkers();
 
 	interface Slot {
@@ -106,7 +106,7 @@ async function servePrimary(cfg: Config, count: number): Promise<void> {
 		slots.set(n, slot);
 		slot.restart = undefined;
 		slot.startedAt = Date.now();
-		slot.worker = cluster.fork({ [WORKER_SLOT]: String(n) });
+		slot.worker = cluster.fork({ [WORKER_SLOT_ENV]: String(n) });
 	};
 
 	cluster.on('listening', (worker, address) => {
@@ -172,7 +172,7 @@ async function servePrimary(cfg: Config, count: number): Promise<void> {
 /** An HTTP worker of the cluster: the app (which finds the database migrated) on the primary's port. */
 async function serveWorker(): Promise<void> {
 	const cfg = config();
-	const slot = process.env[WORKER_SLOT] ?? String(cluster.worker?.id ?? '');
+	const slot = process.env[WORKER_SLOT_ENV]!;
 	const { handler } = await import(BUILD_ENTRY);
 	const { stopRuntime } = await import('#lib/server/platform/runtime.ts');
 	const server = appServer(cfg, handler, slot);

@@ -8,6 +8,14 @@ import client from 'prom-client';
  * histograms summed, gauges by their own rule) and answers. The primary serves no request, so its own
  * process metrics are not in the sum. Outside a cluster nothing here runs.
  */
+/** Set by `caucus serve` on the HTTP workers it forks (their number, 1…N); other cluster managers (pm2) don't. */
+export const WORKER_SLOT_ENV = 'CAUCUS_WORKER_SLOT';
+
+/** True in an HTTP worker forked by `caucus serve`, not in a worker of some other cluster manager. */
+export function isCaucusWorker(): boolean {
+	return cluster.isWorker && !!process.env[WORKER_SLOT_ENV];
+}
+
 const REQUEST = 'caucus:metrics-request';
 const RESPONSE = 'caucus:metrics-response';
 const TIMEOUT_MS = 10_000;
@@ -21,7 +29,7 @@ interface Reply {
 
 /** In an HTTP worker: lets the primary read this process's registry (prom-client answers its requests). */
 export function shareWithPrimary(registry: client.Registry): void {
-	if (!cluster.isWorker) return;
+	if (!isCaucusWorker()) return;
 	client.AggregatorRegistry.setRegistries([registry]);
 	// The constructor adds the listener that answers the primary's requests for this process's metrics.
 	new client.AggregatorRegistry();
@@ -46,7 +54,7 @@ let nextId = 0;
 
 /** In an HTTP worker of a cluster: every worker's metrics in the Prometheus text format; null outside a cluster. */
 export function clusterMetrics(): Promise<string> | null {
-	if (!cluster.isWorker || !process.send) return null;
+	if (!isCaucusWorker() || !process.send) return null;
 	const id = nextId++;
 	return new Promise((resolve, reject) => {
 		const done = () => {
