@@ -29,7 +29,7 @@ export const boardRowOut = z.object({
 	organizationCount: z.number().int().describe('Distinct organizations among them.'),
 	deploymentCount: z.number().int().describe('Distinct deployments attached to their supports as evidence.'),
 	segmentCount: z.number().int().nullable().describe('With a segment filter: supporters in that segment.'),
-	recentSupportCount: z.number().int().nullable().describe('With sort=trending: supports given in the last 14 days.'),
+	recentSupportCount: z.number().int().nullable().describe('With sort=trending: people who supported it (or a need merged into it) in the last 14 days, as of the last refresh (every 5 minutes).'),
 	commentCount: z.number().int(),
 	group: groupRefOut.nullable(),
 	sourceChannel: z.enum(SOURCE_CHANNELS),

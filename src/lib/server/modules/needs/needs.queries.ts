@@ -166,7 +166,7 @@ const fromMicros = (value: string) => sql`(timestamptz 'epoch' + cast(${value} a
  * One page of the board. The sort walks its index (need_top_idx, need_trending_idx, need_new_idx and
  * need_updated_idx; trending's counts are a rollup, see needs.trending.ts) from the cursor on; relevance
  * ranks the full-text matches. Organization and deployment counts are the stored columns (kept exact
- * with support_count by `recountSupport`); a segment filter's counts are computed for the page's rows only.
+ * with support_count by `recountSupport`), and so are the segment counts a segment filter shows.
  */
 export async function listBoard(ctx: Ctx, input: unknown = {}): Promise<Board> {
 	const options = normalizeBoardOptions(input);

@@ -20,10 +20,13 @@ function needId(raw: string): number {
 export const load: PageServerLoad = async (event) => {
 	const ctx = await ctxOf(event);
 	const id = needId(event.params.id);
-	const page = await getNeedPage(ctx, id);
-	const champions = await getNeedChampions(ctx, id);
-	const handoffs = await listHandoffsOfNeed(ctx, id);
-	const deployments = ctx.actor ? (await listDeployments(ctx, ctx.actor.memberId)).map((d) => ({ id: d.id, name: d.name, nodes: d.nodes, instances: d.instances })) : [];
+	// Each part checks on its own that the reader may see the need; they do not wait for one another.
+	const [page, champions, handoffs, deployments] = await Promise.all([
+		getNeedPage(ctx, id),
+		getNeedChampions(ctx, id),
+		listHandoffsOfNeed(ctx, id),
+		ctx.actor ? listDeployments(ctx, ctx.actor.memberId).then((list) => list.map((d) => ({ id: d.id, name: d.name, nodes: d.nodes, instances: d.instances }))) : []
+	]);
 	if (ctx.actor) event.setHeaders({ 'cache-control': 'private, no-store' });
 	return { page, deployments, champions, handoffs, filed: event.url.searchParams.get('filed') === '1' };
 };
