@@ -198,3 +198,61 @@ describe('closed groups', () => {
 		await context.close();
 	});
 });
+
+describe('the board by group', () => {
+	it('a visitor narrows the board to a group by typing its name, clears it, and is told when no group has the name typed', async () => {
+		const group = await api('POST', '/groups', { name: 'Large Scale SIG', kind: 'sig', visibility: 'open', summary: 'Clouds of a thousand hypervisors and more.' });
+		const ours = await api('POST', '/needs', { title: 'Cells rebalancing stalls above a thousand hypervisors', kind: 'bug', groupId: group.id });
+		await api('POST', '/needs', { title: 'Image upload progress is not shown in the dashboard', kind: 'feature' });
+
+		// The board ships no JavaScript: the field is a plain GET form, the rest links.
+		const context = await browser.newContext();
+		const page = await context.newPage();
+		const titles = () => page.locator('ol.needs h2').allTextContents();
+		await page.goto(`${server.url}/needs`);
+		expect((await titles()).length).toBeGreaterThan(1);
+		await page.getByLabel('Group').fill('large scale sig');
+		await page.getByRole('button', { name: 'Apply' }).click();
+		await page.waitForURL(/group=large\+scale\+sig/);
+		expect(await titles()).toEqual([`#${ours.id} Cells rebalancing stalls above a thousand hypervisors`]);
+		expect(await page.getByText('Only the needs of').textContent()).toContain('Large Scale SIG');
+		expect(await page.getByLabel('Group').inputValue()).toBe('large scale sig');
+		await expectAccessible(page);
+		await screenshot(page, 'needs-board-group');
+
+		// The sort tabs keep the group, by its address; the old address links still work.
+		await page.getByRole('link', { name: 'New', exact: true }).click();
+		await page.waitForURL(new RegExp(`sort=new&group=${group.slug}$`));
+		expect(await titles()).toEqual([`#${ours.id} Cells rebalancing stalls above a thousand hypervisors`]);
+		await page.getByRole('link', { name: 'Clear the group filter' }).click();
+		await page.waitForURL(/\/needs\?sort=new$/);
+		expect((await titles()).length).toBeGreaterThan(1);
+
+		await page.getByLabel('Group').fill('Large Scale Sigh');
+		await page.getByRole('button', { name: 'Apply' }).click();
+		await page.waitForURL(/group=Large\+Scale\+Sigh/);
+		expect(await page.getByRole('alert').textContent()).toContain('Group “Large Scale Sigh” was not found');
+		// The filter is left out, the field keeps what was typed to be corrected.
+		expect((await titles()).length).toBeGreaterThan(1);
+		expect(await page.getByLabel('Group').inputValue()).toBe('Large Scale Sigh');
+		expect(await page.getByLabel('Group').getAttribute('aria-invalid')).toBe('true');
+		await expectAccessible(page);
+		await screenshot(page, 'needs-board-unknown-group');
+		await context.close();
+	});
+
+	it('a member finds their own groups beside the field and narrows the board to one with a click', async () => {
+		const { context, page } = await signUp('gus', 'Gus Grid');
+		expect((await page.request.post(`${server.url}/api/v1/groups/large-scale-sig/memberships`, { data: {} })).status()).toBe(201);
+		await page.goto(`${server.url}/needs`);
+		const mine = page.getByRole('list', { name: 'Your groups:' });
+		expect(await mine.getByRole('link').allTextContents()).toEqual(['Large Scale SIG']);
+		await mine.getByRole('link', { name: 'Large Scale SIG' }).click();
+		await page.waitForURL(/group=large-scale-sig$/);
+		expect(await page.locator('ol.needs h2').allTextContents()).toEqual([expect.stringContaining('Cells rebalancing stalls above a thousand hypervisors')]);
+		expect(await mine.getByRole('link', { name: 'Large Scale SIG' }).getAttribute('aria-current')).toBe('true');
+		await expectAccessible(page);
+		await screenshot(page, 'needs-board-own-group');
+		await context.close();
+	});
+});
