@@ -1,6 +1,6 @@
 import cluster, { type Worker as ClusterWorker } from 'node:cluster';
 import { createServer, type Server } from 'node:http';
-import { config, ConfigError, workersNeedPostgres, type Config } from '#lib/server/platform/config.ts';
+import { config, ConfigError, defaultDatabasePool, workersNeedPostgres, type Config } from '#lib/server/platform/config.ts';
 import { aggregateForWorkers, isCaucusWorker, WORKER_SLOT_ENV } from '#lib/server/platform/cluster-metrics.ts';
 import { log } from '#lib/server/platform/log.ts';
 import { BUILD_ENTRY, build, buildIsStale } from './build.ts';
@@ -106,7 +106,8 @@ async function servePrimary(cfg: Config, count: number): Promise<void> {
 		slots.set(n, slot);
 		slot.restart = undefined;
 		slot.startedAt = Date.now();
-		slot.worker = cluster.fork({ [WORKER_SLOT_ENV]: String(n) });
+		// Each worker's pool shrinks with their number (unless CAUCUS_DB_POOL says), whatever set the count.
+		slot.worker = cluster.fork({ [WORKER_SLOT_ENV]: String(n), CAUCUS_DB_POOL: process.env.CAUCUS_DB_POOL || String(defaultDatabasePool(count)) });
 	};
 
 	cluster.on('listening', (worker, address) => {

@@ -27,3 +27,20 @@ describe('CAUCUS_WORKERS', () => {
 		expect(() => parseConfig({ CAUCUS_WORKERS: '2' })).toThrow(/CAUCUS_WORKERS must be 1 with the embedded database.*set DATABASE_URL/);
 	});
 });
+
+describe('CAUCUS_DB_POOL', () => {
+	it('is 10 for one process and shrinks with the workers, so they share about 40 connections', () => {
+		expect(parseConfig({}).databasePool).toBe(10);
+		expect(parseConfig({ DATABASE_URL: POSTGRES, CAUCUS_WORKERS: '1' }).databasePool).toBe(10);
+		expect(parseConfig({ DATABASE_URL: POSTGRES, CAUCUS_WORKERS: '2' }).databasePool).toBe(10);
+		expect(parseConfig({ DATABASE_URL: POSTGRES, CAUCUS_WORKERS: '8' }).databasePool).toBe(5);
+		expect(parseConfig({ DATABASE_URL: POSTGRES, CAUCUS_WORKERS: '64' }).databasePool).toBe(3);
+		expect(parseConfig({ DATABASE_URL: POSTGRES, CAUCUS_WORKERS: '8', CAUCUS_DB_POOL: '20' }).databasePool).toBe(20);
+	});
+
+	it('names the setting when the value is not a number of connections', () => {
+		for (const value of ['0', '1.5', 'lots', '101']) {
+			expect(() => parseConfig({ DATABASE_URL: POSTGRES, CAUCUS_DB_POOL: value })).toThrow(/CAUCUS_DB_POOL must be/);
+		}
+	});
+});

@@ -38,6 +38,12 @@ const settings = z.object({
 		.int(`must be a whole number of HTTP worker processes from 1 to ${MAX_WORKERS}`)
 		.min(1, `must be at least 1 (one process, no cluster)`)
 		.max(MAX_WORKERS, `must be at most ${MAX_WORKERS}`)
+		.optional(),
+	CAUCUS_DB_POOL: z.coerce
+		.number({ error: 'must be a whole number of PostgreSQL connections per process from 1 to 100' })
+		.int('must be a whole number of PostgreSQL connections per process from 1 to 100')
+		.min(1, 'must be at least 1')
+		.max(100, 'must be at most 100')
 		.optional()
 });
 
@@ -67,6 +73,16 @@ export interface Config {
 	 * to 8 unless CAUCUS_WORKERS says; always 1 on the embedded database, which one process alone can open.
 	 */
 	workers: number;
+	/** PostgreSQL connections each process keeps at most (CAUCUS_DB_POOL, else `defaultDatabasePool(workers)`). */
+	databasePool: number;
+}
+
+/**
+ * Connections per process: 10 for one process; with several workers fewer each (40 in all, at least 3
+ * each), so eight workers and the primary stay well below PostgreSQL's default max_connections of 100.
+ */
+export function defaultDatabasePool(workers: number): number {
+	return workers > 1 ? Math.max(3, Math.min(10, Math.floor(40 / workers))) : 10;
 }
 
 export class ConfigError extends Error {
@@ -94,6 +110,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 		]);
 	}
 	if (s.CAUCUS_WORKERS && s.CAUCUS_WORKERS > 1 && !s.DATABASE_URL) throw new ConfigError([workersNeedPostgres('CAUCUS_WORKERS', s.CAUCUS_WORKERS)]);
+	const workers = s.CAUCUS_WORKERS ?? (s.DATABASE_URL ? Math.min(availableParallelism(), DEFAULT_MAX_WORKERS) : 1);
 	return {
 		port: s.PORT,
 		host: s.HOST,
@@ -107,7 +124,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 			: null,
 		signIn: { maxAttempts: s.CAUCUS_SIGNIN_MAX_ATTEMPTS, windowMinutes: s.CAUCUS_SIGNIN_WINDOW_MINUTES },
 		secretKey: s.CAUCUS_SECRET_KEY,
-		workers: s.CAUCUS_WORKERS ?? (s.DATABASE_URL ? Math.min(availableParallelism(), DEFAULT_MAX_WORKERS) : 1)
+		workers,
+		databasePool: s.CAUCUS_DB_POOL ?? defaultDatabasePool(workers)
 	};
 }
 

@@ -16,7 +16,7 @@ const holder: Holder = ((globalThis as Record<symbol, Holder>)[KEY] ??= {});
 
 export function startRuntime(cfg: Config = config()): Promise<OpenDatabase> {
 	holder.opened ??= (async () => {
-		const database = await openDatabase(cfg.database);
+		const database = await openDatabase(cfg.database, { poolSize: cfg.databasePool });
 		const result = await migrateToLatest(database.db);
 		const applied = result.results?.filter((r) => r.status === 'Success').map((r) => r.migrationName) ?? [];
 		log.info({ database: database.kind, applied }, 'database ready');
