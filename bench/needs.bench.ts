@@ -1,5 +1,6 @@
 // The needs board under load (issue 3, "Benchmarks"). Seeds the design sizes on PostgreSQL (and a tenth on
-// PGlite), then measures, each against a bare baseline in the same run:
+// PGlite), then measures, each against a bare baseline in the same run (the app as `caucus serve` runs it: on
+// PostgreSQL one HTTP worker per CPU; the board is also measured with one process, board.ratio.one_process):
 //   - the board page, a need's page and the JSON list: autocannon, 32 connections, loopback; the baseline
 //     is bench/baseline-server.ts replaying the SQL the app's own route code ran (captured, see capture.ts);
 //   - similar-need suggestions: similarNeeds() in-process for ~300 partly typed titles;
@@ -12,7 +13,7 @@
 import autocannon from 'autocannon';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -622,7 +623,9 @@ async function runPostgres(serverUrl: string) {
 
 		baseline = await startBaseline(writePlans(plans), { DATABASE_URL: url });
 		app = await startServer({ DATABASE_URL: url });
-		console.log(`  load: autocannon, ${CONNECTIONS} connections, ${LOAD_SECONDS} s each after ${WARMUP_SECONDS} s warm-up; app ${app.url}, baseline ${baseline.url}`);
+		console.log(
+			`  load: autocannon, ${CONNECTIONS} connections, ${LOAD_SECONDS} s each after ${WARMUP_SECONDS} s warm-up; app ${app.url} (${availableParallelism()} CPUs: CAUCUS_WORKERS ${process.env.CAUCUS_WORKERS ?? 'default'}), baseline ${baseline.url}`
+		);
 		const results = new Map<string, { app?: LoadResult; base?: LoadResult }>();
 		// Interleaved per page: baseline, then the app, so both see the same cache state.
 		for (const s of scenarios(popular)) {
@@ -639,6 +642,20 @@ async function runPostgres(serverUrl: string) {
 			describe(`${s.name} app`, entry.app);
 		}
 		reportPages('', results);
+
+		// The app above runs as `caucus serve` does on PostgreSQL: one HTTP worker per CPU (CAUCUS_WORKERS),
+		// against a baseline of one process. The board once more with a single process, for comparison.
+		const single = await startServer({ DATABASE_URL: url, CAUCUS_WORKERS: '1' });
+		try {
+			const board = results.get('board');
+			if (board?.base) {
+				const one = await measured(single.url, [`/needs?${BOARD_QUERY}`]);
+				describe('board app, one process', one);
+				report('board.ratio.one_process', Number((one.rps / board.base.rps).toFixed(3)), 'x', `CAUCUS_WORKERS=1: ${fmt(one.rps)} req/s, p99 ${one.p99} ms`);
+			}
+		} finally {
+			await single.stop();
+		}
 
 		const js = await pageJavaScript(app.url, '/needs');
 		if (js) {

@@ -59,32 +59,31 @@ function isRetryable(error: unknown): boolean {
 	return code === '40P01' || code === '40001';
 }
 
-/**
- * `inTransaction`, run again (up to three times) when PostgreSQL aborted it for a deadlock.
- *
- * `asynchronousCommit`: the transaction commits without waiting for its WAL to reach the disk
- * (`synchronous_commit = off`, for this transaction only). Supports and withdrawals use it: they hold
- * the family root's lock until they commit, so on a popular need every support queued behind the
- * previous one's disk flush. A crash of PostgreSQL itself (not of Caucus) may forget the supports of
- * its last fraction of a second (at most three times wal_writer_delay), whole: rows and counts commit
- * together or not at all, so nothing is ever inconsistent, and the member can simply support again.
- * See docs/decisions/0010-supports-commit-asynchronously.md.
- */
-export async function lockingTransaction<T>(ctx: Ctx, work: (tx: TxCtx) => Promise<T>, options: { asynchronousCommit?: boolean } = {}): Promise<T> {
+/** `inTransaction`, run again (up to three times) when PostgreSQL aborted it for a deadlock. */
+export async function lockingTransaction<T>(ctx: Ctx, work: (tx: TxCtx) => Promise<T>): Promise<T> {
 	if (ctx.db.isTransaction) return work(ctx as TxCtx);
-	const run = options.asynchronousCommit
-		? async (tx: TxCtx) => {
-				await sql`set local synchronous_commit = off`.execute(tx.db);
-				return work(tx);
-			}
-		: work;
 	for (let attempt = 1; ; attempt++) {
 		try {
-			return await inTransaction(ctx, run);
+			return await inTransaction(ctx, work);
 		} catch (error) {
 			if (attempt >= 3 || !isRetryable(error)) throw error;
 		}
 	}
+}
+
+/**
+ * Supports and withdrawals in a transaction of their own commit without waiting for their WAL to reach
+ * the disk (`synchronous_commit = off`, for that transaction only): they hold the family root's lock until
+ * they commit, so on a popular need every support queued behind the previous one's disk flush. A crash of
+ * PostgreSQL itself (not of Caucus) may forget the supports of its last fraction of a second (at most three
+ * times wal_writer_delay), whole: rows and counts commit together or not at all, so nothing is ever
+ * inconsistent, and the member can simply support again. A caller's own transaction keeps its setting.
+ * The common path sets it in its locking statement (`lockOwnRoot`), which saves a round trip; this is the
+ * general path's. See docs/decisions/0010-supports-commit-asynchronously.md.
+ */
+const ASYNCHRONOUS_COMMIT = sql`set_config('synchronous_commit', 'off', true)`;
+async function commitAsynchronously(tx: TxCtx): Promise<void> {
+	await sql`select ${ASYNCHRONOUS_COMMIT}`.execute(tx.db);
 }
 
 /** The need's access facts computed for a row already read (no second read of the need). */
@@ -288,13 +287,14 @@ async function lockedRootFor(tx: TxCtx, needId: number, what: 'support' | 'follo
  * duplicate, does not exist or the deployment is not the actor's: the general path then finds out which,
  * with the precise error.
  */
-async function lockOwnRoot(tx: TxCtx, needId: number, memberId: number, deploymentId: number | null) {
+async function lockOwnRoot(tx: TxCtx, needId: number, memberId: number, deploymentId: number | null, options: { asynchronousCommit: boolean }) {
 	if (!Number.isSafeInteger(needId) || needId <= 0) return null;
 	const result = await sql<
 		LockedRoot & { m_org_key: string | null; g_visibility: GroupFacts['visibility'] | null; gm_role: MembershipFacts['role'] | null; gm_state: MembershipFacts['state'] | null }
 	>`${PREPARED}
 		select n.id, n.author_id, n.group_id, n.published_at, n.hidden_at, n.locked_at, n.status, n.support_count,
 			${ORG_KEY} as m_org_key, g.visibility as g_visibility, gm.role as gm_role, gm.state as gm_state
+			${options.asynchronousCommit ? sql`, ${ASYNCHRONOUS_COMMIT} as asynchronous_commit` : sql``}
 		from member m
 		${deploymentId === null ? sql`` : sql`join deployment d on d.id = ${deploymentId} and d.member_id = m.id`}
 		cross join need n
@@ -304,7 +304,8 @@ async function lockOwnRoot(tx: TxCtx, needId: number, memberId: number, deployme
 		for key share of ${deploymentId === null ? sql`m` : sql`m, d`} for no key update of n`.execute(tx.db);
 	const row = result.rows[0];
 	if (!row) return null;
-	const { m_org_key, g_visibility, gm_role, gm_state, ...need } = row;
+	const { m_org_key, g_visibility, gm_role, gm_state, ...columns } = row;
+	const { asynchronous_commit: _, ...need } = columns as typeof columns & { asynchronous_commit?: string };
 	const group: GroupFacts | null = g_visibility === null ? null : { visibility: g_visibility };
 	const membership: MembershipFacts | null = gm_role === null || gm_state === null ? null : { role: gm_role, state: gm_state };
 	return { need, who: { memberId, orgKey: m_org_key }, group, membership };
@@ -487,10 +488,11 @@ async function dropSupport(db: Executor, root: LockedRoot, who: SupportingMember
 export async function supportNeed(ctx: Ctx, needId: number, input: unknown): Promise<SupportState> {
 	const actor = requireActor(ctx, 'Sign in to support a need.');
 	const data = parseInput(supportInput, input ?? {});
+	const asynchronousCommit = !ctx.db.isTransaction;
 	return lockingTransaction(ctx, async (tx) => {
 		let root: LockedRoot;
 		let who: SupportingMember;
-		const fast = await lockOwnRoot(tx, needId, actor.memberId, data.deploymentId);
+		const fast = await lockOwnRoot(tx, needId, actor.memberId, data.deploymentId, { asynchronousCommit });
 		if (fast) {
 			const abilities = needAbilities(tx.actor, needFacts(fast.need), fast.group, fast.membership);
 			if (!abilities.read) throw notFound('The need');
@@ -498,6 +500,7 @@ export async function supportNeed(ctx: Ctx, needId: number, input: unknown): Pro
 			root = fast.need;
 			who = fast.who;
 		} else {
+			if (asynchronousCommit) await commitAsynchronously(tx);
 			const evidence = await lockEvidence(tx, actor.memberId, data.deploymentId);
 			root = await lockedRootFor(tx, needId, 'support');
 			if (!evidence.own) throw invalid({ deploymentId: 'Pick one of your own deployments.' });
@@ -505,7 +508,7 @@ export async function supportNeed(ctx: Ctx, needId: number, input: unknown): Pro
 		}
 		const state = await putSupport(tx.db, root, who, data, tx.now());
 		return { needId: root.id, redirectedFrom: root.id === needId ? null : needId, supportCount: state.supportCount, supporting: true, following: state.following };
-	}, { asynchronousCommit: true });
+	});
 }
 
 /**
@@ -515,15 +518,17 @@ export async function supportNeed(ctx: Ctx, needId: number, input: unknown): Pro
  */
 export async function withdrawSupport(ctx: Ctx, needId: number): Promise<SupportState> {
 	const actor = requireActor(ctx, 'Sign in to withdraw your support.');
+	const asynchronousCommit = !ctx.db.isTransaction;
 	return lockingTransaction(ctx, async (tx) => {
 		let root: LockedRoot;
 		let who: SupportingMember;
-		const fast = await lockOwnRoot(tx, needId, actor.memberId, null);
+		const fast = await lockOwnRoot(tx, needId, actor.memberId, null, { asynchronousCommit });
 		if (fast) {
 			if (!mayReadNeed(tx.actor, needFacts(fast.need), fast.group, fast.membership)) throw notFound('The need');
 			root = fast.need;
 			who = fast.who;
 		} else {
+			if (asynchronousCommit) await commitAsynchronously(tx);
 			who = (await lockEvidence(tx, actor.memberId, null)).who;
 			await loadNeedAccess(tx, needId);
 			root = await lockFamilyRoot(tx.db, needId);
@@ -531,7 +536,7 @@ export async function withdrawSupport(ctx: Ctx, needId: number): Promise<Support
 		const state = await dropSupport(tx.db, root, who);
 		if (state.touched.length) await recountSupport(tx.db, state.touched);
 		return { needId: root.id, redirectedFrom: root.id === needId ? null : needId, supportCount: state.supportCount, supporting: false, following: state.following };
-	}, { asynchronousCommit: true });
+	});
 }
 
 /** Follows a need (a duplicate: the need it was merged into). Following twice changes nothing. */
