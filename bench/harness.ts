@@ -56,16 +56,18 @@ export async function dropPostgresDatabase(serverUrl: string, name: string): Pro
 }
 
 /** Resident memory of a process, from /proc. */
+/** Resident memory of a process and its children (the HTTP workers of a cluster), in MB. */
 export function rssMb(pid: number): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const ps = spawn('ps', ['-o', 'rss=', '-p', String(pid)]);
-		let out = '';
-		ps.stdout.on('data', (d) => (out += d));
-		ps.on('close', () => {
-			const kb = Number(out.trim());
-			if (Number.isFinite(kb) && kb > 0) resolve(kb / 1024);
-			else reject(new Error(`No such process ${pid}`));
+	const rssOf = (args: string[]) =>
+		new Promise<number[]>((resolve) => {
+			const ps = spawn('ps', ['-o', 'rss=', ...args]);
+			let out = '';
+			ps.stdout.on('data', (d) => (out += d));
+			ps.on('close', () => resolve(out.split('\n').map(Number).filter((kb) => Number.isFinite(kb) && kb > 0)));
 		});
+	return Promise.all([rssOf(['-p', String(pid)]), rssOf(['--ppid', String(pid)])]).then(([own, children]) => {
+		if (!own.length) throw new Error(`No such process ${pid}`);
+		return [...own, ...children].reduce((a, b) => a + b, 0) / 1024;
 	});
 }
 

@@ -99,7 +99,13 @@ export async function run(): Promise<void> {
 		const postgres = await measure('postgres', { DATABASE_URL: url });
 		console.log(`PostgreSQL (${members} members): ready ${postgres.readyMs.toFixed(0)} ms = ${(postgres.readyMs / floor.readyMs).toFixed(2)}× baseline, rss ${postgres.rss.toFixed(1)} MB = ${(postgres.rss / floor.rss).toFixed(2)}× baseline`);
 		report('start.ready_ms.postgres', Math.round(postgres.readyMs), 'ms', `${(postgres.readyMs / floor.readyMs).toFixed(2)}x baseline`);
-		report('start.rss_mb.postgres', Number(postgres.rss.toFixed(1)), 'MB', `${(postgres.rss / floor.rss).toFixed(2)}x baseline`);
+		report('start.rss_mb.postgres', Number(postgres.rss.toFixed(1)), 'MB', `${(postgres.rss / floor.rss).toFixed(2)}x baseline; the primary and its HTTP workers`);
+		// By default on PostgreSQL the server is a cluster (one HTTP worker per CPU, after the primary migrated):
+		// the same once more as one process.
+		const single = await measure('postgres, one process', { DATABASE_URL: url, CAUCUS_WORKERS: '1' });
+		console.log(`PostgreSQL, one process: ready ${single.readyMs.toFixed(0)} ms, rss ${single.rss.toFixed(1)} MB`);
+		report('start.ready_ms.postgres_one_process', Math.round(single.readyMs), 'ms', `${(single.readyMs / floor.readyMs).toFixed(2)}x baseline; CAUCUS_WORKERS=1`);
+		report('start.rss_mb.postgres_one_process', Number(single.rss.toFixed(1)), 'MB', 'CAUCUS_WORKERS=1');
 	} finally {
 		await dropPostgresDatabase(server, name);
 	}
