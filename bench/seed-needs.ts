@@ -157,9 +157,23 @@ export function recomputedSegments() {
 		group by f.root, seg`;
 }
 
-/** Whether this schema stores supporters per segment (since the segment counts migration). */
-async function hasSegmentCounts(db: Kysely<Database>): Promise<boolean> {
-	const result = await sql<{ n: number }>`select count(*)::int as n from information_schema.tables where table_schema = current_schema() and table_name = 'need_segment_count'`.execute(db);
+/** Every need's distinct supporters per organization key (over the need and the needs merged into it), from the rows. */
+export function recomputedOrganizations() {
+	return sql`
+		select f.root as need_id, lower(nullif(trim(m.organization), '')) as organization, count(distinct f.member_id)::int as supporters
+		from (
+			select s.need_id as root, s.member_id from support s
+			union all
+			select d.duplicate_of_id, s.member_id from need d join support s on s.need_id = d.id where d.duplicate_of_id is not null
+		) f
+		join member m on m.id = f.member_id
+		where lower(nullif(trim(m.organization), '')) is not null
+		group by 1, 2`;
+}
+
+/** Whether this schema has a table (the stored breakdowns came with later migrations). */
+async function hasTable(db: Kysely<Database>, table: string): Promise<boolean> {
+	const result = await sql<{ n: number }>`select count(*)::int as n from information_schema.tables where table_schema = current_schema() and table_name = ${table}`.execute(db);
 	return result.rows[0].n > 0;
 }
 
@@ -178,16 +192,21 @@ export async function checkFacts(db: Kysely<Database>): Promise<{ checked: numbe
 			count(*) filter (where ${differs})::int as other
 		from need n join (${recomputedFacts()}) f on f.id = n.id`.execute(db);
 	const row = result.rows[0];
-	let segmentsOff = 0;
-	if (await hasSegmentCounts(db)) {
+	// Needs whose stored breakdown by segment or by organization differs from the rows.
+	let breakdownsOff = 0;
+	for (const [table, key, recomputed] of [
+		['need_segment_count', 'segment', recomputedSegments()],
+		['need_organization_count', 'organization', recomputedOrganizations()]
+	] as const) {
+		if (!(await hasTable(db, table))) continue;
 		const off = await sql<{ n: number }>`
 			select count(distinct coalesce(c.need_id, r.need_id))::int as n
-			from (select need_id, segment, supporters from need_segment_count where supporters > 0) c
-			full join (${recomputedSegments()}) r on r.need_id = c.need_id and r.segment = c.segment
+			from (select need_id, ${sql.ref(key)} as k, supporters from ${sql.table(table)} where supporters > 0) c
+			full join (select need_id, ${sql.ref(key)} as k, supporters from (${recomputed}) x) r on r.need_id = c.need_id and r.k = c.k
 			where c.supporters is distinct from r.supporters`.execute(db);
-		segmentsOff = off.rows[0].n;
+		breakdownsOff += off.rows[0].n;
 	}
-	return { checked: row.checked, lost: row.lost, double: row.double, otherFacts: row.other + segmentsOff };
+	return { checked: row.checked, lost: row.lost, double: row.double, otherFacts: row.other + breakdownsOff };
 }
 
 export async function seedNeedsBoard(db: Db, sizes: NeedsBoardSizes, options: { progress?: boolean; now?: Date } = {}): Promise<SeededBoard> {
@@ -426,9 +445,13 @@ export async function seedNeedsBoard(db: Db, sizes: NeedsBoardSizes, options: { 
 			const columns = await factColumns(conn);
 			const set = sql.join(columns.map((c) => sql`${sql.id(c)} = f.${sql.id(FACT_SOURCES[c])}`));
 			await sql`update need set ${set} from (${recomputedFacts()}) f where f.id = need.id`.execute(conn);
-			if (await hasSegmentCounts(conn)) {
+			if (await hasTable(conn, 'need_segment_count')) {
 				await sql`delete from need_segment_count`.execute(conn);
 				await sql`insert into need_segment_count (need_id, segment, supporters) ${recomputedSegments()}`.execute(conn);
+			}
+			if (await hasTable(conn, 'need_organization_count')) {
+				await sql`delete from need_organization_count`.execute(conn);
+				await sql`insert into need_organization_count (need_id, organization, supporters) ${recomputedOrganizations()}`.execute(conn);
 			}
 			// The trending rollup as its job leaves it, so the board's trending figure reads a filled column.
 			await refreshTrending(conn, now);

@@ -30,12 +30,12 @@ import type { NeedRow } from './needs.tables.ts';
  * deadlock, and a support never counts an organization or a deployment size that is being changed.
  *
  * Counting. Supporting and withdrawing do not recount the family: under the root's lock they change the
- * stored facts by what the actor's own rows add or take away (one statement: `putSupport`, `dropSupport`): the
- * person counts once if they had no support in the family before, and so do their segments
- * (`need_segment_count`); their organization counts if nobody else in the family belongs to it; a
- * deployment counts if nobody else in the family cites it. Merges, undos, splits and evidence changes
- * (organization, segments, deployment sizes) still recount from the rows (`recountSupport`). See
- * docs/decisions/0007-incremental-supporter-facts.md and 0009-stored-segment-counts.md.
+ * stored facts by what the actor's own rows add or take away (one statement: `putSupport`, `dropSupport`):
+ * the person counts once if they had no support in the family before, and so do their segments
+ * (`need_segment_count`); their organization counts if nobody else in the family belongs to it (asked of
+ * `need_organization_count`, which the statement moves too); a deployment counts if nobody else in the
+ * family cites it. Merges, undos, splits and evidence changes (organization, segments, deployment sizes)
+ * still recount from the rows (`recountSupport`). See docs/decisions 0007, 0009 and 0011.
  */
 
 export interface SupportState {
@@ -176,12 +176,24 @@ export async function recountSupport(db: Executor, needIds: readonly number[]): 
 			) e
 		) f
 		where need.id = f.id`.execute(db);
-	await recountSegments(db, ids);
+	await recountBreakdowns(db, ids);
 }
 
-/** Recomputes `need_segment_count` of the given needs from the rows, over each need's family. */
-async function recountSegments(db: Executor, ids: number[]): Promise<void> {
+/** Recomputes `need_segment_count` and `need_organization_count` of the given needs from the rows, over each need's family. */
+async function recountBreakdowns(db: Executor, ids: number[]): Promise<void> {
 	const idList = sql.join(ids.map((id) => sql`${id}::bigint`));
+	await sql`delete from need_organization_count where need_id in (${idList})`.execute(db);
+	await sql`
+		insert into need_organization_count (need_id, organization, supporters)
+		select f.root, ${ORG_KEY}, count(distinct f.member_id)::int
+		from (
+			select s.need_id as root, s.member_id from support s where s.need_id in (${idList})
+			union all
+			select d.duplicate_of_id, s.member_id from need d join support s on s.need_id = d.id where d.duplicate_of_id in (${idList})
+		) f
+		join member m on m.id = f.member_id
+		where ${ORG_KEY} is not null
+		group by 1, 2`.execute(db);
 	await sql`delete from need_segment_count where need_id in (${idList})`.execute(db);
 	await sql`
 		insert into need_segment_count (need_id, segment, supporters)
@@ -320,7 +332,7 @@ interface SupportingMember {
 	orgKey: string | null;
 }
 
-/** A member's organization as the facts count it: trimmed, lower case, blank as none (member_organization_key_idx). */
+/** A member's organization as the facts count it: trimmed, lower case, blank as none (the key of need_organization_count). */
 const ORG_KEY = sql<string | null>`lower(nullif(trim(m.organization), ''))`;
 
 /** The general path's first lock (see the locking note above); `own` is false when the deployment is not the actor's. */
@@ -344,30 +356,13 @@ const hiddenOrNot = (root: Pick<NeedRow, 'hidden_at'>, what: string) =>
 const familyCte = (rootId: number) => sql`fam as materialized (select array(select f.id from need f where f.id = ${rootId} or f.duplicate_of_id = ${rootId}) as ids)`;
 const FAMILY = sql<number[]>`((select fam.ids from fam)::bigint[])`;
 
-/** Above this many supporters, "anyone else of the organization here?" starts from the organization's members. */
-const LARGE_FAMILY = 100;
-
 /**
- * "Someone in the family other than the member belongs to the member's organization": the organization
- * would stay counted. A small family is searched through its supports; a large one (thousands of
- * supporters) from the organization's members (member_organization_key_idx), each looked up in the
- * family's supports, which the planner cannot tell apart by itself: it does not know one need's supporters.
+ * How many people of the member's organization support the family now (need_organization_count, by
+ * primary key; 0 for a member of none): 0 before a support means the organization is new to it, 1 before
+ * a withdrawal means it leaves with the member.
  */
-function organizationStays(memberId: number, orgKey: string | null, familySize: number) {
-	if (orgKey === null) return sql<boolean>`false`;
-	if (familySize <= LARGE_FAMILY) {
-		return sql<boolean>`exists (
-			select 1 from support o join member om on om.id = o.member_id
-			where o.need_id = any(${FAMILY}) and o.member_id <> ${memberId}
-				and lower(nullif(trim(om.organization), '')) = ${orgKey})`;
-	}
-	// Materialized, so the organization's members come from their index whole: under `exists` the planner
-	// expects an early hit and would rather scan every member.
-	return sql<boolean>`exists (
-		with peers as materialized (select om.id from member om where lower(nullif(trim(om.organization), '')) = ${orgKey} and om.id <> ${memberId})
-		select 1 from peers p
-		cross join lateral (select 1 from support o where o.need_id = any(${FAMILY}) and o.member_id = p.id limit 1) here)`;
-}
+const organizationSupporters = (rootId: number, orgKey: string | null) =>
+	sql<number>`coalesce((select oc.supporters from need_organization_count oc where oc.need_id = ${rootId} and oc.organization = cast(${orgKey} as text)), 0)`;
 
 /** "Someone in the family other than the member cites this deployment": it would stay counted. */
 const deploymentStays = (memberId: number, deploymentId: RawBuilder<number>) => sql<boolean>`exists (
@@ -412,8 +407,14 @@ async function putSupport(db: Executor, root: LockedRoot, who: SupportingMember,
 			where c.sign <> 0 and not ${deploymentStays(memberId, sql<number>`c.id`)}
 		),
 		person as (
-			select j.joins, (j.joins and ${who.orgKey !== null} and not ${organizationStays(memberId, who.orgKey, root.support_count)}) as new_organization
+			select j.joins, (j.joins and cast(${who.orgKey} as text) is not null and ${organizationSupporters(rootId, who.orgKey)} = 0) as new_organization
 			from (select not exists (select 1 from mine) as joins) j
+		),
+		organizations as (
+			insert into need_organization_count (need_id, organization, supporters)
+			select cast(${rootId} as bigint), cast(${who.orgKey} as text), 1 from person p
+			where p.joins and cast(${who.orgKey} as text) is not null
+			on conflict (need_id, organization) do update set supporters = need_organization_count.supporters + 1
 		),
 		segments as (
 			insert into need_segment_count (need_id, segment, supporters)
@@ -455,7 +456,11 @@ async function dropSupport(db: Executor, root: LockedRoot, who: SupportingMember
 			where not ${deploymentStays(memberId, sql<number>`c.id`)}
 		),
 		person as (
-			select (${who.orgKey !== null} and not ${organizationStays(memberId, who.orgKey, root.support_count)}) as last_of_organization
+			select (cast(${who.orgKey} as text) is not null and ${organizationSupporters(rootId, who.orgKey)} = 1) as last_of_organization
+		),
+		organizations as (
+			update need_organization_count oc set supporters = oc.supporters - 1
+			where oc.need_id = ${rootId} and oc.organization = cast(${who.orgKey} as text) and exists (select 1 from gone)
 		),
 		segments as (
 			update need_segment_count c set supporters = c.supporters - 1

@@ -102,6 +102,16 @@ export interface NeedSegmentCountTable {
 	supporters: number;
 }
 
+/**
+ * Distinct supporters of a need's family in one organization (the key the facts count by: trimmed, lower
+ * case); need.organization_count is the number of rows above 0. A row may hold 0 after withdrawals.
+ */
+export interface NeedOrganizationCountTable {
+	need_id: number;
+	organization: string;
+	supporters: number;
+}
+
 export interface NeedCommentTable {
 	id: Generated<number>;
 	need_id: number;
@@ -148,6 +158,7 @@ export interface NeedsTables {
 	support: SupportTable;
 	need_follow: NeedFollowTable;
 	need_segment_count: NeedSegmentCountTable;
+	need_organization_count: NeedOrganizationCountTable;
 	need_comment: NeedCommentTable;
 	need_status_change: NeedStatusChangeTable;
 	need_merge: NeedMergeTable;
