@@ -182,29 +182,24 @@ export async function recountSupport(db: Executor, needIds: readonly number[]): 
 /** Recomputes `need_segment_count` and `need_organization_count` of the given needs from the rows, over each need's family. */
 async function recountBreakdowns(db: Executor, ids: number[]): Promise<void> {
 	const idList = sql.join(ids.map((id) => sql`${id}::bigint`));
+	// (root, member) for every support in the families of the given needs: their own and their duplicates'.
+	const family = sql`(
+		select s.need_id as root, s.member_id from support s where s.need_id in (${idList})
+		union all
+		select d.duplicate_of_id, s.member_id from need d join support s on s.need_id = d.id where d.duplicate_of_id in (${idList})
+	)`;
 	await sql`delete from need_organization_count where need_id in (${idList})`.execute(db);
 	await sql`
 		insert into need_organization_count (need_id, organization, supporters)
 		select f.root, ${ORG_KEY}, count(distinct f.member_id)::int
-		from (
-			select s.need_id as root, s.member_id from support s where s.need_id in (${idList})
-			union all
-			select d.duplicate_of_id, s.member_id from need d join support s on s.need_id = d.id where d.duplicate_of_id in (${idList})
-		) f
-		join member m on m.id = f.member_id
+		from ${family} f join member m on m.id = f.member_id
 		where ${ORG_KEY} is not null
 		group by 1, 2`.execute(db);
 	await sql`delete from need_segment_count where need_id in (${idList})`.execute(db);
 	await sql`
 		insert into need_segment_count (need_id, segment, supporters)
 		select f.root, seg, count(distinct f.member_id)::int
-		from (
-			select s.need_id as root, s.member_id from support s where s.need_id in (${idList})
-			union all
-			select d.duplicate_of_id, s.member_id from need d join support s on s.need_id = d.id where d.duplicate_of_id in (${idList})
-		) f
-		join member m on m.id = f.member_id
-		cross join lateral unnest(m.segments) as seg
+		from ${family} f join member m on m.id = f.member_id cross join lateral unnest(m.segments) as seg
 		group by f.root, seg`.execute(db);
 }
 
