@@ -143,15 +143,18 @@ export function recomputedFacts() {
 		from need n left join people p on p.root = n.id left join evidence e on e.root = n.id`;
 }
 
+/** (root, member) for every support: a duplicate's supports count on the need it was merged into. */
+const FAMILY_SUPPORTS = sql`(
+	select s.need_id as root, s.member_id from support s
+	union all
+	select d.duplicate_of_id, s.member_id from need d join support s on s.need_id = d.id where d.duplicate_of_id is not null
+)`;
+
 /** Every need's distinct supporters per segment (over the need and the needs merged into it), computed from the rows. */
 export function recomputedSegments() {
 	return sql`
 		select f.root as need_id, seg as segment, count(distinct f.member_id)::int as supporters
-		from (
-			select s.need_id as root, s.member_id from support s
-			union all
-			select d.duplicate_of_id, s.member_id from need d join support s on s.need_id = d.id where d.duplicate_of_id is not null
-		) f
+		from ${FAMILY_SUPPORTS} f
 		join member m on m.id = f.member_id
 		cross join lateral unnest(m.segments) as seg
 		group by f.root, seg`;
@@ -161,11 +164,7 @@ export function recomputedSegments() {
 export function recomputedOrganizations() {
 	return sql`
 		select f.root as need_id, lower(nullif(trim(m.organization), '')) as organization, count(distinct f.member_id)::int as supporters
-		from (
-			select s.need_id as root, s.member_id from support s
-			union all
-			select d.duplicate_of_id, s.member_id from need d join support s on s.need_id = d.id where d.duplicate_of_id is not null
-		) f
+		from ${FAMILY_SUPPORTS} f
 		join member m on m.id = f.member_id
 		where lower(nullif(trim(m.organization), '')) is not null
 		group by 1, 2`;
