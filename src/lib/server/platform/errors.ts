@@ -66,3 +66,23 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
 	if (e?.code !== '23505') return false;
 	return !constraint || e.constraint === constraint || (e.message ?? '').includes(constraint);
 }
+
+/**
+ * PostgreSQL's refusals of text it cannot store: NUL in text (22021, invalid byte sequence), \u0000 in
+ * jsonb (22P05), a lone surrogate in jsonb (22P02, invalid input syntax for type json). The input
+ * schemas refuse these with a field error first (platform/text.ts, decision 0013); this is the net for a
+ * door they missed, so the caller gets a 400 instead of a 500.
+ */
+export function isUnstorableTextError(error: unknown): boolean {
+	const e = error as { code?: string; message?: string } | null;
+	if (!e || typeof e !== 'object') return false;
+	if (e.code === '22021' || e.code === '22P05') return true;
+	return e.code === '22P02' && /\bjson\b/i.test(e.message ?? '');
+}
+
+/** The AppError a thrown error stands for: itself, `invalid_input` for unstorable text, or null for a real failure. */
+export function appErrorOf(error: unknown): AppError | null {
+	if (error instanceof AppError) return error;
+	if (isUnstorableTextError(error)) return invalid({ _: 'Remove the invisible or broken characters (such as NUL) from what you sent.' }, 'The text contains characters that cannot be stored.');
+	return null;
+}

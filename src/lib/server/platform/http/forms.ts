@@ -1,5 +1,6 @@
 import { fail, type ActionFailure } from '@sveltejs/kit';
-import { AppError, statusOf, type FieldErrors } from '../errors.ts';
+import { appErrorOf, statusOf, type FieldErrors } from '../errors.ts';
+import { unstorableFields } from '../text.ts';
 
 export interface FormFailure {
 	message: string;
@@ -26,11 +27,15 @@ export function formValues(data: FormData, arrays: readonly string[] = []): Reco
 
 /** Runs a form's command; an expected error goes back to the form with field messages and the input kept. */
 export async function runForm<T>(values: Record<string, unknown>, work: () => Promise<T>): Promise<T | ActionFailure<FormFailure>> {
+	const kept = () => Object.fromEntries(Object.entries(values).filter(([key]) => !SECRET_FIELDS.test(key)));
+	// The schemas refuse NUL by field; this catches a field no schema reads as text (decision 0013).
+	const unstorable = unstorableFields(values);
+	if (Object.keys(unstorable).length) return fail(400, { message: 'Some fields need another look.', fields: unstorable, values: kept() });
 	try {
 		return await work();
 	} catch (error) {
-		if (!(error instanceof AppError)) throw error;
-		const kept = Object.fromEntries(Object.entries(values).filter(([key]) => !SECRET_FIELDS.test(key)));
-		return fail(statusOf(error.code), { message: error.message, fields: error.fields, values: kept });
+		const known = appErrorOf(error);
+		if (!known) throw error;
+		return fail(statusOf(known.code), { message: known.message, fields: known.fields, values: kept() });
 	}
 }
