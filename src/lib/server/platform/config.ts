@@ -44,7 +44,8 @@ const settings = z.object({
 		.int('must be a whole number of PostgreSQL connections per process from 1 to 100')
 		.min(1, 'must be at least 1')
 		.max(100, 'must be at most 100')
-		.optional()
+		.optional(),
+	CAUCUS_ALLOW_PRIVATE_TRACKERS: z.enum(['0', '1'], { error: 'must be 1 (trackers may live on loopback, private or link-local addresses) or 0' }).default('0')
 });
 
 type Settings = z.infer<typeof settings>;
@@ -75,6 +76,8 @@ export interface Config {
 	workers: number;
 	/** PostgreSQL connections each process keeps at most (CAUCUS_DB_POOL, else `defaultDatabasePool(workers)`). */
 	databasePool: number;
+	/** Trackers and forges may be called on loopback, private and link-local addresses (platform/http/outgoing.ts). */
+	allowPrivateTrackers: boolean;
 }
 
 /**
@@ -125,7 +128,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 		signIn: { maxAttempts: s.CAUCUS_SIGNIN_MAX_ATTEMPTS, windowMinutes: s.CAUCUS_SIGNIN_WINDOW_MINUTES },
 		secretKey: s.CAUCUS_SECRET_KEY,
 		workers,
-		databasePool: s.CAUCUS_DB_POOL ?? defaultDatabasePool(workers)
+		databasePool: s.CAUCUS_DB_POOL ?? defaultDatabasePool(workers),
+		allowPrivateTrackers: s.CAUCUS_ALLOW_PRIVATE_TRACKERS === '1'
 	};
 }
 
