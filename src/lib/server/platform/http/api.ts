@@ -1,6 +1,7 @@
 import { json, type RequestEvent, type RequestHandler } from '@sveltejs/kit';
 import { z } from 'zod';
-import { AppError, fieldErrorsOf, statusOf, unauthenticated, type ErrorCode, type FieldErrors } from '../errors.ts';
+import { AppError, appErrorOf, fieldErrorsOf, invalid, statusOf, unauthenticated, type ErrorCode, type FieldErrors } from '../errors.ts';
+import { unstorableFields } from '../text.ts';
 import type { Ctx } from '../context.ts';
 import { ctxOf } from './context.ts';
 
@@ -48,11 +49,41 @@ export function errorResponse(code: ErrorCode | 'internal', message: string, fie
 	return json({ error: { code, message, fields } }, { status });
 }
 
-async function readBody(request: Request): Promise<unknown> {
+const tooLarge = (maxBytes: number) => new AppError('payload_too_large', `The body is larger than ${Math.round(maxBytes / 1024)} KiB.`);
+
+/**
+ * Reads a request's body up to `maxBytes`. A chunked body declares no length, so the bytes are counted as they
+ * arrive and reading stops at the limit, instead of letting the adapter's own limit surface as a 500.
+ */
+export async function readBodyText(request: Request, maxBytes = MAX_BODY_BYTES): Promise<string> {
 	const length = Number(request.headers.get('content-length') ?? 0);
-	if (length > MAX_BODY_BYTES) throw new AppError('payload_too_large', `The body is larger than ${MAX_BODY_BYTES / 1024} KiB.`);
-	const text = await request.text();
-	if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new AppError('payload_too_large', `The body is larger than ${MAX_BODY_BYTES / 1024} KiB.`);
+	if (length > maxBytes) throw tooLarge(maxBytes);
+	if (!request.body) return '';
+	const chunks: Uint8Array[] = [];
+	let received = 0;
+	const reader = request.body.getReader();
+	try {
+		for (;;) {
+			const { done, value } = await reader.read();
+			if (done) break;
+			received += value.byteLength;
+			if (received > maxBytes) {
+				await reader.cancel().catch(() => {});
+				throw tooLarge(maxBytes);
+			}
+			chunks.push(value);
+		}
+	} catch (error) {
+		if (error instanceof AppError) throw error;
+		// The adapter's own body limit (BODY_SIZE_LIMIT) errors the stream with a 413 of its own.
+		if ((error as { status?: number }).status === 413) throw tooLarge(maxBytes);
+		throw error;
+	}
+	return Buffer.concat(chunks).toString('utf8');
+}
+
+async function readBody(request: Request): Promise<unknown> {
+	const text = await readBodyText(request);
 	if (!text) return {};
 	const type = request.headers.get('content-type') ?? '';
 	if (!type.includes('json')) throw new AppError('invalid_input', 'Send the body as JSON with Content-Type: application/json.', { _: 'Expected application/json.' });
@@ -65,6 +96,9 @@ async function readBody(request: Request): Promise<unknown> {
 
 function parsePart<T extends z.ZodType | undefined>(schema: T, value: unknown, prefix: string) {
 	if (!schema) return undefined;
+	// NUL and lone surrogates are refused by name wherever the schema did not say so itself (decision 0013).
+	const unstorable = unstorableFields(value, prefix);
+	if (Object.keys(unstorable).length) throw invalid(unstorable);
 	const result = schema.safeParse(value);
 	if (result.success) return result.data;
 	const fields = fieldErrorsOf(result.error);
@@ -93,7 +127,8 @@ export function endpoint<P extends z.ZodType, Q extends z.ZodType, B extends z.Z
 			if (op.status === 204) return new Response(null, { status: 204 });
 			return json(result, { status: op.status ?? 200 });
 		} catch (error) {
-			if (error instanceof AppError) return errorResponse(error.code, error.message, error.fields);
+			const known = appErrorOf(error);
+			if (known) return errorResponse(known.code, known.message, known.fields);
 			event.locals.log.error({ err: error }, 'API operation failed');
 			return errorResponse('internal', `Something went wrong on our side (request ${event.locals.requestId}).`);
 		}

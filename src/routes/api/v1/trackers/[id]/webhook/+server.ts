@@ -1,7 +1,7 @@
 import { json, type RequestHandler } from '@sveltejs/kit';
 import { receiveWebhook } from '#lib/server/modules/handoff/index.ts';
 import { AppError } from '#lib/server/platform/errors.ts';
-import { errorResponse } from '#lib/server/platform/http/api.ts';
+import { errorResponse, readBodyText } from '#lib/server/platform/http/api.ts';
 import { db } from '#lib/server/platform/runtime.ts';
 
 const MAX_BYTES = 1024 * 1024;
@@ -14,10 +14,7 @@ const MAX_BYTES = 1024 * 1024;
 export const POST: RequestHandler = async (event) => {
 	const trackerId = /^\d{1,15}$/.test(event.params.id ?? '') ? Number(event.params.id) : 0;
 	try {
-		const length = Number(event.request.headers.get('content-length') ?? 0);
-		if (length > MAX_BYTES) throw new AppError('payload_too_large', 'The delivery is larger than 1 MiB.');
-		const body = await event.request.text();
-		if (Buffer.byteLength(body) > MAX_BYTES) throw new AppError('payload_too_large', 'The delivery is larger than 1 MiB.');
+		const body = await readBodyText(event.request, MAX_BYTES);
 		const headers = Object.fromEntries(event.request.headers);
 		const result = await receiveWebhook(await db(), trackerId, { headers, body });
 		return json({ received: result.received, changed: result.changed.length });
