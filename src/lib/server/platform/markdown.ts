@@ -29,23 +29,28 @@ function sanitizedHtml(source: string): string {
 	return sanitizeHtml(html, {
 		allowedTags: [
 			'p', 'br', 'hr', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'code', 'em', 'strong', 'del', 's',
-			'ul', 'ol', 'li', 'a', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'img', 'sup', 'sub', 'kbd', 'input'
+			'ul', 'ol', 'li', 'a', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'sup', 'sub', 'kbd', 'input'
 		],
 		allowedAttributes: {
-			a: ['href', 'title', 'rel'],
-			img: ['src', 'alt', 'title'],
+			a: ['href', 'title', 'rel', 'class'],
 			th: ['align'],
 			td: ['align'],
 			code: ['class'],
 			input: ['type', 'checked', 'disabled']
 		},
 		allowedSchemes: ['http', 'https', 'mailto'],
-		allowedSchemesByTag: { img: ['https'] },
 		allowProtocolRelative: false,
-		allowedClasses: { code: [/^language-[\w-]+$/] },
+		allowedClasses: { code: [/^language-[\w-]+$/], a: ['image-link'] },
 		exclusiveFilter: (frame) => frame.tag === 'input' && frame.attribs.type !== 'checkbox',
 		transformTags: {
-			a: sanitizeHtml.simpleTransform('a', { rel: 'nofollow noopener ugc' })
+			a: sanitizeHtml.simpleTransform('a', { rel: 'nofollow noopener ugc' }),
+			// An image from another server would tell that server who read the page and when, closed groups
+			// included; it becomes a link the reader may choose to open (docs/decisions/0014).
+			img: (_tagName, attribs) => ({
+				tagName: 'a',
+				attribs: { href: attribs.src ?? '', rel: 'nofollow noopener ugc', class: 'image-link' },
+				text: `Image: ${attribs.alt?.trim() || attribs.title?.trim() || 'untitled'}`
+			})
 		}
 	});
 }

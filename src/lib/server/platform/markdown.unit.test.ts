@@ -40,4 +40,11 @@ describe('Markdown rendering', () => {
 		expect(html).not.toMatch(/\son[a-z]+\s*=/);
 		expect(html).not.toMatch(/(href|src|action|data)\s*=\s*"?\s*(javascript|vbscript|data):/);
 	});
+
+	it('turns an image from another server into a link, so no reader is tracked by loading it', () => {
+		const html = renderMarkdown('See ![the dashboard](https://tracker.example/pixel.png?reader=1).');
+		expect(html).not.toContain('<img');
+		expect(html).toContain('<a href="https://tracker.example/pixel.png?reader=1" rel="nofollow noopener ugc" class="image-link">Image: the dashboard</a>');
+		expect(renderMarkdown('<img src="javascript:alert(1)" alt="x">')).not.toMatch(/javascript:/);
+	});
 });
