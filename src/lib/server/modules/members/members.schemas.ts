@@ -1,24 +1,21 @@
 import { z } from 'zod';
+import { oneLineText, storable, stripBidiControls, userText } from '#lib/server/platform/text.ts';
 import { SEGMENTS } from './members.tables.ts';
 
-const trimmed = (max: number, field: string) =>
-	z.string({ error: `${field} is required.` }).trim().max(max, `${field} is at most ${max} characters.`);
+/** One-line text (a name, an organization): bidi controls stripped, NUL refused (decision 0013). */
+const trimmed = (max: number, field: string) => oneLineText({ field, max, tooLong: `${field} is at most ${max} characters.` });
 
-export const email = z
-	.string({ error: 'E-mail is required.' })
+export const email = storable(z.string({ error: 'E-mail is required.' }))
 	.trim()
 	.toLowerCase()
 	.max(254, 'E-mail is at most 254 characters.')
 	.pipe(z.email({ error: 'Enter an e-mail address like name@example.org.' }));
 
-export const password = z
-	.string({ error: 'Password is required.' })
+export const password = userText({ field: 'Password', trim: false })
 	.min(10, 'Use at least 10 characters.')
 	.max(200, 'Use at most 200 characters.');
 
-export const handle = z
-	.string({ error: 'Handle is required.' })
-	.trim()
+export const handle = oneLineText({ field: 'Handle' })
 	.toLowerCase()
 	.min(2, 'A handle has at least 2 characters.')
 	.max(32, 'A handle has at most 32 characters.')
@@ -31,12 +28,12 @@ export type SignUpInput = z.input<typeof signUpInput>;
 
 export const signInInput = z.object({
 	email,
-	password: z.string({ error: 'Password is required.' }).min(1, 'Password is required.').max(200, 'Use at most 200 characters.')
+	password: userText({ field: 'Password', trim: false }).min(1, 'Password is required.').max(200, 'Use at most 200 characters.')
 });
 
 export const changePasswordInput = z
 	.object({
-		currentPassword: z.string({ error: 'Current password is required.' }).max(200),
+		currentPassword: userText({ field: 'Current password', trim: false }).max(200),
 		newPassword: password
 	})
 	.refine((v) => v.currentPassword !== v.newPassword, { path: ['newPassword'], message: 'Choose a password you have not used here.' });
@@ -61,7 +58,7 @@ const segmentList = z
 	.max(SEGMENTS.length)
 	.transform((s) => [...new Set(s)]);
 
-const bio = trimmed(2000, 'About');
+const bio = userText({ field: 'About', max: 2000, tooLong: 'About is at most 2000 characters.' });
 
 /** The whole profile, as the settings form sends it. */
 export const profileInput = z.object({
@@ -104,10 +101,10 @@ const count = (field: string) =>
 const list = (field: string, maxItems: number) =>
 	z
 		.union([z.array(z.string()), z.string()], { error: `List ${field} as an array of text or as comma-separated text.` })
-		.transform((v) => (typeof v === 'string' ? v.split(',') : v).map((s) => s.trim()).filter(Boolean))
+		.transform((v) => (typeof v === 'string' ? v.split(',') : v).map((s) => stripBidiControls(s).trim()).filter(Boolean))
 		.pipe(
 			z
-				.array(z.string().max(60, `Each of ${field} is at most 60 characters.`))
+				.array(storable(z.string()).max(60, `Each of ${field} is at most 60 characters.`))
 				.max(maxItems, `List at most ${maxItems} ${field}.`)
 				.transform((items) => [...new Set(items)])
 		);
@@ -152,16 +149,16 @@ export const tokenRef = z.object({ id });
 const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')], { error: 'Say true or false.' });
 
 export const setAdminInput = z.object({
-	handle: z.string({ error: 'Handle is required.' }).trim().toLowerCase().min(1, 'Handle is required.').max(100, 'No member has that handle.'),
+	handle: oneLineText({ field: 'Handle' }).toLowerCase().min(1, 'Handle is required.').max(100, 'No member has that handle.'),
 	isAdmin: flag
 });
 export type SetAdminInput = z.input<typeof setAdminInput>;
 
 /** The members directory: search text, a segment, a keyset cursor and a page size. */
 export const memberListInput = z.object({
-	q: z.string().trim().max(100, 'Search for at most 100 characters.').optional().transform((v) => v || undefined),
+	q: oneLineText({ field: 'Search', required: 'Search is text.' }).max(100, 'Search for at most 100 characters.').optional().transform((v) => v || undefined),
 	segment: z.preprocess((v) => (v === '' ? undefined : v), segment.optional()),
-	after: z.string().max(100, 'That cursor is not one we gave out.').optional().transform((v) => v || undefined),
+	after: userText({ field: 'Cursor', trim: false, required: 'That cursor is not one we gave out.' }).max(100, 'That cursor is not one we gave out.').optional().transform((v) => v || undefined),
 	limit: z.coerce.number({ error: 'The limit is a whole number.' }).int('The limit is a whole number.').min(1, 'The limit is at least 1.').max(200, 'The limit is at most 200.').optional()
 });
 export type MemberListInput = z.input<typeof memberListInput>;
