@@ -36,7 +36,7 @@ export const isStorableText = (value: string) => textProblem(value) === null;
 export const stripBidiControls = (value: string) => value.replace(BIDI_CONTROLS, '');
 
 /** A zod check refusing NUL and lone surrogates, for any string schema (records' keys and values too). */
-export function storable<S extends z.ZodString>(schema: S): S {
+export function storable<S extends z.ZodType<string>>(schema: S): S {
 	return schema.check((ctx) => {
 		const problem = textProblem(ctx.value);
 		if (problem) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value, continue: false });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { oneLineText, userText } from '#lib/server/platform/text.ts';
 import { CHAMPION_ROLES, CHANGE_STATES } from './champions.tables.ts';
 import { CHANGE_URL_MAX, parseChangeUrl } from './champions.urls.ts';
 
@@ -10,23 +11,18 @@ export const changeState = z.enum(CHANGE_STATES, { error: 'State is open, merged
 
 export const volunteerInput = z.object({
 	role,
-	note: z
-		.string({ error: 'Note is text.' })
-		.trim()
-		.max(NOTE_MAX, `Note is at most ${NOTE_MAX} characters.`)
+	note: userText({ field: 'Note', required: 'Note is text.', max: NOTE_MAX, tooLong: `Note is at most ${NOTE_MAX} characters.` })
 		.optional()
 		.nullable()
 		.transform((v) => v ?? '')
 });
 
 export const removeChampionInput = z.object({
-	reason: z.string({ error: 'Reason is required.' }).trim().min(3, 'Give a reason of at least 3 characters.').max(REASON_MAX, `Reason is at most ${REASON_MAX.toLocaleString('en')} characters.`)
+	reason: userText({ field: 'Reason' }).min(3, 'Give a reason of at least 3 characters.').max(REASON_MAX, `Reason is at most ${REASON_MAX.toLocaleString('en')} characters.`)
 });
 
 export const linkChangeInput = z.object({
-	url: z
-		.string({ error: 'Address is required.' })
-		.trim()
+	url: oneLineText({ field: 'Address' })
 		.min(1, 'Paste the address of the review or pull request.')
 		.max(CHANGE_URL_MAX, `Address is at most ${CHANGE_URL_MAX.toLocaleString('en')} characters.`)
 		.transform((value, ctx) => {

@@ -1,29 +1,23 @@
 import { z } from 'zod';
+import { oneLineText } from '#lib/server/platform/text.ts';
 
 /** How the project names its cycles: the year and the cycle in it, e.g. 2027.1. Also the URL key. */
 export const CYCLE_SLUG = /^\d{4}\.\d{1,2}$/;
 
 const isoDay = (field: string) =>
-	z
-		.string({ error: `${field} is required.` })
-		.trim()
+	oneLineText({ field })
 		.regex(/^\d{4}-\d{2}-\d{2}$/, `${field} is a date like 2027-03-31.`)
 		.refine((v) => {
 			const d = new Date(`${v}T00:00:00Z`);
 			return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
 		}, `${field} is not a date in the calendar.`);
 
-export const cycleSlug = z
-	.string({ error: 'Cycle is required.' })
-	.trim()
+export const cycleSlug = oneLineText({ field: 'Cycle' })
 	.regex(CYCLE_SLUG, 'A cycle is named like 2027.1: the year, a dot, the cycle in that year.');
 
 const fields = {
 	slug: cycleSlug,
-	name: z
-		.string()
-		.trim()
-		.max(80, 'Name is at most 80 characters.')
+	name: oneLineText({ field: 'Name', required: 'Name is text.', max: 80 })
 		.nullish()
 		.transform((v) => v || null),
 	startsOn: isoDay('Start'),

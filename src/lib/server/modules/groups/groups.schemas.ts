@@ -1,16 +1,17 @@
 import { z } from 'zod';
 import { handle } from '#lib/server/modules/members/members.schemas.ts';
+import { oneLineText, userText } from '#lib/server/platform/text.ts';
 import { GROUP_KINDS, GROUP_ROLES, GROUP_VISIBILITIES } from './groups.tables.ts';
 
-const trimmed = (max: number, field: string) =>
-	z.string({ error: `${field} is required.` }).trim().max(max, `${field} is at most ${max} characters.`);
+/** Text of any shape (a summary, a message): NUL refused, bidi controls kept (decision 0013). */
+const trimmed = (max: number, field: string) => userText({ field, max, tooLong: `${field} is at most ${max} characters.` });
+/** A name: bidi controls stripped as well. */
+const line = (max: number, field: string) => oneLineText({ field, max, tooLong: `${field} is at most ${max} characters.` });
 
 /** Paths under /groups that a slug may not take, because a page already lives there. */
 export const RESERVED_SLUGS = ['new'] as const;
 
-export const groupSlug = z
-	.string({ error: 'Address is required.' })
-	.trim()
+export const groupSlug = oneLineText({ field: 'Address' })
 	.toLowerCase()
 	.min(2, 'An address has at least 2 characters.')
 	.max(48, 'An address has at most 48 characters.')
@@ -28,12 +29,12 @@ export function slugify(name: string): string {
 		.replace(/^-+|-+$/g, '');
 }
 
-export const groupName = trimmed(120, 'Name').min(2, 'A name has at least 2 characters.');
+export const groupName = line(120, 'Name').min(2, 'A name has at least 2 characters.');
 export const groupKind = z.enum(GROUP_KINDS, { error: `Choose a kind: ${GROUP_KINDS.join(', ')}.` });
 export const groupVisibility = z.enum(GROUP_VISIBILITIES, { error: 'Visibility is open or closed.' });
 export const groupRole = z.enum(GROUP_ROLES, { error: `A role is one of ${GROUP_ROLES.join(', ')}.` });
 export const groupSummary = trimmed(500, 'Summary');
-export const groupCharter = z.string({ error: 'Charter is text.' }).max(20_000, 'The charter is at most 20,000 characters.');
+export const groupCharter = userText({ field: 'Charter', required: 'Charter is text.', trim: false }).max(20_000, 'The charter is at most 20,000 characters.');
 const message = trimmed(1000, 'Message');
 
 const groupFields = {
@@ -72,9 +73,8 @@ export const requestToJoinInput = z.object({ message: message.default('') });
 export type RequestToJoinInput = z.input<typeof requestToJoinInput>;
 
 /** The handle may come with its @, as people write it. */
-const invitee = z
-	.string({ error: 'Handle is required.' })
-	.transform((v) => v.trim().replace(/^@/, ''))
+const invitee = oneLineText({ field: 'Handle' })
+	.transform((v) => v.replace(/^@/, ''))
 	.pipe(handle);
 export const inviteInput = z.object({ handle: invitee, message: message.default('') });
 export type InviteInput = z.input<typeof inviteInput>;
@@ -83,8 +83,7 @@ export const setRoleInput = z.object({ role: groupRole });
 export type SetRoleInput = z.input<typeof setRoleInput>;
 
 export const listGroupsInput = z.object({
-	kind: z
-		.string()
+	kind: oneLineText({ field: 'Kind', required: 'Kind is text.' })
 		.optional()
 		.transform((v) => v || undefined)
 		.pipe(groupKind.optional())

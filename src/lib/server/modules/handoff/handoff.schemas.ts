@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { oneLineText, storable, userText } from '#lib/server/platform/text.ts';
 import { HANDOFF_KINDS, TRACKER_PROVIDERS } from './handoff.tables.ts';
 
 /** Input schemas, one per operation. Forms send strings; the API may send the same shapes. */
@@ -16,14 +17,15 @@ const flag = z
 	.union([z.boolean(), z.enum(['on', 'true', 'false', '1', '0', ''])], { error: 'Must be true or false.' })
 	.transform((v) => v === true || v === 'on' || v === 'true' || v === '1');
 
-const text = (label: string, max: number) =>
-	z
-		.string({ error: `${label} is required.` })
-		.trim()
-		.max(max, `${label} must be at most ${max.toLocaleString('en-US')} characters.`);
+/** Text of any shape (a body in Markdown): NUL refused, bidi controls kept (decision 0013). */
+const text = (label: string, max: number) => userText({ field: label, max, tooLong: `${label} must be at most ${max.toLocaleString('en-US')} characters.` });
+/** A name, a title, an address: bidi controls stripped as well. */
+const line = (label: string, max: number) => oneLineText({ field: label, max, tooLong: `${label} must be at most ${max.toLocaleString('en-US')} characters.` });
+/** A setting or a field sent to the tracker as given, but never NUL (jsonb cannot hold it). */
+const raw = () => storable(z.string());
 
 const httpUrl = (label: string) =>
-	text(label, 500)
+	line(label, 500)
 		.min(1, `${label} is required.`)
 		.refine((v) => {
 			try {
@@ -34,18 +36,17 @@ const httpUrl = (label: string) =>
 		}, `${label} must be an http or https URL.`);
 
 export const trackerInput = z.object({
-	name: text('Name', 80).min(2, 'Give the tracker a name of at least 2 characters.'),
+	name: line('Name', 80).min(2, 'Give the tracker a name of at least 2 characters.'),
 	provider: z.enum(TRACKER_PROVIDERS, { error: 'Choose a provider.' }),
 	baseUrl: httpUrl('Base URL'),
-	project: text('Project', 200).min(1, 'Project is required.'),
+	project: line('Project', 200).min(1, 'Project is required.'),
 	/** Provider settings, by the provider's settingFields names. */
-	settings: z.record(z.string(), z.string().max(FIELD_MAX, `Settings must be at most ${FIELD_MAX} characters each.`)).default({}),
+	settings: z.record(raw(), raw().max(FIELD_MAX, `Settings must be at most ${FIELD_MAX} characters each.`)).default({}),
 	/** New credentials by field name; a blank or missing field keeps what is stored. */
-	credentials: z.record(z.string(), z.string().max(4_000, 'A credential must be at most 4,000 characters.')).default({}),
+	credentials: z.record(raw(), raw().max(4_000, 'A credential must be at most 4,000 characters.')).default({}),
 	clearCredentials: flag.default(false),
 	/** A new webhook secret; blank keeps what is stored. */
-	webhookSecret: z
-		.string()
+	webhookSecret: raw()
 		.trim()
 		.max(200, 'The webhook secret must be at most 200 characters.')
 		.refine((v) => v === '' || v.length >= 16, 'Use a webhook secret of at least 16 characters (a long random string).')
@@ -64,9 +65,9 @@ export const draftInput = z.object({
 export const createHandoffInput = z.object({
 	trackerId: id('tracker'),
 	kind: z.enum(HANDOFF_KINDS, { error: 'Choose a kind.' }),
-	title: text('Title', TITLE_MAX).min(3, 'Give the item a title of at least 3 characters.'),
+	title: line('Title', TITLE_MAX).min(3, 'Give the item a title of at least 3 characters.'),
 	body: text('Body', BODY_MAX).min(1, 'The body is empty; say what the developers should know.'),
-	fields: z.record(z.string().max(60), z.string().max(FIELD_MAX, `A field must be at most ${FIELD_MAX} characters.`)).default({})
+	fields: z.record(raw().max(60), raw().max(FIELD_MAX, `A field must be at most ${FIELD_MAX} characters.`)).default({})
 });
 
 export const linkHandoffInput = z.object({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { oneLineText, storable, stripBidiControls, textProblem, userText } from '#lib/server/platform/text.ts';
 import { NEED_KINDS, NEED_STATUSES, SOURCE_CHANNELS } from './needs.tables.ts';
 
 export const TITLE_MAX = 200;
@@ -6,18 +7,25 @@ export const BODY_MAX = 20_000;
 export const COMMENT_MAX = 10_000;
 export const REASON_MAX = 2_000;
 
-const text = (field: string, max: number) => z.string({ error: `${field} is required.` }).trim().max(max, `${field} is at most ${max.toLocaleString('en')} characters.`);
+/** Text of any shape (Markdown, a reason): NUL refused, bidi controls kept (decision 0013). */
+const text = (field: string, max: number) => userText({ field, max });
+/** A title or a name: bidi controls stripped as well. */
+const line = (field: string, max: number) => oneLineText({ field, max });
 
 /** Lists arrive as arrays from the API and as comma-separated text from forms. */
 const list = (field: string, maxItems: number, maxLength = 60) =>
 	z
 		.union([z.array(z.string()), z.string()], { error: `List ${field} as text separated by commas, or as an array of text.` })
 		.default([])
-		.transform((v) => (typeof v === 'string' ? v.split(',') : v).map((s) => s.trim()).filter(Boolean))
+		.transform((v) => (typeof v === 'string' ? v.split(',') : v).map((s) => stripBidiControls(s).trim()).filter(Boolean))
 		.pipe(
 			z
 				.array(z.string())
 				.max(maxItems, `List at most ${maxItems} ${field}.`)
+				.superRefine((items, issue) => {
+					const problem = items.map(textProblem).find(Boolean);
+					if (problem) issue.addIssue({ code: 'custom', message: problem });
+				})
 				// Checked on the list, not per item, so the message lands on the form's field (not "tags.0").
 				.refine((items) => items.every((s) => s.length <= maxLength), `Each of ${field} is at most ${maxLength} characters.`)
 				.transform((items) => [...new Set(items)])
@@ -37,7 +45,7 @@ export const sourceChannel = z.enum(SOURCE_CHANNELS, { error: `Source is one of 
 
 export const needInput = z
 	.object({
-		title: text('Title', TITLE_MAX).min(8, 'Give the need a title of at least 8 characters that says what hurts.'),
+		title: line('Title', TITLE_MAX).min(8, 'Give the need a title of at least 8 characters that says what hurts.'),
 		body: text('Description', BODY_MAX).default(''),
 		kind,
 		components: list('components', 20, 80),
@@ -46,10 +54,10 @@ export const needInput = z
 		groupId: optionalId('Group'),
 		sourceChannel: sourceChannel.default('direct'),
 		sourceUrl: z
-			.union([z.literal(''), z.null(), z.url({ protocol: /^https?$/, error: 'Link must be an http(s) URL.' }).max(2000, 'Link is at most 2,000 characters.')])
+			.union([z.literal(''), z.null(), storable(z.url({ protocol: /^https?$/, error: 'Link must be an http(s) URL.' }).max(2000, 'Link is at most 2,000 characters.'))])
 			.optional()
 			.transform((v) => v || null),
-		sourceNote: text('Source note', 500)
+		sourceNote: line('Source note', 500)
 			.optional()
 			.nullable()
 			.transform((v) => v || null)
@@ -96,10 +104,8 @@ export const splitInput = z.object({
 });
 
 export const componentInput = z.object({
-	name: text('Name', 80).min(2, 'Name is at least 2 characters.'),
-	slug: z
-		.string({ error: 'Slug is required.' })
-		.trim()
+	name: line('Name', 80).min(2, 'Name is at least 2 characters.'),
+	slug: oneLineText({ field: 'Slug' })
 		.toLowerCase()
 		.min(2, 'Slug is at least 2 characters.')
 		.max(40, 'Slug is at most 40 characters.')

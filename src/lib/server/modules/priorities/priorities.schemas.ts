@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { cycleSlug } from '#lib/server/modules/cycles/cycles.schemas.ts';
+import { oneLineText, textProblem, userText } from '#lib/server/platform/text.ts';
 
 export const MAX_CANDIDATES = 60;
 export const TITLE_MAX = 120;
@@ -18,6 +19,11 @@ const closesAt = z
 		if (v === '' || v === null || v === undefined) return null;
 		// Already parsed once (the API validates the body, then the command validates its input).
 		if (v instanceof Date) return v;
+		const problem = textProblem(v);
+		if (problem) {
+			issue.addIssue({ code: 'custom', message: problem });
+			return z.NEVER;
+		}
 		const text = v.trim();
 		const local = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$/.test(text);
 		const zoned = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(text);
@@ -31,9 +37,7 @@ const closesAt = z
 
 export const openRoundInput = z.object({
 	cycle: cycleSlug,
-	title: z
-		.string({ error: 'Title is required.' })
-		.trim()
+	title: oneLineText({ field: 'Title' })
 		.min(3, 'Give the round a title of at least 3 characters.')
 		.max(TITLE_MAX, `Title is at most ${TITLE_MAX} characters.`),
 	closesAt,
@@ -61,10 +65,7 @@ export const ballotInput = z.object({
 export type BallotInput = z.input<typeof ballotInput>;
 
 export const publishInput = z.object({
-	note: z
-		.string()
-		.trim()
-		.max(NOTE_MAX, `Note is at most ${NOTE_MAX.toLocaleString('en')} characters.`)
+	note: userText({ field: 'Note', required: 'Note is text.', max: NOTE_MAX })
 		.nullish()
 		.transform((v) => v ?? '')
 });
