@@ -29,6 +29,14 @@ const settings = z.object({
 	CAUCUS_OIDC_NAME: z.string().min(1).max(40).default('single sign-on'),
 	CAUCUS_SIGNIN_MAX_ATTEMPTS: z.coerce.number({ error: 'must be a whole number from 1 to 1000' }).int().min(1).max(1000).default(5),
 	CAUCUS_SIGNIN_WINDOW_MINUTES: z.coerce.number({ error: 'must be a number of minutes from 1 to 1440' }).int().min(1).max(1440).default(15),
+	CAUCUS_SIGNUP_MAX_PER_ADDRESS: z.coerce.number({ error: 'must be a whole number of sign-ups from 1 to 10000' }).int('must be a whole number of sign-ups from 1 to 10000').min(1).max(10_000).default(5),
+	CAUCUS_SIGNUP_WINDOW_MINUTES: z.coerce.number({ error: 'must be a number of minutes from 1 to 10080' }).int('must be a whole number of minutes from 1 to 10080').min(1).max(10_080).default(60),
+	CAUCUS_METRICS_TOKEN: z
+		.string()
+		.min(16, 'must be at least 16 characters, e.g. from `openssl rand -hex 32`')
+		.max(200, 'must be at most 200 characters')
+		.regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces, e.g. from `openssl rand -hex 32`')
+		.optional(),
 	CAUCUS_SECRET_KEY: z
 		.string()
 		.regex(/^(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$/, 'must be 32 random bytes as 64 hex digits or base64, e.g. from `openssl rand -hex 32`')
@@ -67,6 +75,10 @@ export interface Config {
 	secureCookies: boolean;
 	oidc: OidcConfig | null;
 	signIn: { maxAttempts: number; windowMinutes: number };
+	/** Sign-up attempts allowed per client address in a sliding window (decision 0012). */
+	signUp: { maxPerAddress: number; windowMinutes: number };
+	/** A bearer token that lets a scraper read /metrics from beyond loopback; without it only loopback may (decision 0012). */
+	metricsToken: string | undefined;
 	/** The site key that encrypts tracker credentials (hex or base64 of 32 bytes); see platform/auth/encryption.ts. */
 	secretKey: string | undefined;
 	/**
@@ -126,6 +138,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 			? { issuer: s.CAUCUS_OIDC_ISSUER, clientId: s.CAUCUS_OIDC_CLIENT_ID!, clientSecret: s.CAUCUS_OIDC_CLIENT_SECRET!, name: s.CAUCUS_OIDC_NAME }
 			: null,
 		signIn: { maxAttempts: s.CAUCUS_SIGNIN_MAX_ATTEMPTS, windowMinutes: s.CAUCUS_SIGNIN_WINDOW_MINUTES },
+		signUp: { maxPerAddress: s.CAUCUS_SIGNUP_MAX_PER_ADDRESS, windowMinutes: s.CAUCUS_SIGNUP_WINDOW_MINUTES },
+		metricsToken: s.CAUCUS_METRICS_TOKEN,
 		secretKey: s.CAUCUS_SECRET_KEY,
 		workers,
 		databasePool: s.CAUCUS_DB_POOL ?? defaultDatabasePool(workers),

@@ -30,4 +30,14 @@ describe('configuration', () => {
 	it('refuses half an OpenID Connect configuration', () => {
 		expect(() => parseConfig({ CAUCUS_OIDC_ISSUER: 'https://id.example.org' })).toThrow(/go together/);
 	});
+
+	it('throttles sign-ups per address and keeps /metrics to loopback unless a token is set', () => {
+		expect(parseConfig({})).toMatchObject({ signUp: { maxPerAddress: 5, windowMinutes: 60 }, metricsToken: undefined });
+		const cfg = parseConfig({ CAUCUS_SIGNUP_MAX_PER_ADDRESS: '20', CAUCUS_SIGNUP_WINDOW_MINUTES: '1440', CAUCUS_METRICS_TOKEN: 'a'.repeat(32) });
+		expect(cfg).toMatchObject({ signUp: { maxPerAddress: 20, windowMinutes: 1440 }, metricsToken: 'a'.repeat(32) });
+		expect(() => parseConfig({ CAUCUS_SIGNUP_MAX_PER_ADDRESS: '0' })).toThrow(/CAUCUS_SIGNUP_MAX_PER_ADDRESS/);
+		expect(() => parseConfig({ CAUCUS_SIGNUP_WINDOW_MINUTES: 'hour' })).toThrow(/CAUCUS_SIGNUP_WINDOW_MINUTES/);
+		expect(() => parseConfig({ CAUCUS_METRICS_TOKEN: 'short' })).toThrow(/CAUCUS_METRICS_TOKEN must be at least 16 characters/);
+		expect(() => parseConfig({ CAUCUS_METRICS_TOKEN: 'has a space in it, sadly' })).toThrow(/CAUCUS_METRICS_TOKEN must be printable ASCII/);
+	});
 });

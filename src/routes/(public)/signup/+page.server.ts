@@ -1,6 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { signUp, startSession } from '#lib/server/modules/members/index.ts';
-import { ctxOf } from '#lib/server/platform/http/context.ts';
+import { clientAddress, ctxOf } from '#lib/server/platform/http/context.ts';
 import { formValues, runForm } from '#lib/server/platform/http/forms.ts';
 import { safeNext, setSessionCookie } from '#lib/server/platform/http/session-cookie.ts';
 import type { Actions, PageServerLoad } from './$types';
@@ -14,7 +14,7 @@ export const actions: Actions = {
 		const ctx = await ctxOf(event);
 		const values = formValues(await event.request.formData());
 		const result = await runForm(values, async () => {
-			const account = await signUp(ctx, values);
+			const account = await signUp(ctx, values, { address: clientAddress(event) });
 			const session = await startSession(ctx, account.id, event.request.headers.get('user-agent'));
 			setSessionCookie(event.cookies, session.token, session.expiresAt);
 		});

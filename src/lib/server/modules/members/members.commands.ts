@@ -1,9 +1,8 @@
 import { sql, type RawBuilder } from 'kysely';
-import { config } from '#lib/server/platform/config.ts';
 import { inTransaction, type Ctx, type TxCtx } from '#lib/server/platform/context.ts';
 import { memberEvidenceChanging } from '#lib/server/platform/hooks.ts';
 import { recordActivity } from '#lib/server/platform/activity.ts';
-import { conflict, forbidden, invalid, isUniqueViolation, notFound, parseInput, rateLimited, unauthenticated } from '#lib/server/platform/errors.ts';
+import { conflict, forbidden, invalid, isUniqueViolation, notFound, parseInput, unauthenticated } from '#lib/server/platform/errors.ts';
 import { hashPassword, hashSecret, newSecret, spendPasswordTime, verifyPassword } from '#lib/server/platform/auth/secrets.ts';
 import { textArray } from '#lib/server/platform/db/sql.ts';
 import {
@@ -32,6 +31,7 @@ import {
 	type Deployment,
 	type Member
 } from './members.queries.ts';
+import { markSignInSucceeded, reserveSignInAttempt, reserveSignUp } from './members.throttle.ts';
 import { requireActor, requireAdminister, requireCreateToken, requireManageMember } from './members.policy.ts';
 import type { MemberRow, Segment } from './members.tables.ts';
 
@@ -69,8 +69,13 @@ export async function insertMember(
 	}
 }
 
-export async function signUp(ctx: Ctx, input: unknown): Promise<Account> {
+/**
+ * Makes an account. From the web (`request.address` given) each valid attempt first counts toward the
+ * sign-up throttle of its address (decision 0012); the command line has no address and no throttle.
+ */
+export async function signUp(ctx: Ctx, input: unknown, request?: { address: string }): Promise<Account> {
 	const data = parseInput(signUpInput, input);
+	if (request) await reserveSignUp(ctx, request.address);
 	const passwordHash = await hashPassword(data.password);
 	return inTransaction(ctx, async (tx) => {
 		const row = await insertMember(tx, { ...data, passwordHash });
@@ -108,7 +113,9 @@ export async function startSession(ctx: Ctx, memberId: number, userAgent: string
 
 /**
  * Signs in with e-mail and password. Failed attempts are counted per account and per address over a
- * sliding window; past the limit the attempt is refused before the password is even checked.
+ * sliding window. The attempt is counted (as a failure, until its password matches) atomically with the
+ * check, before the password is checked: past the limit the attempt is refused without checking it, however
+ * many arrive at once and on whichever process (members.throttle.ts).
  */
 export async function signIn(
 	ctx: Ctx,
@@ -116,28 +123,13 @@ export async function signIn(
 	request: { address: string; userAgent: string | null }
 ): Promise<{ account: Account; session: NewSession }> {
 	const data = parseInput(signInInput, input);
-	const { maxAttempts, windowMinutes } = config().signIn;
-	const since = new Date(ctx.now().getTime() - windowMinutes * 60_000);
-	const failures = await ctx.db
-		.selectFrom('sign_in_attempt')
-		.select((eb) => [
-			eb.fn.sum<number>(eb.case().when('account', '=', data.email).then(1).else(0).end()).as('account'),
-			eb.fn.sum<number>(eb.case().when('address', '=', request.address).then(1).else(0).end()).as('address')
-		])
-		.where('succeeded', '=', false)
-		.where('at', '>', since)
-		.where((eb) => eb.or([eb('account', '=', data.email), eb('address', '=', request.address)]))
-		.executeTakeFirstOrThrow();
-	// Addresses are shared (offices, NAT), so they get more room than a single account.
-	if (Number(failures.account ?? 0) >= maxAttempts || Number(failures.address ?? 0) >= maxAttempts * 4) {
-		throw rateLimited(`Too many failed sign-in attempts. Wait ${windowMinutes} minutes and try again, or reset your password.`);
-	}
+	const attemptId = await reserveSignInAttempt(ctx, { account: data.email, address: request.address });
 
 	const row = await findMemberRowByEmail(ctx.db, data.email);
 	const ok = row?.password_hash ? await verifyPassword(row.password_hash, data.password) : (await spendPasswordTime(data.password), false);
-	await ctx.db.insertInto('sign_in_attempt').values({ account: data.email, address: request.address, succeeded: ok, at: ctx.now() }).execute();
 	if (!ok || !row) throw invalid({ password: 'That e-mail and password do not match an account.' }, 'That e-mail and password do not match an account.');
 
+	await markSignInSucceeded(ctx, attemptId);
 	const session = await startSession(ctx, row.id, request.userAgent);
 	return { account: toAccount(row), session };
 }

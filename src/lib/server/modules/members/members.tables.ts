@@ -68,6 +68,25 @@ export interface SignInAttemptTable {
 	at: Date;
 }
 
+/** One sign-up tried from an address, kept for the sign-up throttle (decision 0012). */
+export interface SignUpAttemptTable {
+	id: Generated<number>;
+	address: string;
+	at: Date;
+}
+
+/** A one-time password reset link an administrator issued; only the SHA-256 of its token is stored. */
+export interface PasswordResetLinkTable {
+	id: Generated<number>;
+	member_id: number;
+	token_hash: string;
+	/** The administrator who issued it; null from the command line or once they are gone. */
+	issued_by: number | null;
+	created_at: Date;
+	expires_at: Date;
+	used_at: Date | null;
+}
+
 export interface MemberIdentityTable {
 	issuer: string;
 	subject: string;
@@ -82,5 +101,7 @@ export interface MembersTables {
 	session: SessionTable;
 	api_token: ApiTokenTable;
 	sign_in_attempt: SignInAttemptTable;
+	sign_up_attempt: SignUpAttemptTable;
+	password_reset_link: PasswordResetLinkTable;
 	member_identity: MemberIdentityTable;
 }
