@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import { z } from 'zod';
+import { oneLineText } from '#lib/server/platform/text.ts';
 import type { Ctx } from '#lib/server/platform/context.ts';
 import { invalid, parseInput } from '#lib/server/platform/errors.ts';
 import { cycleOn, findCycle, listCycles, type Cycle } from '#lib/server/modules/cycles/index.ts';
@@ -63,7 +64,8 @@ const days = z.coerce
 	.min(1, 'Days is at least 1.')
 	.max(3650, 'Days is at most 3,650.')
 	.default(STALLED_DAYS_DEFAULT);
-const slug = (field: string, max: number) => z.string({ error: `${field} is text.` }).trim().max(max, `${field} is at most ${max} characters.`).default('').transform((s) => s.toLowerCase());
+/** A filter's text: NUL refused by field, bidi controls stripped (decision 0013). */
+const slug = (field: string, max: number) => oneLineText({ field, required: `${field} is text.`, max, tooLong: `${field} is at most ${max} characters.` }).default('').transform((s) => s.toLowerCase());
 
 export const dashboardInput = z.object({ cycle: slug('Cycle', 40), group: slug('Group', 100), days });
 export const accountabilityNeedsInput = dashboardInput.extend({

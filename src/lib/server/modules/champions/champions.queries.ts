@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
+import { oneLineText } from '#lib/server/platform/text.ts';
 import type { Ctx } from '#lib/server/platform/context.ts';
 import { invalid, parseInput } from '#lib/server/platform/errors.ts';
 import { loadNeedAccess, needFacts, needReadableBy, type NeedStatus } from '#lib/server/modules/needs/index.ts';
@@ -108,7 +109,8 @@ export const WANTED_STATUSES = ['accepted', 'handed_upstream', 'in_progress'] as
 export const WANTED_SORTS = ['support', 'newest', 'oldest'] as const;
 export type WantedSort = (typeof WANTED_SORTS)[number];
 
-const shortText = (field: string, max: number) => z.string({ error: `${field} is text.` }).trim().max(max, `${field} is at most ${max} characters.`).default('');
+/** A filter's text: NUL refused by field, bidi controls stripped (decision 0013). */
+const shortText = (field: string, max: number) => oneLineText({ field, required: `${field} is text.`, max, tooLong: `${field} is at most ${max} characters.` }).default('');
 
 export const wantedInput = z.object({
 	sort: z.union([z.literal(''), z.enum(WANTED_SORTS, { error: `Sort is one of ${WANTED_SORTS.join(', ')}.` })]).default(''),

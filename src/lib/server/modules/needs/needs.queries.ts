@@ -1,5 +1,6 @@
 import { sql, type Selectable } from 'kysely';
 import { z } from 'zod';
+import { oneLineText } from '#lib/server/platform/text.ts';
 import type { Ctx } from '#lib/server/platform/context.ts';
 import type { Executor } from '#lib/server/platform/db/database.ts';
 import { invalid, parseInput } from '#lib/server/platform/errors.ts';
@@ -67,7 +68,8 @@ export const TRENDING_DAYS = 14;
 export const BOARD_LIMIT_MAX = 100;
 
 const blank = <T extends z.ZodType<string>>(schema: T) => z.union([z.literal(''), schema]).default('');
-const shortText = (field: string, max: number) => z.string({ error: `${field} is text.` }).trim().max(max, `${field} is at most ${max} characters.`).default('');
+/** A filter's text: NUL refused by field, bidi controls stripped (decision 0013). */
+const shortText = (field: string, max: number) => oneLineText({ field, required: `${field} is text.`, max, tooLong: `${field} is at most ${max} characters.` }).default('');
 
 export const boardInput = z.object({
 	sort: blank(z.enum(BOARD_SORTS, { error: `Sort is one of ${BOARD_SORTS.join(', ')}.` })),
@@ -311,7 +313,7 @@ export interface SimilarNeed {
 }
 
 export const similarInput = z.object({
-	title: z.string({ error: 'Title is text.' }).trim().max(200, 'Title is at most 200 characters.'),
+	title: oneLineText({ field: 'Title', required: 'Title is text.', max: 200, tooLong: 'Title is at most 200 characters.' }),
 	limit: z.coerce.number({ error: 'Limit is a number.' }).int().min(1).max(20).default(5),
 	excludeId: z.coerce.number().int().positive().optional()
 });
