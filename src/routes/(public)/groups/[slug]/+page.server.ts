@@ -15,10 +15,13 @@ import {
 import type { Ctx } from '#lib/server/platform/context.ts';
 import { renderMarkdown } from '#lib/server/platform/markdown.ts';
 import { ctxOf } from '#lib/server/platform/http/context.ts';
+import { isStorableText } from '#lib/server/platform/text.ts';
 import { formValues, runForm } from '#lib/server/platform/http/forms.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
+	// No group's address holds NUL or a broken character: such an address names no group (decision 0013).
+	if (!isStorableText(event.params.slug)) error(404, 'There is no group at this address.');
 	const ctx = await ctxOf(event);
 	const page = await getGroupPage(ctx, event.params.slug);
 	if (!page) error(404, 'There is no group at this address.');

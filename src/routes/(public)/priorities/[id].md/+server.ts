@@ -2,10 +2,12 @@ import { error } from '@sveltejs/kit';
 import { exportPublishedList } from '#lib/server/modules/priorities/index.ts';
 import { AppError } from '#lib/server/platform/errors.ts';
 import { ctxOf } from '#lib/server/platform/http/context.ts';
+import { isStorableText } from '#lib/server/platform/text.ts';
 import type { RequestHandler } from './$types';
 
 /** A published list as Markdown: public, like the list page, and built from its frozen content only. */
 export const GET: RequestHandler = async (event) => {
+	if (!isStorableText(event.params.id)) error(404, 'There is no published priority list at this address.');
 	const ctx = await ctxOf(event);
 	try {
 		const file = await exportPublishedList(ctx.db, event.params.id, 'md', event.url.origin);

@@ -2,9 +2,11 @@ import { error, redirect } from '@sveltejs/kit';
 import { getPublishedList, readableNeedIds } from '#lib/server/modules/priorities/index.ts';
 import { AppError } from '#lib/server/platform/errors.ts';
 import { ctxOf } from '#lib/server/platform/http/context.ts';
+import { isStorableText } from '#lib/server/platform/text.ts';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
+	if (!isStorableText(event.params.id)) error(404, 'There is no published priority list at this address.');
 	const ctx = await ctxOf(event);
 	const format = event.url.searchParams.get('format');
 	if (format === 'md' || format === 'json') redirect(303, `/priorities/${event.params.id}.${format}`);

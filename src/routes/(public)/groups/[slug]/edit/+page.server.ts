@@ -1,12 +1,14 @@
 import { error, redirect } from '@sveltejs/kit';
 import { getGroupDetail, updateGroup } from '#lib/server/modules/groups/index.ts';
 import { ctxOf } from '#lib/server/platform/http/context.ts';
+import { isStorableText } from '#lib/server/platform/text.ts';
 import { formValues, runForm } from '#lib/server/platform/http/forms.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const ctx = await ctxOf(event);
 	if (!ctx.actor) redirect(303, `/signin?next=${encodeURIComponent(event.url.pathname)}`);
+	if (!isStorableText(event.params.slug)) error(404, 'There is no group at this address.');
 	const page = await getGroupDetail(ctx, event.params.slug);
 	if (!page) error(404, 'There is no group at this address.');
 	if (!page.abilities.update) error(403, "Only the group's chairs edit the group.");

@@ -3,10 +3,12 @@ import { closeDueRounds, getGroupPriorities, openRound } from '#lib/server/modul
 import { cycleOn } from '#lib/server/modules/cycles/index.ts';
 import { AppError } from '#lib/server/platform/errors.ts';
 import { ctxOf } from '#lib/server/platform/http/context.ts';
+import { isStorableText } from '#lib/server/platform/text.ts';
 import { formValues, runForm } from '#lib/server/platform/http/forms.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
+	if (!isStorableText(event.params.slug)) error(404, 'There is no group at this address.');
 	const ctx = await ctxOf(event);
 	try {
 		await closeDueRounds(ctx);
