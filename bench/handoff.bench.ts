@@ -14,6 +14,7 @@ import { runDueJobs } from '#lib/server/platform/jobs/index.ts';
 import { queueTrackerSyncs } from '#lib/server/modules/handoff/index.ts';
 import { buildTracker } from '#lib/server/modules/handoff/handoff.factories.ts';
 import { startFakeGitHub } from '#lib/server/testing/trackers/github.ts';
+import { allowPrivateAddresses } from '#lib/server/platform/http/outgoing.ts';
 import { dropPostgresDatabase, freshPostgresDatabase, postgresServerUrl, report, scaled, section } from './harness.ts';
 
 /** run.ts builds the server only for benchmarks that need it: this one runs the worker's code in-process. */
@@ -26,6 +27,7 @@ export async function run(): Promise<void> {
 	const count = scaled(10_000, 100);
 	section(`Upstream sync: ${count.toLocaleString('en')} handed needs against a local fake GitHub`);
 	useSiteKey(randomBytes(32));
+	allowPrivateAddresses(true); // the fake GitHub listens on 127.0.0.1, as CAUCUS_ALLOW_PRIVATE_TRACKERS=1 allows
 	const github = await startFakeGitHub({ repo: 'openstack/nova' });
 	const serverUrl = await postgresServerUrl();
 	const database: OpenDatabase = serverUrl

@@ -9,6 +9,10 @@ import { buildNeed } from '#lib/server/modules/needs/needs.factories.ts';
 import { enqueueJob, runDueJobs } from '#lib/server/platform/jobs/index.ts';
 import { linkChange } from './champions.commands.ts';
 import { refreshGithubChanges } from './champions.refresh.ts';
+import { allowPrivateAddresses } from '#lib/server/platform/http/outgoing.ts';
+
+// The local GitHub API server listens on 127.0.0.1: allowed here as CAUCUS_ALLOW_PRIVATE_TRACKERS=1 would.
+allowPrivateAddresses(true);
 
 /*
  * The GitHub refresher against a local server that answers GET /repos/{owner}/{repo}/pulls/{number} the

@@ -14,6 +14,10 @@ import { buildNeed } from '#lib/server/modules/needs/needs.factories.ts';
 import { githubSignature } from './providers/github.ts';
 import { buildHandoff, buildTracker } from './handoff.factories.ts';
 import type { TrackerRow } from './handoff.tables.ts';
+import { allowPrivateAddresses } from '#lib/server/platform/http/outgoing.ts';
+
+// The fake trackers listen on 127.0.0.1: allowed here as CAUCUS_ALLOW_PRIVATE_TRACKERS=1 would.
+allowPrivateAddresses(true);
 
 /*
  * The JSON doors of handing needs upstream and the trackers' webhook endpoint, called the way SvelteKit

@@ -31,6 +31,10 @@ import {
 } from './index.ts';
 import { buildTracker } from './handoff.factories.ts';
 import type { TrackerRow } from './handoff.tables.ts';
+import { allowPrivateAddresses } from '#lib/server/platform/http/outgoing.ts';
+
+// The fake trackers listen on 127.0.0.1: allowed here as CAUCUS_ALLOW_PRIVATE_TRACKERS=1 would.
+allowPrivateAddresses(true);
 
 let t: TestDatabase;
 let gh: FakeGitHub;

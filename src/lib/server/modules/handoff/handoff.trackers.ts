@@ -9,6 +9,7 @@ import { trackerEnabledInput, trackerInput } from './handoff.schemas.ts';
 import type { HandoffKind, TrackerProvider, TrackerRow } from './handoff.tables.ts';
 import { PROVIDERS } from './providers/index.ts';
 import { TrackerError, type TrackerConnection, type TrackerProviderImpl } from './providers/provider.ts';
+import { checkOutgoingUrl, OutgoingAddressError } from '#lib/server/platform/http/outgoing.ts';
 
 /*
  * Trackers, configured by site administrators. Credentials and webhook secrets are encrypted with the
@@ -149,12 +150,26 @@ export function trackerConnection(row: TrackerRow): TrackerConnection {
 	};
 }
 
-function checked(input: unknown) {
+/** Settings that name an address Caucus calls (beyond the base URL), checked like it. */
+const CALLED_SETTINGS = ['gerritUrl'];
+
+async function checked(input: unknown) {
 	const data = parseInput(trackerInput, input);
 	const impl = providerOf(data.provider);
 	if (!impl) throw invalid({ provider: `The ${data.provider} provider is not available on this site yet.` });
 	const settings = Object.fromEntries(impl.settingFields.map((f) => [f.name, (data.settings[f.name] ?? '').trim()]).filter(([, v]) => v !== ''));
 	const credentials = Object.fromEntries(impl.credentialFields.map((f) => [f.name, (data.credentials[f.name] ?? '').trim()]).filter(([, v]) => v !== ''));
+	// Refused when saved, not only when called: loopback, private, link-local and metadata addresses (after DNS).
+	const fields: Record<string, string> = {};
+	for (const [field, url] of [['baseUrl', data.baseUrl], ...CALLED_SETTINGS.filter((name) => settings[name]).map((name) => [`settings.${name}`, settings[name]])]) {
+		try {
+			await checkOutgoingUrl(url);
+		} catch (error) {
+			if (!(error instanceof OutgoingAddressError)) throw error;
+			fields[field] = error.message;
+		}
+	}
+	if (Object.keys(fields).length) throw invalid(fields);
 	return { data, impl, settings, credentials };
 }
 
@@ -162,7 +177,7 @@ const nameTaken = () => conflict('Another tracker has that name.', { name: 'Anot
 
 export async function createTracker(ctx: Ctx, input: unknown): Promise<TrackerAdminView> {
 	requireAdmin(ctx);
-	const { data, settings, credentials } = checked(input);
+	const { data, settings, credentials } = await checked(input);
 	// Encrypt before the transaction: a site without a key is refused before anything is written.
 	const credentialsEncrypted = Object.keys(credentials).length ? encryptJson(credentials) : null;
 	const secretEncrypted = data.webhookSecret ? encryptSecret(data.webhookSecret) : null;
@@ -205,7 +220,7 @@ export async function createTracker(ctx: Ctx, input: unknown): Promise<TrackerAd
  */
 export async function updateTracker(ctx: Ctx, id: number, input: unknown): Promise<TrackerAdminView> {
 	requireAdmin(ctx);
-	const { data, settings, credentials } = checked(input);
+	const { data, settings, credentials } = await checked(input);
 	return inTransaction(ctx, async (tx) => {
 		const row = await tx.db.selectFrom('tracker').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 		if (!row) throw notFound('The tracker');

@@ -46,6 +46,8 @@ export interface FakeGitHttp {
 	/** Runs git (with a fixed identity) in a working clone that can push to the repository directly. */
 	run(...args: string[]): string;
 	failNext(status: number, count?: number): void;
+	/** How many HTTP requests reached the fake (git and Gerrit alike). */
+	readonly requests: number;
 	close(): Promise<void>;
 }
 
@@ -203,7 +205,11 @@ export async function startFakeGitHttp(options: {
 		});
 	}
 
-	const server: Server = createServer(handle);
+	let requests = 0;
+	const server: Server = createServer((request, response) => {
+		requests++;
+		return handle(request, response);
+	});
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', reject);
 		server.listen(0, '127.0.0.1', () => resolve());
@@ -237,6 +243,9 @@ export async function startFakeGitHttp(options: {
 			change.updated = new Date(Math.max(Date.now(), change.updated.getTime() + 1000));
 		},
 		run: (...args) => git(work, args),
+		get requests() {
+			return requests;
+		},
 		failNext(status, count = 1) {
 			failures = { status, remaining: count };
 		},

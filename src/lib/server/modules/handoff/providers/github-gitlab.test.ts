@@ -4,6 +4,10 @@ import { startFakeGitLab, type FakeGitLab } from '#lib/server/testing/trackers/g
 import { github, githubSignature } from './github.ts';
 import { gitlab } from './gitlab.ts';
 import { TrackerError, type NeedEvidence, type TrackerConnection } from './provider.ts';
+import { allowPrivateAddresses } from '#lib/server/platform/http/outgoing.ts';
+
+// The fake trackers listen on 127.0.0.1: allowed here as CAUCUS_ALLOW_PRIVATE_TRACKERS=1 would.
+allowPrivateAddresses(true);
 
 let gh: FakeGitHub;
 let gl: FakeGitLab;

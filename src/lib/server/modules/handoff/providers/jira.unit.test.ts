@@ -3,6 +3,11 @@ import { startFakeJira, type FakeJira } from '#lib/server/testing/trackers/jira.
 import { sampleEvidence, trackerConnection } from '#lib/server/testing/trackers/evidence.ts';
 import { jira, parseJiraDate } from './jira.ts';
 import { TrackerError, type TrackerConnection } from './provider.ts';
+import { allowPrivateAddresses } from '#lib/server/platform/http/outgoing.ts';
+import { watchTrackerLog } from '#lib/server/testing/trackers/logged.ts';
+
+// The fake trackers listen on 127.0.0.1: allowed here as CAUCUS_ALLOW_PRIVATE_TRACKERS=1 would.
+allowPrivateAddresses(true);
 
 let server: FakeJira;
 let tracker: TrackerConnection;
@@ -110,10 +115,14 @@ describe('Jira issues', () => {
 		expect(error.retryable).toBe(false);
 	});
 
-	it('refused for validation tell which field Jira objected to', async () => {
+	it('refused for validation log which field Jira objected to, and show only the status and a log reference', async () => {
+		const trackerLog = watchTrackerLog();
 		const error = await rejection(jira.create({ ...tracker, project: 'NOPE' }, jira.draft(tracker, sampleEvidence(), 'bug')));
 		expect(error).toMatchObject({ status: 400, retryable: false });
-		expect(error.message).toContain('project: valid project is required');
+		expect(error.message).not.toContain('project: valid project is required');
+		expect(error.message).toMatch(/answered \d+; the details are in the server log, reference [0-9a-f]{8}/);
+		expect(trackerLog.detailOf(error)).toContain('project: valid project is required');
+		trackerLog.restore();
 	});
 
 	it('that do not exist are a final error', async () => {

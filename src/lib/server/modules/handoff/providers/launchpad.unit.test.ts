@@ -3,6 +3,11 @@ import { startFakeLaunchpad, type FakeLaunchpad } from '#lib/server/testing/trac
 import { sampleEvidence, trackerConnection } from '#lib/server/testing/trackers/evidence.ts';
 import { blueprintStatus, launchpad, oauthHeader } from './launchpad.ts';
 import { TrackerError, type TrackerConnection } from './provider.ts';
+import { allowPrivateAddresses } from '#lib/server/platform/http/outgoing.ts';
+import { watchTrackerLog } from '#lib/server/testing/trackers/logged.ts';
+
+// The fake trackers listen on 127.0.0.1: allowed here as CAUCUS_ALLOW_PRIVATE_TRACKERS=1 would.
+allowPrivateAddresses(true);
 
 let server: FakeLaunchpad;
 let tracker: TrackerConnection;
@@ -100,10 +105,14 @@ describe('Launchpad bugs', () => {
 		expect(item.updatedAt.getTime()).toBeGreaterThan(created.updatedAt.getTime());
 	});
 
-	it('on another project are refused by Launchpad with its reason', async () => {
+	it('on another project are refused by Launchpad, its reason logged and not shown', async () => {
+		const trackerLog = watchTrackerLog();
 		const error = await rejection(launchpad.create({ ...tracker, project: 'glance' }, launchpad.draft(tracker, sampleEvidence(), 'bug')));
 		expect(error).toMatchObject({ status: 400, retryable: false });
-		expect(error.message).toContain('target: Invalid value.');
+		expect(error.message).not.toContain('target: Invalid value.');
+		expect(error.message).toMatch(/answered \d+; the details are in the server log, reference [0-9a-f]{8}/);
+		expect(trackerLog.detailOf(error)).toContain('target: Invalid value.');
+		trackerLog.restore();
 	});
 });
 
@@ -119,8 +128,11 @@ describe('Launchpad blueprints', () => {
 		});
 		const post = server.requests.find((r) => r.path === '/devel/specs');
 		expect(post?.form).toMatchObject({ 'ws.op': 'createSpecification', name: 'vgpu-live-migration', definition_status: 'New', target: `${server.baseUrl}/nova`, summary: draft.body });
+		const trackerLog = watchTrackerLog();
 		const again = await rejection(launchpad.create(tracker, { ...draft, fields: { name: 'vgpu-live-migration' } }));
-		expect(again.message).toContain('already in use by another blueprint');
+		expect(again.message).not.toContain('already in use by another blueprint');
+		expect(trackerLog.detailOf(again)).toContain('already in use by another blueprint');
+		trackerLog.restore();
 	});
 
 	it('refuse a name Launchpad would not take', async () => {
@@ -157,9 +169,13 @@ describe('Launchpad blueprints', () => {
 describe('Launchpad errors', () => {
 	it('for bad credentials are final', async () => {
 		const wrong = { ...tracker, credentials: { ...credentials, oauthSecret: 'nope' } };
+		const trackerLog = watchTrackerLog();
 		const error = await rejection(launchpad.fetch(wrong, '1'));
 		expect(error).toMatchObject({ status: 401, retryable: false });
-		expect(error.message).toContain('Invalid OAuth signature.');
+		expect(error.message).not.toContain('Invalid OAuth signature.');
+		expect(error.message).toMatch(/answered \d+; the details are in the server log, reference [0-9a-f]{8}/);
+		expect(trackerLog.detailOf(error)).toContain('Invalid OAuth signature.');
+		trackerLog.restore();
 		expect(await rejection(launchpad.fetch({ ...tracker, credentials: null }, '1'))).toMatchObject({ retryable: false });
 	});
 

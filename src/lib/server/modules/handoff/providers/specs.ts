@@ -16,6 +16,8 @@ import {
 	type UpstreamItem
 } from './provider.ts';
 import { failOnError, settingString, trackerRequest } from './tracker-http.ts';
+import { checkedAddresses, OutgoingAddressError, privateAddressesAllowed } from '#lib/server/platform/http/outgoing.ts';
+import { log } from '#lib/server/platform/log.ts';
 
 /*
  * A specs repository in git, in the manner of openstack/nova-specs: a spec is a reStructuredText file following the
@@ -40,9 +42,16 @@ interface Git {
 	run(args: string[], cwd?: string): Promise<string>;
 }
 
-/** How a failed git command reads: refusals are final, network trouble and server errors are worth retrying. */
+/**
+ * How a failed git command reads: refusals are final, network trouble and server errors are worth retrying. Lines
+ * the remote sent ("remote: …") are left out of the message: what a server answers is never shown (it is logged).
+ */
 export function classifyGitFailure(stderr: string): { message: string; retryable: boolean } {
-	const text = stderr.trim();
+	const text = stderr
+		.split('\n')
+		.filter((line) => !/^\s*remote:/i.test(line))
+		.join('\n')
+		.trim();
 	const last = text.split('\n').filter(Boolean).slice(-3).join(' ').slice(0, 400);
 	if (/Authentication failed|could not read (Username|Password)|terminal prompts disabled|returned error: 40[13]|Permission denied|access denied|HTTP Basic: Access denied/i.test(text)) {
 		return { message: `${LABEL} refused the credentials: ${last} Check the tracker's credentials.`, retryable: false };
@@ -54,6 +63,49 @@ export function classifyGitFailure(stderr: string): { message: string; retryable
 		return { message: `${LABEL} has no such repository or branch: ${last}`, retryable: false };
 	}
 	return { message: `${LABEL} refused: ${last}`, retryable: false };
+}
+
+/** git commands that reach the remote; the others only read or write the temporary directory. */
+const NETWORK_COMMANDS = new Set(['clone', 'fetch', 'ls-remote', 'push']);
+
+/**
+ * The git configuration that keeps a remote off internal addresses (platform/http/outgoing.ts): an http(s) remote's
+ * host is resolved and checked, and libcurl is pinned to the checked addresses (http.curloptResolve) with redirects
+ * off; ssh and git remotes are checked by name (ssh resolves again itself); local paths and file:// are refused.
+ * Nothing when CAUCUS_ALLOW_PRIVATE_TRACKERS=1.
+ */
+export async function gitRemoteGuard(remote: string): Promise<[string, string][]> {
+	if (privateAddressesAllowed()) return [];
+	let host: string;
+	let port = '';
+	let pin = false;
+	const scpLike = /^(?:[^@/\s]+@)?(\[[^\]]+\]|[^:/\s]+):(?!\/\/)/.exec(remote);
+	if (/^(https?|ssh|git|git\+ssh|ssh\+git):\/\//i.test(remote)) {
+		const url = new URL(remote);
+		host = url.hostname.replace(/^\[|\]$/g, '');
+		pin = url.protocol === 'http:' || url.protocol === 'https:';
+		port = url.port || (url.protocol === 'https:' ? '443' : '80');
+	} else if (scpLike && !remote.includes('::')) {
+		host = scpLike[1].replace(/^\[|\]$/g, '');
+	} else {
+		throw new TrackerError(`${LABEL} is a local repository, which Caucus does not use unless CAUCUS_ALLOW_PRIVATE_TRACKERS=1.`);
+	}
+	let addresses;
+	try {
+		addresses = await checkedAddresses(host);
+	} catch (error) {
+		if (error instanceof OutgoingAddressError) {
+			log.warn({ err: error, tracker: LABEL }, 'git remote on an internal address refused');
+			throw new TrackerError(`${LABEL} is on an address Caucus does not call (loopback, private, link-local or metadata); an administrator can allow it with CAUCUS_ALLOW_PRIVATE_TRACKERS=1.`);
+		}
+		throw new TrackerError(`${LABEL} could not be reached right now: ${host} does not resolve.`, { retryable: true, cause: error });
+	}
+	if (!pin) return [];
+	const list = addresses.map((a) => (a.family === 6 ? `[${a.address}]` : a.address)).join(',');
+	return [
+		['http.followRedirects', 'false'],
+		['http.curloptResolve', `${host}:${port}:${list}`]
+	];
 }
 
 function git(tracker: TrackerConnection): Git {
@@ -80,19 +132,27 @@ function git(tracker: TrackerConnection): Git {
 		GIT_CONFIG_COUNT: String(config.length),
 		LC_ALL: 'C'
 	};
-	config.forEach(([key, value], i) => {
-		env[`GIT_CONFIG_KEY_${i}`] = key;
-		env[`GIT_CONFIG_VALUE_${i}`] = value;
-	});
+	const withConfig = (entries: [string, string][]) => {
+		const out: NodeJS.ProcessEnv = { ...env, GIT_CONFIG_COUNT: String(entries.length) };
+		entries.forEach(([key, value], i) => {
+			out[`GIT_CONFIG_KEY_${i}`] = key;
+			out[`GIT_CONFIG_VALUE_${i}`] = value;
+		});
+		return out;
+	};
+	// Checked once per operation, before the first command that reaches the remote.
+	let guard: Promise<NodeJS.ProcessEnv> | null = null;
 	return {
-		run(args, cwd) {
+		async run(args, cwd) {
+			const runEnv = NETWORK_COMMANDS.has(args[0]) ? await (guard ??= gitRemoteGuard(tracker.baseUrl).then((extra) => withConfig([...config, ...extra]))) : withConfig(config);
 			return new Promise((resolve, reject) => {
-				execFile('git', args, { cwd, env, timeout: GIT_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+				execFile('git', args, { cwd, env: runEnv, timeout: GIT_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
 					if (!error) return resolve(stdout);
 					if ((error as { killed?: boolean }).killed) {
 						return reject(new TrackerError(`${LABEL} took too long to answer (git ${args[0]}).`, { retryable: true, cause: error }));
 					}
 					const { message, retryable } = classifyGitFailure(String(stderr || error.message));
+					log.warn({ command: `git ${args[0]}`, stderr: String(stderr).slice(0, 4000) }, 'git command failed');
 					reject(new TrackerError(message, { retryable, cause: error }));
 				});
 			});

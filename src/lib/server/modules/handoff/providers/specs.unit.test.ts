@@ -5,8 +5,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sampleEvidence, trackerConnection } from '#lib/server/testing/trackers/evidence.ts';
 import { startFakeGitHttp } from '#lib/server/testing/trackers/git-http.ts';
-import { classifyGitFailure, rstTitle, specs } from './specs.ts';
+import { classifyGitFailure, gitRemoteGuard, rstTitle, specs } from './specs.ts';
 import { TrackerError, type TrackerConnection } from './provider.ts';
+import { allowPrivateAddresses, resolveHostsWith } from '#lib/server/platform/http/outgoing.ts';
+
+// The fake trackers listen on 127.0.0.1: allowed here as CAUCUS_ALLOW_PRIVATE_TRACKERS=1 would.
+allowPrivateAddresses(true);
 
 /*
  * Real git repositories made for the test: a bare "upstream" with the layout of a specs repository, and a
@@ -349,7 +353,61 @@ describe('Specs reviewed in Gerrit', () => {
 	});
 });
 
+describe('Specs repositories on internal addresses, not allowed', () => {
+	afterAll(() => {
+		allowPrivateAddresses(true);
+		resolveHostsWith(null);
+	});
+
+	it('are refused before git runs: loopback over HTTP (no request reaches it), local paths, file://', async () => {
+		const forge = await startFakeGitHttp({ username: 'caucus-bot', token: 'http-token' });
+		allowPrivateAddresses(false);
+		try {
+			const http = { ...tracker, baseUrl: forge.url, credentials: { username: 'caucus-bot', token: 'http-token' } };
+			for (const attempt of [specs.create(http, uniqueDraft()), specs.fetch(http, 'b:specs/x.rst')]) {
+				const error = await rejection(attempt);
+				expect(error).toMatchObject({ retryable: false });
+				expect(error.message).toMatch(/address Caucus does not call/);
+			}
+			const named = { ...http, baseUrl: forge.url.replace('127.0.0.1', 'localhost') };
+			expect((await rejection(specs.fetch(named, 'b:specs/x.rst'))).message).toMatch(/address Caucus does not call/);
+			expect(forge.requests).toBe(0);
+			for (const baseUrl of [tracker.baseUrl, `file://${tracker.baseUrl}`]) {
+				expect((await rejection(specs.fetch({ ...tracker, baseUrl }, 'b:specs/x.rst'))).message).toMatch(/local repository/);
+			}
+		} finally {
+			allowPrivateAddresses(true);
+			await forge.close();
+		}
+	});
+
+	it('pin an outside HTTP host to the addresses checked, with redirects off; ssh hosts are checked by name', async () => {
+		allowPrivateAddresses(false);
+		resolveHostsWith(async (host) => {
+			if (host === 'opendev.example') return [{ address: '203.0.114.7', family: 4 }, { address: '2a00:1450::7', family: 6 }];
+			if (host === 'inside.example') return [{ address: '10.0.0.7', family: 4 }];
+			throw Object.assign(new Error('ENOTFOUND'), { code: 'ENOTFOUND' });
+		});
+		expect(await gitRemoteGuard('https://opendev.example/openstack/nova-specs')).toEqual([
+			['http.followRedirects', 'false'],
+			['http.curloptResolve', 'opendev.example:443:203.0.114.7,[2a00:1450::7]']
+		]);
+		expect(await gitRemoteGuard('ssh://git@opendev.example:29418/openstack/nova-specs')).toEqual([]);
+		expect(await gitRemoteGuard('git@opendev.example:openstack/nova-specs.git')).toEqual([]);
+		for (const remote of ['https://inside.example/x.git', 'ssh://inside.example/x.git', 'git@inside.example:x.git', 'http://169.254.169.254/x.git', 'http://[::1]:8080/x.git']) {
+			expect((await rejection(gitRemoteGuard(remote))).message, remote).toMatch(/address Caucus does not call/);
+		}
+		expect(await rejection(gitRemoteGuard('https://nowhere.example/x.git'))).toMatchObject({ retryable: true });
+	});
+});
+
 describe('Git failures', () => {
+	it('never show what the remote said ("remote:" lines)', () => {
+		const failure = classifyGitFailure('remote: INTERNAL-ONLY db_password=hunter2\nfatal: unable to access \'https://example.org/x.git/\': The requested URL returned error: 500');
+		expect(failure.message).not.toContain('hunter2');
+		expect(failure.message).toContain('returned error: 500');
+	});
+
 	it('are final for refused credentials and worth retrying for network or server trouble', () => {
 		expect(classifyGitFailure("fatal: Authentication failed for 'https://example.org/nova-specs.git/'").retryable).toBe(false);
 		expect(classifyGitFailure("fatal: could not read Username for 'https://example.org': terminal prompts disabled").retryable).toBe(false);

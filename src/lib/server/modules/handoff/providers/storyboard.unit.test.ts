@@ -3,6 +3,11 @@ import { startFakeStoryBoard, type FakeStoryBoard } from '#lib/server/testing/tr
 import { sampleEvidence, trackerConnection } from '#lib/server/testing/trackers/evidence.ts';
 import { storyboard, storyStatus } from './storyboard.ts';
 import { TrackerError, type TrackerConnection } from './provider.ts';
+import { allowPrivateAddresses } from '#lib/server/platform/http/outgoing.ts';
+import { watchTrackerLog } from '#lib/server/testing/trackers/logged.ts';
+
+// The fake trackers listen on 127.0.0.1: allowed here as CAUCUS_ALLOW_PRIVATE_TRACKERS=1 would.
+allowPrivateAddresses(true);
 
 let server: FakeStoryBoard;
 let tracker: TrackerConnection;
@@ -82,9 +87,13 @@ describe('StoryBoard errors', () => {
 	});
 
 	it('for a missing story are final, for a 5xx worth retrying', async () => {
+		const trackerLog = watchTrackerLog();
 		const error = await rejection(storyboard.fetch(tracker, '999'));
 		expect(error).toMatchObject({ status: 404, retryable: false });
-		expect(error.message).toContain('Story 999 not found');
+		expect(error.message).not.toContain('Story 999 not found');
+		expect(error.message).toMatch(/answered \d+; the details are in the server log, reference [0-9a-f]{8}/);
+		expect(trackerLog.detailOf(error)).toContain('Story 999 not found');
+		trackerLog.restore();
 		server.failNext(500);
 		expect(await rejection(storyboard.fetch(tracker, '999'))).toMatchObject({ status: 500, retryable: true });
 		server.failNext(503);

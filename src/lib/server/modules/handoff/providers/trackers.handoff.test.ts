@@ -14,6 +14,10 @@ import type { GroupRow } from '#lib/server/modules/groups/index.ts';
 import { buildNeed } from '#lib/server/modules/needs/needs.factories.ts';
 import { createHandoff, createTracker, draftHandoff, linkHandoff, receiveWebhook, syncNeed } from '../index.ts';
 import type { HandoffKind } from '../handoff.tables.ts';
+import { allowPrivateAddresses } from '#lib/server/platform/http/outgoing.ts';
+
+// The fake trackers listen on 127.0.0.1: allowed here as CAUCUS_ALLOW_PRIVATE_TRACKERS=1 would.
+allowPrivateAddresses(true);
 
 /*
  * The Jira, Launchpad, StoryBoard and specs providers driven through the handoff module itself, on a real database:
