@@ -4,7 +4,11 @@ import { expect } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium } from './chromium.ts';
 import { FACTORY_PASSWORD } from '../src/lib/server/modules/members/members.factories.ts';
-export { startServer, type RunningServer } from '../src/lib/server/testing/server-process.ts';
+import { startServer as startServerProcess } from '../src/lib/server/testing/server-process.ts';
+export type { RunningServer } from '../src/lib/server/testing/server-process.ts';
+
+/** The built server, allowed to call trackers on loopback addresses: the journeys' fake trackers listen on 127.0.0.1. */
+export const startServer: typeof startServerProcess = (env = {}, options) => startServerProcess({ CAUCUS_ALLOW_PRIVATE_TRACKERS: '1', ...env }, options);
 
 const ROOT = new URL('..', import.meta.url).pathname;
 export const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
