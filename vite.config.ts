@@ -9,7 +9,24 @@ export default defineConfig({
 		sveltekit({
 			adapter: adapter({ out: 'build', precompress: true }),
 			// Forms post to the same origin only; the Node adapter derives the origin from ORIGIN or the Host header.
-			csrf: { trustedOrigins: [] }
+			csrf: { trustedOrigins: [] },
+			// Scripts only from this site, and SvelteKit's own inline bootstrap by nonce; no framing; images only
+			// from this site, so an image in a need cannot tell another server who read it (docs/decisions/0014).
+			// Styles may be inline: the page template and components set style attributes, and no style can run code.
+			csp: {
+				mode: 'auto',
+				directives: {
+					'default-src': ['self'],
+					'script-src': ['self'],
+					'style-src': ['self', 'unsafe-inline'],
+					'img-src': ['self', 'data:'],
+					'font-src': ['self'],
+					'connect-src': ['self'],
+					'object-src': ['none'],
+					'base-uri': ['self'],
+					'frame-ancestors': ['none']
+				}
+			}
 		})
 	],
 	test: {
