@@ -2,7 +2,8 @@ import { createInterface } from 'node:readline/promises';
 import { Writable } from 'node:stream';
 import { inTransaction, type Actor } from '#lib/server/platform/context.ts';
 import { invalid } from '#lib/server/platform/errors.ts';
-import { setAdmin, signUp } from '#lib/server/modules/members/index.ts';
+import { issueResetLink, setAdmin, signUp } from '#lib/server/modules/members/index.ts';
+import { config } from '#lib/server/platform/config.ts';
 import { withDatabase } from './database.ts';
 
 /** Whoever runs the command line owns the machine and its database: they act as an administrator. */
@@ -54,5 +55,22 @@ export async function adminSet(handle: string, isAdmin: boolean): Promise<void> 
 	await withDatabase(async (_database, ctx) => {
 		const member = await setAdmin({ ...ctx, actor: CLI_ACTOR }, { handle, isAdmin });
 		console.log(`@${member.handle} is ${member.isAdmin ? 'now an administrator' : 'no longer an administrator'}.`);
+	});
+}
+
+/** The site's public address for links printed here: ORIGIN, else where `caucus serve` listens. */
+export function siteOrigin(): string {
+	const { origin, host, port } = config();
+	if (origin) return origin.replace(/\/$/, '');
+	const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+	return `http://${shown}:${port}`;
+}
+
+/** Prints a one-time password reset link for a member (decision 0012); the link alone goes to standard output. */
+export async function adminResetLink(handle: string): Promise<void> {
+	await withDatabase(async (_database, ctx) => {
+		const issued = await issueResetLink({ ...ctx, actor: CLI_ACTOR }, { handle });
+		console.error(`A one-time password reset link for @${issued.member.handle}, valid until ${issued.expiresAt.toISOString()}; it replaces any earlier link:`);
+		console.log(`${siteOrigin()}${issued.path}`);
 	});
 }

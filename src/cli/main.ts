@@ -3,7 +3,7 @@ import { ConfigError, MAX_WORKERS } from '#lib/server/platform/config.ts';
 import { AppError } from '#lib/server/platform/errors.ts';
 import { serve } from './serve.ts';
 import { migrate } from './migrate.ts';
-import { adminCreate, adminSet } from './admin.ts';
+import { adminCreate, adminResetLink, adminSet } from './admin.ts';
 import { seedDemo } from './seed.ts';
 import { handoffSync } from './handoff.ts';
 import { exportPriorities } from './priorities.ts';
@@ -40,7 +40,7 @@ program
 	.requiredOption('--demo', 'a small, believable community: members, deployments, groups, needs')
 	.action(() => seedDemo());
 
-const admin = program.command('admin').description('Manage site administrators.');
+const admin = program.command('admin').description('Manage site administrators and members’ access.');
 admin
 	.command('create')
 	.description('Create an administrator account (asks for the password unless --password is given).')
@@ -59,6 +59,11 @@ admin
 	.description('Take the administrator role from a member (never the last one).')
 	.argument('<handle>')
 	.action((handle: string) => adminSet(handle, false));
+admin
+	.command('reset-link')
+	.description('Print a one-time password reset link for a member, to pass on (works once, for 24 hours; ORIGIN sets the address).')
+	.argument('<handle>')
+	.action((handle: string) => adminResetLink(handle));
 
 const priorities = program.command('priorities').description('Priority lists.');
 priorities

@@ -18,6 +18,12 @@ export const mayAdminister = (actor: Actor | null): boolean => actor?.isAdmin ==
  */
 export const mayCreateToken = (actor: Actor | null, memberId: number): boolean => mayManageMember(actor, memberId) && actor!.via !== 'token';
 
+/**
+ * A password reset link lets whoever holds it take over the account, so an administrator issues one from a
+ * signed-in session or the command line, never with an API token (a leaked token must not open accounts).
+ */
+export const mayIssueResetLink = (actor: Actor | null): boolean => mayAdminister(actor) && actor!.via !== 'token';
+
 /** Throws `unauthenticated` for visitors; returns the actor otherwise. */
 export function requireActor(actor: Actor | null): Actor {
 	if (!actor) throw unauthenticated();
@@ -39,5 +45,11 @@ export function requireAdminister(actor: Actor | null): Actor {
 export function requireCreateToken(actor: Actor | null, memberId: number): Actor {
 	const who = requireManageMember(actor, memberId);
 	if (!mayCreateToken(who, memberId)) throw forbidden('Create API tokens from a signed-in session, not with another token.');
+	return who;
+}
+
+export function requireIssueResetLink(actor: Actor | null): Actor {
+	const who = requireAdminister(actor);
+	if (!mayIssueResetLink(who)) throw forbidden('Issue reset links from a signed-in session or the command line, not with an API token.');
 	return who;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Actor } from '#lib/server/platform/context.ts';
-import { mayAdminister, mayCreateToken, mayManageMember } from './members.policy.ts';
+import { mayAdminister, mayCreateToken, mayIssueResetLink, mayManageMember } from './members.policy.ts';
 
 const actor = (memberId: number, extra: Partial<Actor> = {}): Actor => ({ memberId, handle: `m${memberId}`, displayName: 'M', isAdmin: false, via: 'session', ...extra });
 
@@ -24,5 +24,13 @@ describe('members policy', () => {
 		expect(mayCreateToken(actor(1, { via: 'token' }), 1)).toBe(false);
 		expect(mayCreateToken(actor(2), 1)).toBe(false);
 		expect(mayCreateToken(null, 1)).toBe(false);
+	});
+
+	it('reset links are issued by administrators from a session or the command line, never with a token', () => {
+		expect(mayIssueResetLink(null)).toBe(false);
+		expect(mayIssueResetLink(actor(1))).toBe(false);
+		expect(mayIssueResetLink(actor(1, { via: 'cli', isAdmin: true }))).toBe(true);
+		expect(mayIssueResetLink(actor(1, { isAdmin: true }))).toBe(true);
+		expect(mayIssueResetLink(actor(1, { isAdmin: true, via: 'token' }))).toBe(false);
 	});
 });

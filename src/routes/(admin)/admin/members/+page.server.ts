@@ -1,5 +1,6 @@
 import { redirect } from '@sveltejs/kit';
-import { listAccounts, memberListInput, setAdmin } from '#lib/server/modules/members/index.ts';
+import { issueResetLink, listAccounts, memberListInput, setAdmin } from '#lib/server/modules/members/index.ts';
+import { config } from '#lib/server/platform/config.ts';
 import { ctxOf } from '#lib/server/platform/http/context.ts';
 import { formValues, runForm } from '#lib/server/platform/http/forms.ts';
 import type { Actions, PageServerLoad } from './$types';
@@ -27,5 +28,14 @@ export const actions: Actions = {
 		// Revoking your own role ends your access to these pages.
 		if ('leftAdmin' in result && result.leftAdmin) redirect(303, '/');
 		return result;
+	},
+	/** A one-time password reset link for a member, shown to the administrator once to pass on (decision 0012). */
+	resetLink: async (event) => {
+		const ctx = await ctxOf(event);
+		const values = formValues(await event.request.formData());
+		return runForm(values, async () => {
+			const issued = await issueResetLink(ctx, values);
+			return { resetLink: { handle: issued.member.handle, url: `${config().origin ?? event.url.origin}${issued.path}`, expiresAt: issued.expiresAt } };
+		});
 	}
 };
