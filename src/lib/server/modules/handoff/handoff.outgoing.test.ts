@@ -78,6 +78,11 @@ describe('a tracker on an internal address, not allowed', () => {
 		}
 		const saved = await createTracker(as(admin), { ...input, baseUrl: 'https://api.github.com', name: 'Public' });
 		expect((await failure(updateTracker(as(admin), saved.id, { ...input, name: 'Public' })))?.fields.baseUrl).toMatch(/internal addresses/);
+		// A setting Caucus calls is checked like the base URL.
+		const specsInput = { name: 'Specs', provider: 'specs', baseUrl: 'https://opendev.org/openstack/nova-specs', project: 'nova-specs', settings: { review: 'gerrit', gerritUrl: 'http://10.0.0.5:8080' } };
+		const gerrit = await failure(createTracker(as(admin), specsInput));
+		expect(gerrit?.fields['settings.gerritUrl']).toMatch(/internal addresses/);
+		expect(gerrit?.fields.baseUrl).toBeUndefined();
 		// Allowed by the administrator's setting, it saves.
 		allowPrivateAddresses(true);
 		expect(await createTracker(as(admin), input)).toMatchObject({ baseUrl: internalUrl });

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from '#lib/server/platform/config.ts';
 import { allowPrivateAddresses, checkOutgoingUrl, isForbiddenAddress, isForbiddenHostName, MAX_REDIRECTS, OutgoingAddressError, outgoingRequest, type Resolver } from './outgoing.ts';
 
 /*
@@ -58,6 +59,15 @@ describe('internal addresses', () => {
 	it('include localhost and the cloud metadata names, whatever DNS says', () => {
 		for (const name of ['localhost', 'LOCALHOST.', 'api.localhost', 'metadata.google.internal', 'metadata', 'instance-data']) expect(isForbiddenHostName(name), name).toBe(true);
 		for (const name of ['api.github.com', 'gitlab.example.org', 'localhost.example.org']) expect(isForbiddenHostName(name), name).toBe(false);
+	});
+});
+
+describe('the allowance', () => {
+	it('is CAUCUS_ALLOW_PRIVATE_TRACKERS=1, off unless set, and a wrong value stops the start', () => {
+		expect(parseConfig({}).allowPrivateTrackers).toBe(false);
+		expect(parseConfig({ CAUCUS_ALLOW_PRIVATE_TRACKERS: '0' }).allowPrivateTrackers).toBe(false);
+		expect(parseConfig({ CAUCUS_ALLOW_PRIVATE_TRACKERS: '1' }).allowPrivateTrackers).toBe(true);
+		expect(() => parseConfig({ CAUCUS_ALLOW_PRIVATE_TRACKERS: 'yes' })).toThrow(ConfigError);
 	});
 });
 
