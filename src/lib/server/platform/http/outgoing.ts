@@ -301,7 +301,9 @@ function exchange(
 	options: { method: string; headers: Record<string, string>; body: string | undefined; signal: AbortSignal; lookup: LookupFunction | undefined }
 ): Promise<{ status: number; headers: Headers; text: string }> {
 	const client = url.protocol === 'https:' ? https : http;
-	const headers: Record<string, string> = { ...options.headers };
+	// What fetch sent by default, which some trackers expect (GitHub refuses a request without a User-Agent).
+	const headers: Record<string, string> = { 'user-agent': 'Caucus', accept: '*/*', 'accept-encoding': 'gzip, deflate, br' };
+	for (const [name, value] of Object.entries(options.headers)) headers[name.toLowerCase()] = value;
 	if (options.body !== undefined) headers['content-length'] = String(Buffer.byteLength(options.body));
 	return new Promise((resolve, reject) => {
 		const request = client.request(
