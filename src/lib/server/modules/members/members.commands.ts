@@ -275,11 +275,14 @@ export async function addDeployment(ctx: Ctx, input: unknown): Promise<Deploymen
 	});
 }
 
-/** Reads a deployment for a change, locked, and checks the actor owns it. */
+/**
+ * Reads one of the actor's deployments for a change, locked. Another member's deployment answers as a
+ * missing one does, so its number tells nobody that it exists (docs/decisions/0014).
+ */
 async function ownDeploymentForUpdate(tx: TxCtx, deploymentId: number) {
-	const row = await tx.db.selectFrom('deployment').selectAll().where('id', '=', deploymentId).forUpdate().executeTakeFirst();
+	const actor = requireActor(tx.actor);
+	const row = await tx.db.selectFrom('deployment').selectAll().where('id', '=', deploymentId).where('member_id', '=', actor.memberId).forUpdate().executeTakeFirst();
 	if (!row) throw notFound('That deployment');
-	requireManageMember(tx.actor, row.member_id, 'Only the member who runs a deployment may change it.');
 	return row;
 }
 

@@ -31,15 +31,17 @@ describe('deployments', () => {
 		expect(Object.keys(error.fields).sort()).toEqual(['instances', 'name', 'nodes', 'releases']);
 	});
 
-	it('lets only the owner change or remove a deployment', async () => {
+	it('lets only the owner change or remove a deployment; to anyone else it does not exist', async () => {
 		const owner = await buildMember(t.db);
 		const other = await buildMember(t.db);
 		const admin = await buildMember(t.db, { isAdmin: true });
 		const d = await addDeployment(ctxFor(t.db, owner), { name: 'Edge', nodes: 10 });
 
 		for (const who of [other, admin]) {
-			await expect(updateDeployment(ctxFor(t.db, who), d.id, { name: 'Hijacked' })).rejects.toMatchObject({ code: 'forbidden' });
-			await expect(removeDeployment(ctxFor(t.db, who), d.id)).rejects.toMatchObject({ code: 'forbidden' });
+			// The same answer as for a number nobody has, so another member's deployments cannot be counted.
+			await expect(updateDeployment(ctxFor(t.db, who), d.id, { name: 'Hijacked' })).rejects.toMatchObject({ code: 'not_found' });
+			await expect(removeDeployment(ctxFor(t.db, who), d.id)).rejects.toMatchObject({ code: 'not_found' });
+			await expect(removeDeployment(ctxFor(t.db, who), d.id + 1000)).rejects.toMatchObject({ code: 'not_found' });
 			expect(await getOwnDeployment(ctxFor(t.db, who), d.id)).toBeUndefined();
 		}
 		await expect(updateDeployment(ctxFor(t.db, null), d.id, { name: 'x' })).rejects.toMatchObject({ code: 'unauthenticated' });
