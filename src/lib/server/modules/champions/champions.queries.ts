@@ -139,14 +139,15 @@ export interface WantedList {
 }
 
 function decodeCursor(sort: WantedSort, raw: string): { key: number; id: number } {
-	const match = /^(support|newest|oldest)\.(\d{1,12})\.(\d{1,15})$/.exec(raw);
+	const match = /^(support|newest|oldest)\.(\d{1,15})\.(\d{1,15})$/.exec(raw);
 	if (!match || match[1] !== sort) throw invalid({ cursor: 'This page link no longer fits the list; start again from the first page.' });
 	return { key: Number(match[2]), id: Number(match[3]) };
 }
 
 /**
  * Needs a champion: readable, not hidden, accepted or with the developers, and no standing champion.
- * Sorted by supporters (need_top_idx), or by id (newest or oldest filed), keyset-paginated.
+ * Sorted by supporters (need_top_idx), or by when they were filed (newest or oldest first), keyset-paginated.
+ * Not by id: a closed group's needs have random ids (needs.ids.ts).
  */
 export async function listNeedsWithoutChampion(ctx: Ctx, input: unknown = {}): Promise<WantedList> {
 	const data = parseInput(wantedInput, input);
@@ -177,11 +178,11 @@ export async function listNeedsWithoutChampion(ctx: Ctx, input: unknown = {}): P
 		if (cursor) query = query.where(sql<boolean>`(need.support_count, need.id) < (${cursor.key}::int, ${cursor.id}::bigint)`);
 		query = query.orderBy('need.support_count', 'desc').orderBy('need.id', 'desc');
 	} else if (sort === 'newest') {
-		if (cursor) query = query.where('need.id', '<', cursor.id);
-		query = query.orderBy('need.id', 'desc');
+		if (cursor) query = query.where(sql<boolean>`(need.created_at, need.id) < (${new Date(cursor.key)}::timestamptz, ${cursor.id}::bigint)`);
+		query = query.orderBy('need.created_at', 'desc').orderBy('need.id', 'desc');
 	} else {
-		if (cursor) query = query.where('need.id', '>', cursor.id);
-		query = query.orderBy('need.id', 'asc');
+		if (cursor) query = query.where(sql<boolean>`(need.created_at, need.id) > (${new Date(cursor.key)}::timestamptz, ${cursor.id}::bigint)`);
+		query = query.orderBy('need.created_at', 'asc').orderBy('need.id', 'asc');
 	}
 	const rows = await query.limit(data.limit + 1).execute();
 	const page = rows.slice(0, data.limit);
@@ -218,7 +219,7 @@ export async function listNeedsWithoutChampion(ctx: Ctx, input: unknown = {}): P
 			sponsorCount: sponsors.find((s) => Number(s.need_id) === Number(r.id))?.n ?? 0,
 			createdAt: r.created_at
 		})),
-		nextCursor: rows.length > data.limit && last ? `${sort}.${sort === 'support' ? last.support_count : 0}.${last.id}` : null,
+		nextCursor: rows.length > data.limit && last ? `${sort}.${sort === 'support' ? last.support_count : new Date(last.created_at).getTime()}.${last.id}` : null,
 		options: { sort, group: data.group, component: data.component, limit: data.limit }
 	};
 }

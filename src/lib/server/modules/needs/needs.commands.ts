@@ -10,6 +10,7 @@ import { groupAndMembership, loadNeedAccess, needFacts } from './needs.access.ts
 import type { NeedRow } from './needs.tables.ts';
 import { recountSupport } from './needs.supports.ts';
 import type { ComponentRow } from './needs.queries.ts';
+import { insertNeed } from './needs.ids.ts';
 
 /*
  * Writes for filing and editing needs, and for the component taxonomy. Supports, comments and triage
@@ -49,26 +50,22 @@ export async function fileNeed(ctx: Ctx, input: unknown): Promise<NeedRow> {
 		}
 		const components = await componentIds(tx, data.components);
 		const now = tx.now();
-		const row = await tx.db
-			.insertInto('need')
-			.values({
-				title: data.title,
-				body: data.body,
-				kind: data.kind,
-				group_id: group?.id ?? null,
-				published_at: group?.visibility === 'closed' ? null : now,
-				author_id: actor.memberId,
-				source_channel: data.sourceChannel,
-				source_url: data.sourceUrl,
-				source_note: data.sourceNote,
-				tags: stringArray(data.tags),
-				releases: stringArray(data.releases),
-				support_count: 1,
-				created_at: now,
-				updated_at: now
-			})
-			.returningAll()
-			.executeTakeFirstOrThrow();
+		const row = await insertNeed(tx.db, {
+			title: data.title,
+			body: data.body,
+			kind: data.kind,
+			group_id: group?.id ?? null,
+			published_at: group?.visibility === 'closed' ? null : now,
+			author_id: actor.memberId,
+			source_channel: data.sourceChannel,
+			source_url: data.sourceUrl,
+			source_note: data.sourceNote,
+			tags: stringArray(data.tags),
+			releases: stringArray(data.releases),
+			support_count: 1,
+			created_at: now,
+			updated_at: now
+		});
 		if (components.length) await tx.db.insertInto('need_component').values(components.map((id) => ({ need_id: row.id, component_id: id }))).execute();
 		await tx.db.insertInto('support').values({ need_id: row.id, member_id: actor.memberId, deployment_id: null, impact: null, created_at: now }).execute();
 		// The author's organization counts at once: the stored supporter facts, recounted like every support.

@@ -2,6 +2,7 @@ import type { Db, Executor } from '#lib/server/platform/db/database.ts';
 import { textArray } from '#lib/server/platform/db/sql.ts';
 import type { NeedKind, NeedRow, NeedStatus, SourceChannel } from './needs.tables.ts';
 import { recountSupport as recountFacts } from './needs.supports.ts';
+import { insertNeed } from './needs.ids.ts';
 
 let sequence = 0;
 const FACTORY_TIME = new Date('2026-11-01T00:00:00Z');
@@ -44,31 +45,28 @@ export async function buildNeed(db: Db, overrides: Partial<BuildNeedOverrides> =
 	const group = overrides.group ?? null;
 	const closed = group?.visibility === 'closed';
 	const publishedAt = overrides.publishedAt !== undefined ? overrides.publishedAt : closed ? null : createdAt;
-	const need = await db
-		.insertInto('need')
-		.values({
-			title: overrides.title ?? `Need number ${sequence} about something that hurts`,
-			body: overrides.body ?? '',
-			kind: overrides.kind ?? 'feature',
-			status: overrides.status ?? (overrides.duplicateOf ? 'duplicate' : 'new'),
-			status_reason: overrides.statusReason ?? null,
-			group_id: group?.id ?? null,
-			published_at: publishedAt,
-			author_id: overrides.author?.id ?? null,
-			source_channel: overrides.sourceChannel ?? 'direct',
-			source_url: overrides.sourceUrl ?? null,
-			source_note: overrides.sourceNote ?? null,
-			tags: textArray(overrides.tags ?? []),
-			releases: textArray(overrides.releases ?? []),
-			duplicate_of_id: overrides.duplicateOf?.id ?? null,
-			hidden_at: overrides.hiddenAt ?? null,
-			hidden_reason: overrides.hiddenReason ?? null,
-			locked_at: overrides.lockedAt ?? null,
-			created_at: createdAt,
-			updated_at: overrides.updatedAt ?? createdAt
-		})
-		.returningAll()
-		.executeTakeFirstOrThrow();
+	// As filing does: an unpublished need gets a random unlisted id.
+	const need = await insertNeed(db, {
+		title: overrides.title ?? `Need number ${sequence} about something that hurts`,
+		body: overrides.body ?? '',
+		kind: overrides.kind ?? 'feature',
+		status: overrides.status ?? (overrides.duplicateOf ? 'duplicate' : 'new'),
+		status_reason: overrides.statusReason ?? null,
+		group_id: group?.id ?? null,
+		published_at: publishedAt,
+		author_id: overrides.author?.id ?? null,
+		source_channel: overrides.sourceChannel ?? 'direct',
+		source_url: overrides.sourceUrl ?? null,
+		source_note: overrides.sourceNote ?? null,
+		tags: textArray(overrides.tags ?? []),
+		releases: textArray(overrides.releases ?? []),
+		duplicate_of_id: overrides.duplicateOf?.id ?? null,
+		hidden_at: overrides.hiddenAt ?? null,
+		hidden_reason: overrides.hiddenReason ?? null,
+		locked_at: overrides.lockedAt ?? null,
+		created_at: createdAt,
+		updated_at: overrides.updatedAt ?? createdAt
+	});
 	for (const slug of overrides.components ?? []) {
 		const component = await buildComponent(db, { slug });
 		await db.insertInto('need_component').values({ need_id: need.id, component_id: component.id }).execute();

@@ -6,6 +6,7 @@ import { buildMember } from '#lib/server/modules/members/members.factories.ts';
 import { addMembership, buildGroup } from '#lib/server/modules/groups/groups.factories.ts';
 import { createComponent, editNeed, fileNeed, updateComponent } from './needs.commands.ts';
 import { buildComponent, buildNeed } from './needs.factories.ts';
+import { UNLISTED_NEED_IDS } from './needs.ids.ts';
 import { getNeedPage, listComponents } from './needs.queries.ts';
 
 let t: TestDatabase;
@@ -115,6 +116,21 @@ describe('filing a need', () => {
 		await expect(getNeedPage(ctxFor(t.db, outsider), need.id)).rejects.toMatchObject({ code: 'not_found' });
 		const admin = await buildMember(t.db, { isAdmin: true });
 		expect((await fileNeed(ctxFor(t.db, admin), { ...valid, groupId: group.id })).published_at).toBeNull();
+	});
+
+	it('needs of a closed group take random unlisted ids, so the public ids have no gaps that count them', async () => {
+		const chair = await buildMember(t.db);
+		const group = await buildGroup(t.db, { visibility: 'closed', chair });
+		const ids: number[] = [];
+		for (const groupId of [null, group.id, group.id, null, group.id, null]) ids.push((await fileNeed(ctxFor(t.db, chair), { ...valid, groupId })).id);
+		const [first, hidden1, hidden2, second, hidden3, third] = ids;
+		expect([second - first, third - second]).toEqual([1, 1]);
+		for (const id of [hidden1, hidden2, hidden3]) {
+			expect(id).toBeGreaterThanOrEqual(UNLISTED_NEED_IDS.min);
+			expect(id).toBeLessThan(UNLISTED_NEED_IDS.max);
+			expect(Number.isSafeInteger(id)).toBe(true);
+		}
+		expect(new Set(ids).size).toBe(ids.length);
 	});
 });
 

@@ -21,6 +21,7 @@ import {
 } from './needs.supports.ts';
 import { refreshTrendingOf } from './needs.trending.ts';
 import type { Selectable } from 'kysely';
+import { insertNeed } from './needs.ids.ts';
 
 /*
  * Triage and distillation, for a need's group's chairs and moderators (site administrators for needs
@@ -363,25 +364,21 @@ export async function splitNeed(ctx: Ctx, needId: number, input: unknown): Promi
 		if (from.id !== needId) throw conflict(`This need is merged into #${from.id}; split that need instead.`);
 		const now = tx.now();
 		const body = `${data.body ? `${data.body}\n\n` : ''}---\n\n_Split from [need #${from.id}](/needs/${from.id})._`;
-		const created = await tx.db
-			.insertInto('need')
-			.values({
-				title: data.title,
-				body,
-				kind: data.kind,
-				group_id: from.group_id,
-				published_at: from.published_at ? now : null,
-				author_id: actor.memberId,
-				source_channel: from.source_channel,
-				source_url: from.source_url,
-				source_note: from.source_note,
-				tags: textArray(from.tags) as RawBuilder<string[]>,
-				releases: textArray(from.releases) as RawBuilder<string[]>,
-				created_at: now,
-				updated_at: now
-			})
-			.returningAll()
-			.executeTakeFirstOrThrow();
+		const created = await insertNeed(tx.db, {
+			title: data.title,
+			body,
+			kind: data.kind,
+			group_id: from.group_id,
+			published_at: from.published_at ? now : null,
+			author_id: actor.memberId,
+			source_channel: from.source_channel,
+			source_url: from.source_url,
+			source_note: from.source_note,
+			tags: textArray(from.tags) as RawBuilder<string[]>,
+			releases: textArray(from.releases) as RawBuilder<string[]>,
+			created_at: now,
+			updated_at: now
+		});
 		await tx.db
 			.insertInto('need_component')
 			.columns(['need_id', 'component_id'])

@@ -17,6 +17,7 @@ import * as needs1000 from '../../modules/needs/migrations/20261126_1000_needs_t
 import * as needs1010 from '../../modules/needs/migrations/20261126_1010_need_segment_counts.ts';
 import * as needs1020 from '../../modules/needs/migrations/20261126_1020_need_organization_counts.ts';
 import * as members1100 from '../../modules/members/migrations/20261204_1100_account_protection.ts';
+import * as needs1200 from '../../modules/needs/migrations/20261204_1200_need_unguessable_ids.ts';
 
 /**
  * Every migration, by name. Names start with a timestamp so they apply in the order they were written,
@@ -40,5 +41,6 @@ export const migrations: Record<string, Migration> = {
 	'20261126_1000_needs_trending': needs1000,
 	'20261126_1010_need_segment_counts': needs1010,
 	'20261126_1020_need_organization_counts': needs1020,
-	'20261204_1100_account_protection': members1100
+	'20261204_1100_account_protection': members1100,
+	'20261204_1200_need_unguessable_ids': needs1200
 };
