@@ -1,24 +1,42 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 /**
- * The embedded database may be opened by one process at a time. A pid file in the data folder says who
- * holds it; a stale file from a process that died is taken over.
+ * The embedded database may be opened by one process at a time. A file in the data folder says who holds
+ * it: the process id, and where the system tells them, the boot and the process's start time, because a
+ * process id alone is reused (a restarted container runs its server as pid 1 again, the dead holder's pid).
+ * A file whose holder no longer runs is taken over.
  */
+export interface LockHolder {
+	pid: number;
+	purpose: string;
+	bootId?: string | null;
+	startTime?: string | null;
+}
+
+/** Data folders this process holds, so its own pid in a lock file is told apart from a previous life's. */
+const heldHere = new Set<string>();
+
 export function lockDataDir(dataDir: string, purpose: string): () => void {
 	if (dataDir.startsWith('memory://')) return () => {};
 	mkdirSync(dataDir, { recursive: true });
 	const file = join(dataDir, 'caucus.lock');
+	const key = resolve(file);
 	for (let attempt = 0; attempt < 2; attempt++) {
 		try {
 			const fd = openSync(file, 'wx');
-			writeSync(fd, JSON.stringify({ pid: process.pid, purpose }));
+			const holder: LockHolder = { pid: process.pid, purpose, bootId: bootId(), startTime: startTimeOf(process.pid) };
+			writeSync(fd, JSON.stringify(holder));
 			closeSync(fd);
-			return () => rmSync(file, { force: true });
+			heldHere.add(key);
+			return () => {
+				heldHere.delete(key);
+				rmSync(file, { force: true });
+			};
 		} catch (error) {
 			if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
 			const holder = readHolder(file);
-			if (holder && isAlive(holder.pid)) {
+			if (holder && holderIsRunning(holder, heldHere.has(key))) {
 				throw new Error(
 					`The embedded database in ${dataDir} is in use by process ${holder.pid} (${holder.purpose}). ` +
 						'Stop it first, or run this against a PostgreSQL server with DATABASE_URL.'
@@ -30,7 +48,20 @@ export function lockDataDir(dataDir: string, purpose: string): () => void {
 	throw new Error(`Could not lock ${file}.`);
 }
 
-function readHolder(file: string): { pid: number; purpose: string } | null {
+/**
+ * Whether the process that wrote a lock file still runs. `heldByThisProcess` says whether this very
+ * process took the lock; if not, our own pid in the file was written by an earlier process that had it.
+ */
+export function holderIsRunning(holder: LockHolder, heldByThisProcess: boolean, system: { bootId: () => string | null; startTimeOf: (pid: number) => string | null; isAlive: (pid: number) => boolean } = { bootId, startTimeOf, isAlive }): boolean {
+	if (holder.pid === process.pid) return heldByThisProcess;
+	const boot = system.bootId();
+	if (holder.bootId && boot && holder.bootId !== boot) return false;
+	if (!system.isAlive(holder.pid)) return false;
+	const started = holder.startTime ? system.startTimeOf(holder.pid) : null;
+	return !(holder.startTime && started && started !== holder.startTime);
+}
+
+function readHolder(file: string): LockHolder | null {
 	try {
 		return JSON.parse(readFileSync(file, 'utf8'));
 	} catch {
@@ -44,5 +75,25 @@ function isAlive(pid: number): boolean {
 		return true;
 	} catch (error) {
 		return (error as NodeJS.ErrnoException).code === 'EPERM';
+	}
+}
+
+/** This boot's id (Linux); null where the system does not say. */
+function bootId(): string | null {
+	try {
+		return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+	} catch {
+		return null;
+	}
+}
+
+/** When a process started, in clock ticks since boot (field 22 of /proc/<pid>/stat, Linux); null elsewhere. */
+function startTimeOf(pid: number): string | null {
+	try {
+		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+		// The command name (field 2) may hold spaces and parentheses; the fields after its last ')' are plain.
+		return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+	} catch {
+		return null;
 	}
 }
