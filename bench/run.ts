@@ -7,8 +7,9 @@ import * as start from './start.bench.ts';
 import * as needs from './needs.bench.ts';
 import * as tally from './tally.bench.ts';
 import * as handoff from './handoff.bench.ts';
+import * as crash from './crash.bench.ts';
 
-const benchmarks: Record<string, { run(): Promise<void>; needsBuild?: boolean }> = { start, needs, tally, handoff };
+const benchmarks: Record<string, { run(): Promise<void>; needsBuild?: boolean }> = { start, needs, tally, handoff, crash };
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !(name in benchmarks));

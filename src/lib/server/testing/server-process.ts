@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,12 +10,45 @@ export interface RunningServer {
 	pid: number;
 	dataDir: string;
 	stop(): Promise<void>;
+	/** SIGKILL for the process and every process it started (a cluster's workers), as a crash or the OOM killer would. */
+	kill(): Promise<void>;
 }
 
 export interface ListeningProcess {
 	url: string;
 	pid: number;
 	stop(): Promise<void>;
+	/** SIGKILL for the process and all its descendants at once; resolves when they are gone. */
+	kill(): Promise<void>;
+}
+
+/** The processes descended from `pid` (children, grandchildren…), from ps. */
+function descendants(pid: number): number[] {
+	const ps = spawnSync('ps', ['-e', '-o', 'pid=,ppid='], { encoding: 'utf8' });
+	const children = new Map<number, number[]>();
+	for (const line of ps.stdout.split('\n')) {
+		const [child, parent] = line.trim().split(/\s+/).map(Number);
+		if (!child || !parent) continue;
+		children.set(parent, [...(children.get(parent) ?? []), child]);
+	}
+	const found: number[] = [];
+	const queue = [pid];
+	while (queue.length) {
+		for (const child of children.get(queue.shift()!) ?? []) {
+			found.push(child);
+			queue.push(child);
+		}
+	}
+	return found;
+}
+
+function isRunning(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === 'EPERM';
+	}
 }
 
 /**
@@ -54,6 +87,23 @@ export async function spawnListening(script: string, args: string[], env: NodeJS
 				child.kill('SIGTERM');
 				await exited;
 			}
+		},
+		async kill() {
+			if (child.exitCode !== null || child.signalCode !== null) return;
+			const exited = new Promise((resolve) => child.once('exit', resolve));
+			// Descendants first, found while their parent still lives, then the process itself: all within a moment.
+			const others = descendants(child.pid!);
+			for (const pid of [...others, child.pid!]) {
+				try {
+					process.kill(pid, 'SIGKILL');
+				} catch {
+					// gone already
+				}
+			}
+			await exited;
+			// The descendants are reaped by whoever inherits them; wait (a little) until they are.
+			const deadline = Date.now() + 10_000;
+			while (others.some(isRunning) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
 		}
 	};
 }
@@ -82,6 +132,7 @@ export async function startServer(env: Record<string, string> = {}, options: { d
 		async stop() {
 			await server.stop();
 			if (!options.keepData && !options.dataDir) rmSync(dataDir, { recursive: true, force: true });
-		}
+		},
+		kill: () => server.kill()
 	};
 }

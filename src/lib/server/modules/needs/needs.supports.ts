@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import { inTransaction, type Actor, type Ctx, type TxCtx } from '#lib/server/platform/context.ts';
-import { PREPARED, type Executor } from '#lib/server/platform/db/database.ts';
+import { isEmbedded, PREPARED, type Executor } from '#lib/server/platform/db/database.ts';
 import { conflict, forbidden, invalid, notFound, parseInput, unauthenticated } from '#lib/server/platform/errors.ts';
 import { groupAndMembership, loadNeedAccess, needFacts, type NeedAccess, type NeedPolicyRow } from './needs.access.ts';
 import type { GroupFacts, MembershipFacts } from '#lib/server/modules/groups/index.ts';
@@ -72,19 +72,29 @@ export async function lockingTransaction<T>(ctx: Ctx, work: (tx: TxCtx) => Promi
 }
 
 /**
- * Supports and withdrawals in a transaction of their own commit without waiting for their WAL to reach
- * the disk (`synchronous_commit = off`, for that transaction only): they hold the family root's lock until
- * they commit, so on a popular need every support queued behind the previous one's disk flush. A crash of
- * PostgreSQL itself (not of Caucus) may forget the supports of its last fraction of a second (at most three
- * times wal_writer_delay), whole: rows and counts commit together or not at all, so nothing is ever
- * inconsistent, and the member can simply support again. A caller's own transaction keeps its setting.
- * The common path sets it in its locking statement (`lockOwnRoot`), which saves a round trip; this is the
- * general path's. See docs/decisions/0010-supports-commit-asynchronously.md.
+ * On a PostgreSQL server, supports and withdrawals in a transaction of their own commit without waiting for
+ * their WAL to reach the disk (`synchronous_commit = off`, for that transaction only): they hold the family
+ * root's lock until they commit, so on a popular need every support queued behind the previous one's disk
+ * flush. A crash of PostgreSQL itself (not of Caucus) may forget the supports of its last fraction of a
+ * second (at most three times wal_writer_delay), whole: rows and counts commit together or not at all, so
+ * nothing is ever inconsistent, and the member can simply support again. A caller's own transaction keeps
+ * its setting. The common path sets it in its locking statement (`lockOwnRoot`), which saves a round trip;
+ * this is the general path's.
+ *
+ * Never on the embedded database (`isEmbedded`): PGlite is PostgreSQL inside this process, with no WAL
+ * writer to flush an asynchronous commit a moment later, so a support acknowledged that way lived only in
+ * this process's memory until the next synchronous commit, and died with the process (kill -9 lost most of
+ * a burst's acknowledged supports). Its synchronous commit costs no disk flush either (PGlite runs with
+ * fsync off, see `openPglite`): it only writes the WAL to the data folder's files, so there is nothing to
+ * win. See docs/decisions/0010-supports-commit-asynchronously.md.
  */
 const ASYNCHRONOUS_COMMIT = sql`set_config('synchronous_commit', 'off', true)`;
 async function commitAsynchronously(tx: TxCtx): Promise<void> {
 	await sql`select ${ASYNCHRONOUS_COMMIT}`.execute(tx.db);
 }
+
+/** Whether a support or withdrawal may commit asynchronously: in a transaction of its own, on a PostgreSQL server. */
+const mayCommitAsynchronously = (ctx: Ctx) => !ctx.db.isTransaction && !isEmbedded(ctx.db);
 
 /** The need's access facts computed for a row already read (no second read of the need). */
 export async function accessOf(tx: TxCtx, need: NeedRow): Promise<NeedAccess> {
@@ -488,7 +498,7 @@ async function dropSupport(db: Executor, root: LockedRoot, who: SupportingMember
 export async function supportNeed(ctx: Ctx, needId: number, input: unknown): Promise<SupportState> {
 	const actor = requireActor(ctx, 'Sign in to support a need.');
 	const data = parseInput(supportInput, input ?? {});
-	const asynchronousCommit = !ctx.db.isTransaction;
+	const asynchronousCommit = mayCommitAsynchronously(ctx);
 	return lockingTransaction(ctx, async (tx) => {
 		let root: LockedRoot;
 		let who: SupportingMember;
@@ -518,7 +528,7 @@ export async function supportNeed(ctx: Ctx, needId: number, input: unknown): Pro
  */
 export async function withdrawSupport(ctx: Ctx, needId: number): Promise<SupportState> {
 	const actor = requireActor(ctx, 'Sign in to withdraw your support.');
-	const asynchronousCommit = !ctx.db.isTransaction;
+	const asynchronousCommit = mayCommitAsynchronously(ctx);
 	return lockingTransaction(ctx, async (tx) => {
 		let root: LockedRoot;
 		let who: SupportingMember;

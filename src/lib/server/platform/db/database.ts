@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { Kysely, PGliteDialect, PostgresDialect, sql, type PostgresCursor, type PostgresPool, type PostgresPoolClient, type Transaction } from 'kysely';
+import { Kysely, PGliteAdapter, PGliteDialect, PostgresDialect, sql, type PostgresCursor, type PostgresPool, type PostgresPoolClient, type Transaction } from 'kysely';
 import type { Config } from '../config.ts';
 import { lockDataDir } from './lock.ts';
 import { log } from '../log.ts';
@@ -24,6 +24,16 @@ export interface OpenDatabase {
 	db: Db;
 	kind: 'pglite' | 'postgres';
 	close(): Promise<void>;
+}
+
+/**
+ * Whether an executor (the database or a transaction on it) is the embedded database (PGlite) rather than
+ * a PostgreSQL server: asked of its dialect's adapter, so it holds for every way a Kysely over PGlite is
+ * made (openDatabase, the test databases, the benchmarks). The two differ in one way that matters to
+ * commands: durability, see `openPglite`.
+ */
+export function isEmbedded(db: Executor): boolean {
+	return db.getExecutor().adapter instanceof PGliteAdapter;
 }
 
 export async function openDatabase(database: Config['database'], options: { poolSize?: number } = {}): Promise<OpenDatabase> {
@@ -106,7 +116,25 @@ function preparingPool(pool: import('pg').Pool): PostgresPool {
 	};
 }
 
-/** Opens the embedded PostgreSQL in a folder, or in memory for `memory://`. */
+/**
+ * Opens the embedded PostgreSQL in a folder, or in memory for `memory://`.
+ *
+ * Durability. PGlite runs PostgreSQL single-user inside this process, and what a commit guarantees follows
+ * from that:
+ * - There is no WAL writer process. A transaction that commits with `synchronous_commit = off` leaves its
+ *   WAL in PostgreSQL's buffers, in this process's memory, until a later synchronous commit or a full
+ *   buffer writes it out: if the process dies (kill -9, the OOM killer, a crash), every asynchronous commit
+ *   since the last synchronous one is gone, not PostgreSQL's usual fraction of a second. So nothing may
+ *   commit asynchronously here (`isEmbedded`; the supports, decision 0010).
+ * - A synchronous commit writes its WAL to the files in the data folder (NODEFS: write(2) on the real files)
+ *   before it returns; then it survives the death of this process, the operating system still holds it.
+ * - PGlite starts PostgreSQL with fsync off (`-F` in its start parameters), and its NODEFS has no fsync
+ *   anyway: nothing is forced to the disk. A power cut or a kernel crash may lose recent commits or, as
+ *   PostgreSQL's manual warns of fsync = off, damage the data folder. Where that matters, keep copies of
+ *   the stopped data folder or run on a PostgreSQL server.
+ * - `relaxedDurability` (PGlite's option, off by default and not set here) only defers the copy to the
+ *   browser's IndexedDB; on NODEFS there is no such copy and it changes nothing.
+ */
 export async function openPglite(dataDir: string) {
 	const { PGlite, types } = await import('@electric-sql/pglite');
 	const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
