@@ -119,7 +119,7 @@ describe('the JSON API refuses cookie-authenticated writes from other sites', ()
 	const need = { title: 'Cross-site filing attempt', body: 'Filed by a page on another site.', kind: 'feature' };
 
 	it('refuses a session-cookie write that a browser marks as coming from another site', async () => {
-		const crossSite = [{ origin: 'http://evil.example' }, { origin: 'null' }, { 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }];
+		const crossSite: Record<string, string>[] = [{ origin: 'http://evil.example' }, { origin: 'null' }, { 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }];
 		for (const headers of crossSite) {
 			const response = await fetch(`${server.url}/api/v1/needs`, {
 				method: 'POST',

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
-import type { Insertable } from 'kysely';
-import type { Executor } from '#lib/server/platform/db/database.ts';
-import type { NeedRow, NeedTable } from './needs.tables.ts';
+import type { InsertObject } from 'kysely';
+import type { Database, Executor } from '#lib/server/platform/db/database.ts';
+import type { NeedRow } from './needs.tables.ts';
 
 /**
  * Ids of unpublished needs (those only a closed group's members see) are drawn at random from a range the
@@ -14,7 +14,7 @@ export const UNLISTED_NEED_IDS = { min: 2 ** 31, max: 2 ** 33 } as const;
 export const isUnlistedNeedId = (id: number) => id >= UNLISTED_NEED_IDS.min;
 
 /** Inserts a need: the next public id when it is published, a random unlisted one when it is not. */
-export async function insertNeed(db: Executor, values: Omit<Insertable<NeedTable>, 'id'>): Promise<NeedRow> {
+export async function insertNeed(db: Executor, values: Omit<InsertObject<Database, 'need'>, 'id'>): Promise<NeedRow> {
 	if (values.published_at) return db.insertInto('need').values(values).returningAll().executeTakeFirstOrThrow();
 	for (let attempt = 0; attempt < 5; attempt++) {
 		const id = randomInt(UNLISTED_NEED_IDS.min, UNLISTED_NEED_IDS.max);
