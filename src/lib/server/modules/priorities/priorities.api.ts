@@ -66,6 +66,7 @@ const roundOut = roundSummaryOut.extend({
 	eligibleCount: z.number().int().describe('Active members of the group (at the close, once closed).'),
 	candidates: z.array(z.object({ needId: z.number().int(), title: z.string().nullable(), status: z.enum(NEED_STATUSES).nullable(), supportCount: z.number().int() })),
 	result: resultOut,
+	counting: z.boolean().describe('Closed at its closing time and not counted yet: the result appears within a minute.'),
 	lists: z.array(listSummaryOut),
 	abilities: z.object({ read: z.boolean(), vote: z.boolean(), close: z.boolean(), publish: z.boolean() })
 });
@@ -118,6 +119,7 @@ export const roundJson = (p: RoundPage): z.input<typeof roundOut> => ({
 	eligibleCount: p.round.eligibleCount,
 	candidates: p.candidates,
 	result: p.result,
+	counting: p.counting,
 	lists: p.lists.map(listSummaryJson),
 	abilities: p.abilities
 });

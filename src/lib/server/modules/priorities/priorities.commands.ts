@@ -187,9 +187,10 @@ export async function closeRound(ctx: Ctx, roundId: number): Promise<PriorityRou
 }
 
 /**
- * Closes a round whose closing time has passed, as the system: pages and the API call it before they
- * show a round, and a scheduled job may call `closeDueRounds`. Returns whether it closed the round.
- * Nothing is decided by the caller's rights: the time alone closes it.
+ * Closes a round whose closing time has passed, as the system: the `priorities.close_due` job calls it
+ * every minute through `closeDueRounds`, and publishing calls it first. Reads never do: they show a due
+ * round as closed (`effectiveRoundState`). Returns whether it closed the round. Nothing is decided by the
+ * caller's rights: the time alone closes it.
  */
 export async function closeRoundIfDue(ctx: Ctx, roundId: number): Promise<boolean> {
 	const due = await ctx.db
@@ -225,6 +226,9 @@ export async function closeDueRounds(ctx: Ctx): Promise<number> {
 export async function publishList(ctx: Ctx, roundId: number, input: unknown = {}): Promise<PriorityListRow> {
 	requireActor(ctx);
 	const data = parseInput(publishInput, input);
+	// A round past its closing time is counted first, in a transaction of its own, so a chair who publishes
+	// within the minute before the job runs finds it closed as the page said.
+	await closeRoundIfDue(ctx, roundId);
 	try {
 		return await inTransaction(ctx, async (tx) => {
 			const access = await loadRoundAccess(tx, roundId, { lock: 'update' });

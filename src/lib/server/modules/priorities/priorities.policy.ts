@@ -22,13 +22,17 @@ export const mayRunRounds = (actor: Actor | null, _group: GroupFacts, m: Members
 
 export const mayVote = (actor: Actor | null, _group: GroupFacts, m: Membership) => !!actor && isActiveMember(m);
 
+/** A round's state as readers see it: an open round whose closing time has passed is closed. */
+export const effectiveRoundState = <S extends string>(state: S, closesAt: Date | null, now: Date): S | 'closed' =>
+	state === 'open' && closesAt !== null && closesAt <= now ? 'closed' : state;
+
 export function roundAbilities(actor: Actor | null, group: GroupFacts, m: Membership, round: { state: string; closesAt: Date | null }, now: Date) {
-	const open = round.state === 'open';
-	const overdue = open && round.closesAt !== null && round.closesAt <= now;
+	// A round past its closing time is closed, whether or not the job has counted it yet.
+	const open = effectiveRoundState(round.state, round.closesAt, now) === 'open';
 	const run = mayRunRounds(actor, group, m);
 	return {
 		read: mayReadRound(actor, group, m),
-		vote: open && !overdue && mayVote(actor, group, m),
+		vote: open && mayVote(actor, group, m),
 		close: open && run,
 		publish: !open && run
 	};

@@ -6,7 +6,7 @@ import { cycleOf, type Cycle } from '#lib/server/modules/cycles/index.ts';
 import { END_STATUSES, needReadableBy, type NeedStatus } from '#lib/server/modules/needs/index.ts';
 import { loadRoundAccess, validId } from './priorities.access.ts';
 import { listPublishedLists, type ListSummary } from './priorities.lists.ts';
-import { mayRunRounds, mayVote, roundAbilities, type RoundAbilities } from './priorities.policy.ts';
+import { effectiveRoundState, mayRunRounds, mayVote, roundAbilities, type RoundAbilities } from './priorities.policy.ts';
 import type { RoundState, StoredRanking } from './priorities.tables.ts';
 import type { RoundResult } from './priorities.tally.ts';
 
@@ -44,8 +44,10 @@ export interface RoundPage {
 	candidates: Candidate[];
 	/** The actor's own ballot, if they cast one. */
 	myBallot: { ranking: StoredRanking; castAt: Date; updatedAt: Date } | null;
-	/** The stored tally, once closed. */
+	/** The stored tally, once closed and counted. */
 	result: RoundResult | null;
+	/** Closed at its closing time, and the job that counts it has not run yet (it runs every minute). */
+	counting: boolean;
 	/** Lists published from this round. */
 	lists: ListSummary[];
 	/** May the actor rank in this group at all (a member), whatever the round's state. */
@@ -80,10 +82,11 @@ const roundsQuery = (ctx: Ctx) =>
 
 type RoundListRow = Awaited<ReturnType<ReturnType<typeof roundsQuery>['execute']>>[number];
 
-const summaryOf = (r: RoundListRow): RoundSummary => ({
+/** Reads never close a round; one past its closing time reads as closed until the job counts it. */
+const summaryOf = (r: RoundListRow, now: Date): RoundSummary => ({
 	id: r.id,
 	title: r.title,
-	state: r.state,
+	state: effectiveRoundState(r.state, r.closes_at, now),
 	group: { slug: r.group_slug, name: r.group_name, visibility: r.group_visibility },
 	cycle: { slug: r.cycle_slug, name: r.cycle_name },
 	openedAt: r.opened_at,
@@ -97,8 +100,11 @@ const summaryOf = (r: RoundListRow): RoundSummary => ({
 export async function listRounds(ctx: Ctx, options: { groupId?: number; state?: RoundState; limit?: number } = {}): Promise<RoundSummary[]> {
 	let query = roundsQuery(ctx).orderBy('r.opened_at', 'desc').orderBy('r.id', 'desc').limit(options.limit ?? 200);
 	if (options.groupId !== undefined) query = query.where('r.group_id', '=', options.groupId);
-	if (options.state) query = query.where('r.state', '=', options.state);
-	return (await query.execute()).map(summaryOf);
+	const now = ctx.now();
+	if (options.state === 'open') query = query.where('r.state', '=', 'open').where((eb) => eb.or([eb('r.closes_at', 'is', null), eb('r.closes_at', '>', now)]));
+	else if (options.state === 'closed') query = query.where((eb) => eb.or([eb('r.state', '=', 'closed'), eb('r.closes_at', '<=', now)]));
+	else if (options.state) query = query.where('r.state', '=', options.state);
+	return (await query.execute()).map((r) => summaryOf(r, now));
 }
 
 export async function getRoundPage(ctx: Ctx, roundId: number): Promise<RoundPage> {
@@ -117,7 +123,7 @@ export async function getRoundPage(ctx: Ctx, roundId: number): Promise<RoundPage
 		: undefined;
 	const { round, group, membership } = access;
 	return {
-		round: { ...summaryOf(summary), ballotCount: round.ballot_count ?? Number(summary.ballot_count), seed: round.seed, eligibleCount: round.eligible_count ?? (await activeMembers(ctx, group.id)) },
+		round: { ...summaryOf(summary, ctx.now()), ballotCount: round.ballot_count ?? Number(summary.ballot_count), seed: round.seed, eligibleCount: round.eligible_count ?? (await activeMembers(ctx, group.id)) },
 		group: toGroup(group),
 		abilities: access.abilities,
 		candidates: candidates.map((c) => ({
@@ -128,6 +134,7 @@ export async function getRoundPage(ctx: Ctx, roundId: number): Promise<RoundPage
 		})),
 		myBallot: mine ? { ranking: mine.ranking, castAt: mine.cast_at, updatedAt: mine.updated_at } : null,
 		result: (round.result as RoundResult | null) ?? null,
+		counting: round.state === 'open' && effectiveRoundState(round.state, round.closes_at, ctx.now()) === 'closed',
 		lists: await listPublishedLists(ctx.db, { roundId }),
 		isVoter: mayVote(ctx.actor, group, membership)
 	};

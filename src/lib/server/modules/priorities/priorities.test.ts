@@ -170,7 +170,7 @@ describe('a priority round from opening to a published list', () => {
 		expect(list.content.orders.deployments).toMatch(/log₂\(1 \+ nodes\)/);
 	});
 
-	it('a round with a closing time takes no ballot after it and is counted by the first read', async () => {
+	it('a round with a closing time takes no ballot after it and is counted by the job', async () => {
 		const s = await setup('open', 2);
 		const round = await open(s, s.chair, { closesAt: '2027-02-02T12:00' });
 		expect(round.closes_at?.toISOString()).toBe('2027-02-02T12:00:00.000Z');
@@ -185,6 +185,30 @@ describe('a priority round from opening to a published list', () => {
 		expect(row).toMatchObject({ state: 'closed', closed_by: null, ballot_count: 1 });
 		expect(row.closed_at?.toISOString()).toBe('2027-02-02T12:00:00.000Z');
 		expect((row.result as RoundResult).ranking[0]).toBe(s.needs[1].id);
+	});
+
+	it('reading a round past its closing time shows it closed but writes nothing; publishing counts it first', async () => {
+		const s = await setup('open', 2);
+		const round = await open(s, s.chair, { closesAt: new Date(clock.now().getTime() + 3600_000).toISOString().slice(0, 16) });
+		await castBallot(as(s.voters[0]), round.id, { ranking: [[s.needs[0].id]] });
+		clock.advance(2 * 3600_000);
+		const stored = () => t.db.selectFrom('priority_round').selectAll().where('id', '=', round.id).executeTakeFirstOrThrow();
+		const before = await stored();
+		for (const reader of [null, s.voters[1], s.chair]) {
+			const page = await getRoundPage(as(reader), round.id);
+			expect(page.round.state).toBe('closed');
+			expect(page).toMatchObject({ counting: true, result: null });
+			expect(page.abilities).toMatchObject({ vote: false, close: false });
+		}
+		expect((await listRounds(as(null), { state: 'open' })).map((r) => r.id)).not.toContain(round.id);
+		expect((await listRounds(as(null), { state: 'closed' })).map((r) => r.id)).toContain(round.id);
+		expect(await stored()).toEqual(before);
+
+		expect((await getRoundPage(as(s.chair), round.id)).abilities.publish).toBe(true);
+		const list = await getPublishedList(t.db, (await publishList(as(s.chair), round.id)).id);
+		expect(list.content.entries[0].needId).toBe(s.needs[0].id);
+		expect(await stored()).toMatchObject({ state: 'closed', closed_by: null, ballot_count: 1 });
+		expect(await getRoundPage(as(null), round.id)).toMatchObject({ counting: false });
 	});
 
 	it('the background worker closes a round at its closing time without anyone reading it', async () => {

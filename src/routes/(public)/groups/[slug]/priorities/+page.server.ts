@@ -1,5 +1,5 @@
 import { error, redirect } from '@sveltejs/kit';
-import { closeDueRounds, getGroupPriorities, openRound } from '#lib/server/modules/priorities/index.ts';
+import { getGroupPriorities, openRound } from '#lib/server/modules/priorities/index.ts';
 import { cycleOn } from '#lib/server/modules/cycles/index.ts';
 import { AppError } from '#lib/server/platform/errors.ts';
 import { ctxOf } from '#lib/server/platform/http/context.ts';
@@ -11,7 +11,6 @@ export const load: PageServerLoad = async (event) => {
 	if (!isStorableText(event.params.slug)) error(404, 'There is no group at this address.');
 	const ctx = await ctxOf(event);
 	try {
-		await closeDueRounds(ctx);
 		const page = await getGroupPriorities(ctx, event.params.slug);
 		const current = page.mayOpen ? await cycleOn(ctx.db, ctx.now()) : null;
 		return { ...page, membership: page.membership ? { role: page.membership.role, state: page.membership.state } : null, currentCycle: current?.slug ?? page.cycles[0]?.slug ?? '' };

@@ -2,7 +2,6 @@ import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import {
 	castBallot,
 	closeRound,
-	closeRoundIfDue,
 	getRoundPage,
 	publishList,
 	RANK_FIELD,
@@ -21,8 +20,6 @@ export const load: PageServerLoad = async (event) => {
 	const ctx = await ctxOf(event);
 	const id = roundId(event.params.id);
 	try {
-		// A round past its closing time is closed (and counted) by the first read after it.
-		await closeRoundIfDue(ctx, id);
 		const page = await getRoundPage(ctx, id);
 		// A ballot is private: this page is never cached anywhere but in the voter's own browser.
 		event.setHeaders({ 'cache-control': 'private, no-store' });

@@ -1,9 +1,7 @@
-import { closeRoundIfDue, getRoundPage } from '#lib/server/modules/priorities/index.ts';
+import { getRoundPage } from '#lib/server/modules/priorities/index.ts';
 import { getRoundOp, roundJson } from '#lib/server/modules/priorities/priorities.api.ts';
 import { endpoint } from '#lib/server/platform/http/api.ts';
 
 export const GET = endpoint(getRoundOp, async ({ params }, ctx) => {
-	// A round past its closing time is closed (and counted) by the first read after it.
-	await closeRoundIfDue(ctx, params.id);
 	return roundJson(await getRoundPage(ctx, params.id));
 });

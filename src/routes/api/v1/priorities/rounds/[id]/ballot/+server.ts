@@ -1,4 +1,4 @@
-import { castBallot, closeRoundIfDue, myBallot, withdrawBallot } from '#lib/server/modules/priorities/index.ts';
+import { castBallot, myBallot, withdrawBallot } from '#lib/server/modules/priorities/index.ts';
 import { ballotJson, castBallotOp, getBallotOp, withdrawBallotOp } from '#lib/server/modules/priorities/priorities.api.ts';
 import { endpoint } from '#lib/server/platform/http/api.ts';
 import { notFound } from '#lib/server/platform/errors.ts';
@@ -10,12 +10,10 @@ export const GET = endpoint(getBallotOp, async ({ params }, ctx) => {
 });
 
 export const PUT = endpoint(castBallotOp, async ({ params, body }, ctx) => {
-	await closeRoundIfDue(ctx, params.id);
 	return ballotJson(params.id, await castBallot(ctx, params.id, body));
 });
 
 export const DELETE = endpoint(withdrawBallotOp, async ({ params }, ctx) => {
-	await closeRoundIfDue(ctx, params.id);
 	await withdrawBallot(ctx, params.id);
 	return null;
 });
