@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit/hooks';
 import { config } from '#lib/server/platform/config.ts';
-import { AppError, statusOf } from '#lib/server/platform/errors.ts';
+import { appErrorOf, statusOf } from '#lib/server/platform/errors.ts';
 import { log } from '#lib/server/platform/log.ts';
 import { httpRequests } from '#lib/server/platform/metrics.ts';
 import { db, startRuntime } from '#lib/server/platform/runtime.ts';
@@ -101,15 +101,14 @@ function setSecurityHeaders(headers: Headers): void {
 }
 
 /**
- * A typed AppError thrown by a command or query while rendering a page keeps its own status and message;
+ * A typed AppError thrown by a command or query while rendering a page (or text the database cannot store) keeps its own status and message;
  * anything unexpected is logged and shown as a plain 500 with the request id.
  */
 export const handleError: HandleServerError = (caught) => {
 	const { event } = caught;
 	const requestId = event.locals.requestId;
-	if (caught.kind === 'unknown' && caught.error instanceof AppError) {
-		return { status: statusOf(caught.error.code), message: caught.error.message, code: caught.error.code, requestId };
-	}
+	const known = caught.kind === 'unknown' ? appErrorOf(caught.error) : null;
+	if (known) return { status: statusOf(known.code), message: known.message, code: known.code, requestId };
 	if (caught.kind === 'unknown') {
 		(event.locals.log ?? log).error({ err: caught.error, requestId }, 'unhandled error');
 		return { message: 'Something went wrong on our side. The error has been logged.', code: 'internal', requestId };
