@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '#lib/server/testing/database.ts';
 import { ctxFor } from '#lib/server/testing/context.ts';
@@ -22,6 +23,9 @@ import type { NeedRow } from './needs.tables.ts';
  * administrator, and for each group one viewer per (role, state) a membership row can hold, and two
  * viewers with different ties to several groups at once. The grid is small (≈ 25 viewers × 36 needs)
  * and covers every branch of both functions, which a random population would only do by chance.
+ *
+ * A fast-check property then draws viewers with random ties to all three groups at once (and random
+ * administrator rights), the combinations the grid samples only twice.
  *
  * For each pair we check four doors against the policy: the raw filter (under its default table name
  * and under an alias, as similarNeeds uses it), the board (listBoard with status 'all'), loadNeedAccess
@@ -226,5 +230,19 @@ describe('needReadableBy agrees with mayReadNeed', () => {
 				for (const n of needs) expect(mayReadNeed(actor, needFacts(n.row), n.group, membershipOf(v, n.group))).toBe(policySays(v, n));
 			}
 		}
+	});
+
+	it('a viewer with any mix of ties to the three groups sees through the filter exactly what the policy allows (fast-check)', async () => {
+		const tieOf = fc.option(fc.constantFrom(...TIES), { nil: null });
+		await fc.assert(
+			fc.asyncProperty(fc.boolean(), tieOf, tieOf, tieOf, async (isAdmin, open, closed, closed2) => {
+				const member = await buildMember(t.db, { isAdmin });
+				const v: Viewer = { name: `random viewer ${member.handle}`, member, actor: toActor(member, 'session') };
+				for (const [key, chosen] of [['open', open], ['closed', closed], ['closed2', closed2]] as const) if (chosen) await tie(groups[key], member, chosen.role, chosen.state);
+				const rows = await t.db.selectFrom('need').select('need.id').where(needReadableBy(v.actor)).execute();
+				expect(disagreements(v, rows.map((r) => r.id))).toEqual([]);
+			}),
+			{ numRuns: 40 }
+		);
 	});
 });
