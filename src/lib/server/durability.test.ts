@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { build, buildIsStale } from '../../cli/build.ts';
 import { crashUnderLoad, describeCrash } from '#lib/server/testing/crash.ts';
+import { createTestDatabase } from '#lib/server/testing/database.ts';
+import { isEmbedded } from '#lib/server/platform/db/database.ts';
 
 /*
  * An acknowledged write survives the death of the server, on both engines: the built server under a burst
@@ -15,10 +17,6 @@ import { crashUnderLoad, describeCrash } from '#lib/server/testing/crash.ts';
 
 const onPostgres = process.env.CAUCUS_TEST_DB === 'postgres';
 
-beforeAll(() => {
-	// The test runs the server as users get it, built; like the browser journeys, build once if sources changed.
-	if (buildIsStale()) build();
-}, 300_000);
 
 async function withFreshPostgres<T>(work: (url: string) => Promise<T>): Promise<T> {
 	const serverUrl = process.env.TEST_DATABASE_URL;
@@ -43,7 +41,19 @@ async function withFreshPostgres<T>(work: (url: string) => Promise<T>): Promise<
 	}
 }
 
+it('tells the embedded database from a PostgreSQL server, in a transaction too (supports commit asynchronously only on a server)', async () => {
+	const t = await createTestDatabase();
+	try {
+		expect(isEmbedded(t.db)).toBe(!onPostgres);
+		expect(await t.db.transaction().execute(async (tx) => isEmbedded(tx))).toBe(!onPostgres);
+	} finally {
+		await t.close();
+	}
+});
+
 it('keeps every acknowledged support, comment and ballot when the server is killed with SIGKILL mid-burst', async () => {
+	// The server runs as users get it, built; like the browser journeys, build first if sources changed.
+	if (buildIsStale()) build();
 	const run = (databaseUrl?: string) => crashUnderLoad({ databaseUrl, clients: 20, burstMs: 3000, supportsOnlyMs: 1200 });
 	const result = onPostgres ? await withFreshPostgres(run) : await run();
 	console.log(describeCrash(result));
@@ -59,4 +69,4 @@ it('keeps every acknowledged support, comment and ballot when the server is kill
 	expect(result.ballots.lost).toBe(0);
 	// Each need's stored count agrees with its support rows after recovery.
 	expect(result.countsOff).toBe(0);
-}, 180_000);
+}, 420_000);
