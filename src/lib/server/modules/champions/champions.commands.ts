@@ -1,5 +1,5 @@
 import { recordActivity } from '#lib/server/platform/activity.ts';
-import { inTransaction, type Actor, type Ctx, type TxCtx } from '#lib/server/platform/context.ts';
+import { inTransaction, requireActor, type Actor, type Ctx, type TxCtx } from '#lib/server/platform/context.ts';
 import { AppError, conflict, forbidden, isUniqueViolation, notFound, parseInput, unauthenticated } from '#lib/server/platform/errors.ts';
 import { notify } from '#lib/server/platform/notifications.ts';
 import { loadNeedAccess, needFacts, readersAmong, type NeedAccess } from '#lib/server/modules/needs/index.ts';
@@ -16,11 +16,6 @@ import { changeLabel } from './champions.urls.ts';
  */
 
 export const ROLE_LABELS: Readonly<Record<ChampionRole, string>> = { champion: 'champion', sponsor: 'sponsor' };
-
-function requireActor(ctx: Ctx, message: string): Actor {
-	if (!ctx.actor) throw unauthenticated(message);
-	return ctx.actor;
-}
 
 const activity = (tx: TxCtx, need: NeedAccess['need'], action: string, data: Record<string, unknown>) =>
 	recordActivity(tx, { action: `need.${action}`, subjectType: 'need', subjectId: need.id, groupId: need.group_id, data });

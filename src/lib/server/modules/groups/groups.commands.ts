@@ -1,5 +1,5 @@
 import { recordActivity } from '#lib/server/platform/activity.ts';
-import { inTransaction, type Actor, type Ctx, type TxCtx } from '#lib/server/platform/context.ts';
+import { inTransaction, requireActor, type Actor, type Ctx, type TxCtx } from '#lib/server/platform/context.ts';
 import type { Executor } from '#lib/server/platform/db/database.ts';
 import { conflict, forbidden, invalid, isUniqueViolation, notFound, parseInput, unauthenticated } from '#lib/server/platform/errors.ts';
 import {
@@ -32,10 +32,7 @@ import type { GroupMembershipRow, GroupRole, GroupRow, MembershipState } from '.
 
 const MEMBERSHIP_PKEY = 'group_membership_pkey';
 
-function requireActor(ctx: Ctx): Actor {
-	if (!ctx.actor) throw unauthenticated('Sign in to take part in groups.');
-	return ctx.actor;
-}
+const SIGN_IN = 'Sign in to take part in groups.';
 
 async function loadGroup(tx: TxCtx, slug: string, options: { lock?: boolean } = {}): Promise<GroupRow> {
 	let query = tx.db.selectFrom('group').selectAll().where('slug', '=', slug.toLowerCase());
@@ -133,7 +130,7 @@ const alreadyMember = (handle?: string) =>
 
 /** Creates a group; the administrator who creates it becomes its first chair. */
 export async function createGroup(ctx: Ctx, input: unknown): Promise<Group> {
-	const actor = requireActor(ctx);
+	const actor = requireActor(ctx, SIGN_IN);
 	if (!mayCreateGroup(actor)) throw forbidden('Only site administrators create groups.');
 	const data = parseInput(createGroupInput, input);
 	return inTransaction(ctx, async (tx) => {
@@ -169,7 +166,7 @@ export async function createGroup(ctx: Ctx, input: unknown): Promise<Group> {
 
 /** Changes the name, kind, visibility, summary or charter; chairs and administrators. */
 export async function updateGroup(ctx: Ctx, slug: string, input: unknown): Promise<Group> {
-	const actor = requireActor(ctx);
+	const actor = requireActor(ctx, SIGN_IN);
 	return inTransaction(ctx, async (tx) => {
 		const group = await loadGroup(tx, slug, { lock: true });
 		const mine = await membershipRow(tx.db, group.id, actor.memberId);
@@ -202,7 +199,7 @@ export async function updateGroup(ctx: Ctx, slug: string, input: unknown): Promi
  * member's yes and becomes the membership.
  */
 export async function joinOpenGroup(ctx: Ctx, slug: string): Promise<GroupMembership> {
-	const actor = requireActor(ctx);
+	const actor = requireActor(ctx, SIGN_IN);
 	return inTransaction(ctx, async (tx) => {
 		const group = await loadGroup(tx, slug);
 		const mine = await membershipRow(tx.db, group.id, actor.memberId, { lock: true });
@@ -223,7 +220,7 @@ export async function joinOpenGroup(ctx: Ctx, slug: string): Promise<GroupMember
  * the member, asking is taken as accepting.
  */
 export async function requestToJoin(ctx: Ctx, slug: string, input: unknown = {}): Promise<GroupMembership> {
-	const actor = requireActor(ctx);
+	const actor = requireActor(ctx, SIGN_IN);
 	return inTransaction(ctx, async (tx) => {
 		const group = await loadGroup(tx, slug);
 		const mine = await membershipRow(tx.db, group.id, actor.memberId, { lock: true });
@@ -248,7 +245,7 @@ export async function requestToJoin(ctx: Ctx, slug: string, input: unknown = {})
 
 /** A chair or moderator (or an administrator) lets a requester in. */
 export async function approveRequest(ctx: Ctx, slug: string, handle: string): Promise<GroupMembership> {
-	const actor = requireActor(ctx);
+	const actor = requireActor(ctx, SIGN_IN);
 	return inTransaction(ctx, async (tx) => {
 		const group = await loadGroup(tx, slug);
 		const mine = await membershipRow(tx.db, group.id, actor.memberId);
@@ -266,7 +263,7 @@ export async function approveRequest(ctx: Ctx, slug: string, handle: string): Pr
 
 /** A chair or moderator (or an administrator) turns a request down; the member may ask again later. */
 export async function declineRequest(ctx: Ctx, slug: string, handle: string): Promise<void> {
-	const actor = requireActor(ctx);
+	const actor = requireActor(ctx, SIGN_IN);
 	await inTransaction(ctx, async (tx) => {
 		const group = await loadGroup(tx, slug);
 		const mine = await membershipRow(tx.db, group.id, actor.memberId);
@@ -291,7 +288,7 @@ export async function declineRequest(ctx: Ctx, slug: string, handle: string): Pr
  * the two wishes meet and they become a member at once.
  */
 export async function invite(ctx: Ctx, slug: string, input: unknown): Promise<GroupMembership> {
-	const actor = requireActor(ctx);
+	const actor = requireActor(ctx, SIGN_IN);
 	return inTransaction(ctx, async (tx) => {
 		const group = await loadGroup(tx, slug);
 		const mine = await membershipRow(tx.db, group.id, actor.memberId);
@@ -319,7 +316,7 @@ export async function invite(ctx: Ctx, slug: string, input: unknown): Promise<Gr
 
 /** The invitee says yes. */
 export async function acceptInvitation(ctx: Ctx, slug: string): Promise<GroupMembership> {
-	const actor = requireActor(ctx);
+	const actor = requireActor(ctx, SIGN_IN);
 	return inTransaction(ctx, async (tx) => {
 		const group = await loadGroup(tx, slug);
 		const mine = await membershipRow(tx.db, group.id, actor.memberId, { lock: true });
@@ -335,7 +332,7 @@ export async function acceptInvitation(ctx: Ctx, slug: string): Promise<GroupMem
 
 /** The invitee says no; the invitation is gone. */
 export async function declineInvitation(ctx: Ctx, slug: string): Promise<void> {
-	const actor = requireActor(ctx);
+	const actor = requireActor(ctx, SIGN_IN);
 	await inTransaction(ctx, async (tx) => {
 		const group = await loadGroup(tx, slug);
 		const mine = await membershipRow(tx.db, group.id, actor.memberId, { lock: true });
@@ -360,7 +357,7 @@ const lastChair = (who: 'you' | string) =>
  * cannot leave.
  */
 export async function leaveGroup(ctx: Ctx, slug: string): Promise<void> {
-	const actor = requireActor(ctx);
+	const actor = requireActor(ctx, SIGN_IN);
 	await inTransaction(ctx, async (tx) => {
 		const group = await loadGroup(tx, slug, { lock: true });
 		const mine = await membershipRow(tx.db, group.id, actor.memberId, { lock: true });
@@ -374,7 +371,7 @@ export async function leaveGroup(ctx: Ctx, slug: string): Promise<void> {
 
 /** A chair (or an administrator) makes an active member chair, moderator or member. A group keeps at least one chair. */
 export async function setRole(ctx: Ctx, slug: string, handle: string, input: unknown): Promise<GroupMembership> {
-	const actor = requireActor(ctx);
+	const actor = requireActor(ctx, SIGN_IN);
 	return inTransaction(ctx, async (tx) => {
 		const group = await loadGroup(tx, slug, { lock: true });
 		const mine = await membershipRow(tx.db, group.id, actor.memberId);
@@ -403,7 +400,7 @@ export async function setRole(ctx: Ctx, slug: string, handle: string, input: unk
  * removed. (Requests are answered with declineRequest.)
  */
 export async function removeMember(ctx: Ctx, slug: string, handle: string): Promise<void> {
-	const actor = requireActor(ctx);
+	const actor = requireActor(ctx, SIGN_IN);
 	await inTransaction(ctx, async (tx) => {
 		const group = await loadGroup(tx, slug, { lock: true });
 		const mine = await membershipRow(tx.db, group.id, actor.memberId);
@@ -428,7 +425,7 @@ export async function removeMember(ctx: Ctx, slug: string, handle: string): Prom
  * pending invitation is accepted either way.
  */
 export async function joinOrRequest(ctx: Ctx, slug: string, input: unknown = {}): Promise<GroupMembership> {
-	requireActor(ctx);
+	requireActor(ctx, SIGN_IN);
 	const group = await ctx.db.selectFrom('group').select(['visibility']).where('slug', '=', slug.toLowerCase()).executeTakeFirst();
 	if (!group) throw notFound('The group');
 	return group.visibility === 'open' ? joinOpenGroup(ctx, slug) : requestToJoin(ctx, slug, input);
@@ -439,7 +436,7 @@ export async function joinOrRequest(ctx: Ctx, slug: string, input: unknown = {})
  * request, or declines the invitation); with another member's it removes them (chairs).
  */
 export async function endMembership(ctx: Ctx, slug: string, handle: string): Promise<void> {
-	const actor = requireActor(ctx);
+	const actor = requireActor(ctx, SIGN_IN);
 	if (handle.trim().toLowerCase() === actor.handle.toLowerCase()) return leaveGroup(ctx, slug);
 	return removeMember(ctx, slug, handle);
 }

@@ -1,9 +1,9 @@
 import { recordActivity } from '#lib/server/platform/activity.ts';
-import type { Ctx, TxCtx } from '#lib/server/platform/context.ts';
+import { retryingTransaction, type Ctx, type TxCtx } from '#lib/server/platform/context.ts';
 import { AppError, conflict, forbidden, invalid, isUniqueViolation, parseInput, unauthenticated } from '#lib/server/platform/errors.ts';
 import { enqueueJob, registerJob, PermanentJobError } from '#lib/server/platform/jobs/index.ts';
 import { log } from '#lib/server/platform/log.ts';
-import { loadNeedAccess, lockingTransaction, lockNeeds, type NeedAccess, type NeedRow } from '#lib/server/modules/needs/index.ts';
+import { loadNeedAccess, lockNeeds, type NeedAccess, type NeedRow } from '#lib/server/modules/needs/index.ts';
 import { gatherEvidence } from './handoff.evidence.ts';
 import { HANDABLE_STATUSES, mayHandOff } from './handoff.policy.ts';
 import { createHandoffInput, draftInput, linkHandoffInput } from './handoff.schemas.ts';
@@ -95,7 +95,7 @@ export async function draftHandoff(ctx: Ctx, needId: number, input: unknown, opt
 
 /** Writes the handoff and moves the need, re-checking everything under the need's lock. */
 async function recordHandoff(ctx: Ctx, needId: number, tracker: TrackerRow, kind: HandoffKind, item: UpstreamItem, linked: boolean): Promise<HandoffRow> {
-	return lockingTransaction(ctx, async (tx: TxCtx) => {
+	return retryingTransaction(ctx, async (tx: TxCtx) => {
 		const access = tx.actor ? await handoffAccess(tx, needId) : null;
 		const need = (await lockNeeds(tx.db, [needId])).get(needId)!;
 		requireHandable(need);

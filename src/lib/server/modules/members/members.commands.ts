@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import { inTransaction, type Ctx, type TxCtx } from '#lib/server/platform/context.ts';
+import { inTransaction, requireActor, retryingTransaction, type Ctx, type TxCtx } from '#lib/server/platform/context.ts';
 import { memberEvidenceChanging } from '#lib/server/platform/hooks.ts';
 import { recordActivity } from '#lib/server/platform/activity.ts';
 import { conflict, forbidden, invalid, isUniqueViolation, notFound, parseInput, unauthenticated } from '#lib/server/platform/errors.ts';
@@ -32,7 +32,7 @@ import {
 	type Member
 } from './members.queries.ts';
 import { markSignInSucceeded, reserveSignInAttempt, reserveSignUp } from './members.throttle.ts';
-import { requireActor, requireAdminister, requireCreateToken, requireManageMember } from './members.policy.ts';
+import { requireAdminister, requireCreateToken, requireManageMember } from './members.policy.ts';
 import type { MemberRow, Segment } from './members.tables.ts';
 
 export interface NewSession {
@@ -174,23 +174,6 @@ export const MAX_TOKENS = 20;
 
 const segmentArray = (segments: readonly Segment[]) => textArray(segments) as RawBuilder<Segment[]>;
 
-/**
- * `inTransaction` for the changes that lock other modules' rows through `memberEvidenceChanging` (the
- * needs a member supports): run again, up to three times, when PostgreSQL aborts it for a deadlock or a
- * serialization failure, as the needs module's own commands are.
- */
-async function evidenceTransaction<T>(ctx: Ctx, work: (tx: TxCtx) => Promise<T>): Promise<T> {
-	if (ctx.db.isTransaction) return work(ctx as TxCtx);
-	for (let attempt = 1; ; attempt++) {
-		try {
-			return await inTransaction(ctx, work);
-		} catch (error) {
-			const code = (error as { code?: string } | null)?.code;
-			if (attempt >= 3 || (code !== '40P01' && code !== '40001')) throw error;
-		}
-	}
-}
-
 /** Locks the member's row, so counts of what they own cannot race. */
 async function lockMember(tx: TxCtx, memberId: number): Promise<MemberRow> {
 	const row = await tx.db.selectFrom('member').selectAll().where('id', '=', memberId).forUpdate().executeTakeFirst();
@@ -203,9 +186,9 @@ async function lockMember(tx: TxCtx, memberId: number): Promise<MemberRow> {
  * them). A taken handle is a field error, and nothing changes.
  */
 export async function updateProfile(ctx: Ctx, input: unknown): Promise<Account> {
-	const actor = requireActor(ctx.actor);
+	const actor = requireActor(ctx);
 	const data = parseInput(profilePatchInput, input);
-	return evidenceTransaction(ctx, async (tx) => {
+	return retryingTransaction(ctx, async (tx) => {
 		const current = await lockMember(tx, actor.memberId);
 		const next = {
 			display_name: data.displayName ?? current.display_name,
@@ -244,7 +227,7 @@ export async function updateProfile(ctx: Ctx, input: unknown): Promise<Account> 
 
 /** Adds a deployment to the acting member's profile. */
 export async function addDeployment(ctx: Ctx, input: unknown): Promise<Deployment> {
-	const actor = requireActor(ctx.actor);
+	const actor = requireActor(ctx);
 	const data = parseInput(deploymentInput, input);
 	return inTransaction(ctx, async (tx) => {
 		await lockMember(tx, actor.memberId);
@@ -280,7 +263,7 @@ export async function addDeployment(ctx: Ctx, input: unknown): Promise<Deploymen
  * missing one does, so its number tells nobody that it exists (docs/decisions/0014).
  */
 async function ownDeploymentForUpdate(tx: TxCtx, deploymentId: number) {
-	const actor = requireActor(tx.actor);
+	const actor = requireActor(tx);
 	const row = await tx.db.selectFrom('deployment').selectAll().where('id', '=', deploymentId).where('member_id', '=', actor.memberId).forUpdate().executeTakeFirst();
 	if (!row) throw notFound('That deployment');
 	return row;
@@ -288,10 +271,10 @@ async function ownDeploymentForUpdate(tx: TxCtx, deploymentId: number) {
 
 /** Changes one of the acting member's deployments; absent fields stay as they are. */
 export async function updateDeployment(ctx: Ctx, deploymentId: unknown, input: unknown): Promise<Deployment> {
-	requireActor(ctx.actor);
+	requireActor(ctx);
 	const { id } = parseInput(deploymentRef, { id: deploymentId });
 	const data = parseInput(deploymentPatchInput, input);
-	return evidenceTransaction(ctx, async (tx) => {
+	return retryingTransaction(ctx, async (tx) => {
 		const current = await ownDeploymentForUpdate(tx, id);
 		const next = {
 			name: data.name ?? current.name,
@@ -319,9 +302,9 @@ export async function updateDeployment(ctx: Ctx, deploymentId: unknown, input: u
 
 /** Removes one of the acting member's deployments. */
 export async function removeDeployment(ctx: Ctx, deploymentId: unknown): Promise<void> {
-	requireActor(ctx.actor);
+	requireActor(ctx);
 	const { id } = parseInput(deploymentRef, { id: deploymentId });
-	await evidenceTransaction(ctx, async (tx) => {
+	await retryingTransaction(ctx, async (tx) => {
 		const current = await ownDeploymentForUpdate(tx, id);
 		// Found before the delete (which clears the supports' evidence): the needs it was evidence for.
 		const recount = await memberEvidenceChanging(tx.db, { deploymentId: id });
@@ -343,7 +326,7 @@ const SHOWN_PREFIX_LENGTH = TOKEN_PREFIX.length + 4;
 
 /** Creates a personal API token for the acting member. Only its SHA-256 is stored. */
 export async function createToken(ctx: Ctx, input: unknown): Promise<NewApiToken> {
-	const actor = requireActor(ctx.actor);
+	const actor = requireActor(ctx);
 	requireCreateToken(actor, actor.memberId);
 	const data = parseInput(tokenInput, input);
 	return inTransaction(ctx, async (tx) => {
@@ -376,7 +359,7 @@ export async function createToken(ctx: Ctx, input: unknown): Promise<NewApiToken
 
 /** Revokes one of the acting member's tokens; it stops working at once. */
 export async function revokeToken(ctx: Ctx, tokenId: unknown): Promise<ApiToken> {
-	requireActor(ctx.actor);
+	requireActor(ctx);
 	const { id } = parseInput(tokenRef, { id: tokenId });
 	return inTransaction(ctx, async (tx) => {
 		const current = await tx.db.selectFrom('api_token').selectAll().where('id', '=', id).where('revoked_at', 'is', null).forUpdate().executeTakeFirst();

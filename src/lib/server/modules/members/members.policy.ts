@@ -1,4 +1,4 @@
-import type { Actor } from '#lib/server/platform/context.ts';
+import { requireActor, type Actor } from '#lib/server/platform/context.ts';
 import { forbidden, unauthenticated } from '#lib/server/platform/errors.ts';
 
 /**
@@ -24,20 +24,14 @@ export const mayCreateToken = (actor: Actor | null, memberId: number): boolean =
  */
 export const mayIssueResetLink = (actor: Actor | null): boolean => mayAdminister(actor) && actor!.via !== 'token';
 
-/** Throws `unauthenticated` for visitors; returns the actor otherwise. */
-export function requireActor(actor: Actor | null): Actor {
-	if (!actor) throw unauthenticated();
-	return actor;
-}
-
 export function requireManageMember(actor: Actor | null, memberId: number, what = 'That belongs to another member.'): Actor {
-	const who = requireActor(actor);
+	const who = requireActor({ actor });
 	if (!mayManageMember(who, memberId)) throw forbidden(what);
 	return who;
 }
 
 export function requireAdminister(actor: Actor | null): Actor {
-	const who = requireActor(actor);
+	const who = requireActor({ actor });
 	if (!mayAdminister(who)) throw forbidden('Only administrators may do that.');
 	return who;
 }

@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
-import type { Actor, Ctx } from '#lib/server/platform/context.ts';
+import { requireActor, type Actor, type Ctx } from '#lib/server/platform/context.ts';
 import { textArray } from '#lib/server/platform/db/sql.ts';
 import type { Executor } from '#lib/server/platform/db/database.ts';
 import { hashSecret } from '#lib/server/platform/auth/secrets.ts';
-import { requireActor, requireAdminister } from './members.policy.ts';
+import { requireAdminister } from './members.policy.ts';
 import type { ApiTokenRow, DeploymentRow, MemberRow, Segment } from './members.tables.ts';
 
 /** A member as others see them; the e-mail is only in `Account`, for the member and admins. */
@@ -126,7 +126,7 @@ export async function listDeployments(ctx: Ctx, memberId: number): Promise<Deplo
 
 /** One of the acting member's deployments, or undefined when it is not theirs or does not exist. */
 export async function getOwnDeployment(ctx: Ctx, deploymentId: number): Promise<Deployment | undefined> {
-	const actor = requireActor(ctx.actor);
+	const actor = requireActor(ctx);
 	const row = await ctx.db.selectFrom('deployment').selectAll().where('id', '=', deploymentId).where('member_id', '=', actor.memberId).executeTakeFirst();
 	return row && toDeployment(row);
 }

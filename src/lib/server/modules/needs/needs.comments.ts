@@ -1,13 +1,12 @@
 import { sql } from 'kysely';
 import { recordActivity } from '#lib/server/platform/activity.ts';
-import { inTransaction, type Ctx, type TxCtx } from '#lib/server/platform/context.ts';
+import { inTransaction, requireActor, type Ctx, type TxCtx } from '#lib/server/platform/context.ts';
 import type { Executor } from '#lib/server/platform/db/database.ts';
 import { conflict, forbidden, notFound, parseInput } from '#lib/server/platform/errors.ts';
 import { loadNeedAccess, type NeedAccess } from './needs.access.ts';
 import { mayEditComment, mayModerateNeed } from './needs.policy.ts';
 import { commentInput, reasonInput } from './needs.schemas.ts';
 import type { NeedCommentTable } from './needs.tables.ts';
-import { requireActor } from './needs.supports.ts';
 import type { Selectable } from 'kysely';
 
 /*

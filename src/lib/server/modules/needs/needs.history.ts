@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Ctx } from '#lib/server/platform/context.ts';
+import { requireActor, type Ctx } from '#lib/server/platform/context.ts';
 import type { Executor } from '#lib/server/platform/db/database.ts';
 import { loadNeedAccess } from './needs.access.ts';
 import { mayModerateNeed } from './needs.policy.ts';
@@ -7,7 +7,6 @@ import type { NeedStatus } from './needs.tables.ts';
 import { needReadableBy } from './needs.visibility.ts';
 import type { MemberRef } from './needs.comments.ts';
 import { toIds } from './needs.triage.ts';
-import { requireActor } from './needs.supports.ts';
 
 /*
  * Reads about what happened to a need: its status history, merges and splits, and moderation. Every

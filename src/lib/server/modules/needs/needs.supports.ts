@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import { inTransaction, type Actor, type Ctx, type TxCtx } from '#lib/server/platform/context.ts';
+import { inTransaction, requireActor, retryingTransaction, type Actor, type Ctx, type TxCtx } from '#lib/server/platform/context.ts';
 import { isEmbedded, PREPARED, type Executor } from '#lib/server/platform/db/database.ts';
 import { conflict, forbidden, invalid, notFound, parseInput, unauthenticated } from '#lib/server/platform/errors.ts';
 import { groupAndMembership, loadNeedAccess, needFacts, type NeedAccess, type NeedPolicyRow } from './needs.access.ts';
@@ -46,29 +46,6 @@ export interface SupportState {
 	supportCount: number;
 	supporting: boolean;
 	following: boolean;
-}
-
-export function requireActor(ctx: Ctx, message = 'Sign in first.'): Actor {
-	if (!ctx.actor) throw unauthenticated(message);
-	return ctx.actor;
-}
-
-/** PostgreSQL's deadlock_detected and serialization_failure: the transaction may simply run again. */
-function isRetryable(error: unknown): boolean {
-	const code = (error as { code?: string } | null)?.code;
-	return code === '40P01' || code === '40001';
-}
-
-/** `inTransaction`, run again (up to three times) when PostgreSQL aborted it for a deadlock. */
-export async function lockingTransaction<T>(ctx: Ctx, work: (tx: TxCtx) => Promise<T>): Promise<T> {
-	if (ctx.db.isTransaction) return work(ctx as TxCtx);
-	for (let attempt = 1; ; attempt++) {
-		try {
-			return await inTransaction(ctx, work);
-		} catch (error) {
-			if (attempt >= 3 || !isRetryable(error)) throw error;
-		}
-	}
 }
 
 /**
@@ -499,7 +476,7 @@ export async function supportNeed(ctx: Ctx, needId: number, input: unknown): Pro
 	const actor = requireActor(ctx, 'Sign in to support a need.');
 	const data = parseInput(supportInput, input ?? {});
 	const asynchronousCommit = mayCommitAsynchronously(ctx);
-	return lockingTransaction(ctx, async (tx) => {
+	return retryingTransaction(ctx, async (tx) => {
 		let root: LockedRoot;
 		let who: SupportingMember;
 		const fast = await lockOwnRoot(tx, needId, actor.memberId, data.deploymentId, { asynchronousCommit });
@@ -529,7 +506,7 @@ export async function supportNeed(ctx: Ctx, needId: number, input: unknown): Pro
 export async function withdrawSupport(ctx: Ctx, needId: number): Promise<SupportState> {
 	const actor = requireActor(ctx, 'Sign in to withdraw your support.');
 	const asynchronousCommit = mayCommitAsynchronously(ctx);
-	return lockingTransaction(ctx, async (tx) => {
+	return retryingTransaction(ctx, async (tx) => {
 		let root: LockedRoot;
 		let who: SupportingMember;
 		const fast = await lockOwnRoot(tx, needId, actor.memberId, null, { asynchronousCommit });
@@ -552,7 +529,7 @@ export async function withdrawSupport(ctx: Ctx, needId: number): Promise<Support
 /** Follows a need (a duplicate: the need it was merged into). Following twice changes nothing. */
 export async function followNeed(ctx: Ctx, needId: number): Promise<SupportState> {
 	const actor = requireActor(ctx, 'Sign in to follow a need.');
-	return lockingTransaction(ctx, async (tx) => {
+	return retryingTransaction(ctx, async (tx) => {
 		const root = await lockedRootFor(tx, needId, 'follow');
 		await tx.db
 			.insertInto('need_follow')
@@ -566,7 +543,7 @@ export async function followNeed(ctx: Ctx, needId: number): Promise<SupportState
 /** Stops following a need's family (the need and the needs merged into it). */
 export async function unfollowNeed(ctx: Ctx, needId: number): Promise<SupportState> {
 	const actor = requireActor(ctx, 'Sign in first.');
-	return lockingTransaction(ctx, async (tx) => {
+	return retryingTransaction(ctx, async (tx) => {
 		await loadNeedAccess(tx, needId);
 		const root = await lockFamilyRoot(tx.db, needId);
 		await tx.db.deleteFrom('need_follow').where('member_id', '=', actor.memberId).where('need_id', 'in', familyIds(tx.db, root.id)).execute();

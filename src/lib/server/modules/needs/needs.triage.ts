@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import { recordActivity } from '#lib/server/platform/activity.ts';
-import type { Ctx, TxCtx } from '#lib/server/platform/context.ts';
+import { requireActor, retryingTransaction, type Ctx, type TxCtx } from '#lib/server/platform/context.ts';
 import type { Executor } from '#lib/server/platform/db/database.ts';
 import { AppError, conflict, forbidden, invalid, notFound, parseInput } from '#lib/server/platform/errors.ts';
 import { notify } from '#lib/server/platform/notifications.ts';
@@ -15,9 +15,7 @@ import {
 	familySupporters,
 	lockFamilyRoot,
 	lockNeeds,
-	lockingTransaction,
-	recountSupport,
-	requireActor
+	recountSupport
 } from './needs.supports.ts';
 import { refreshTrendingOf } from './needs.trending.ts';
 import type { Selectable } from 'kysely';
@@ -127,7 +125,7 @@ export const toIds = (values: readonly (number | string)[] | null | undefined) =
 export async function changeStatus(ctx: Ctx, needId: number, input: unknown): Promise<NeedRow> {
 	requireActor(ctx, 'Sign in first.');
 	const data = parseInput(statusChangeInput, input);
-	return lockingTransaction(ctx, async (tx) => {
+	return retryingTransaction(ctx, async (tx) => {
 		await moderatedNeed(tx, needId);
 		const need = await lockOne(tx, needId);
 		if (UPSTREAM_STATUSES.includes(data.status)) {
@@ -179,7 +177,7 @@ export interface MergeResult {
 export async function mergeNeed(ctx: Ctx, input: unknown): Promise<MergeResult> {
 	const actor = requireActor(ctx, 'Sign in first.');
 	const data = parseInput(mergeInput, input);
-	return lockingTransaction(ctx, async (tx) => {
+	return retryingTransaction(ctx, async (tx) => {
 		const sourceAccess = await moderatedNeed(tx, data.sourceId, 'Only the group’s chairs and moderators merge its needs.');
 		let targetAccess: NeedAccess;
 		try {
@@ -286,7 +284,7 @@ export interface UndoResult {
  */
 export async function undoMerge(ctx: Ctx, mergeId: number): Promise<UndoResult> {
 	const actor = requireActor(ctx, 'Sign in first.');
-	return lockingTransaction(ctx, async (tx) => {
+	return retryingTransaction(ctx, async (tx) => {
 		if (!Number.isSafeInteger(mergeId) || mergeId <= 0) throw notFound('The merge');
 		const found = await tx.db.selectFrom('need_merge').selectAll().where('id', '=', mergeId).executeTakeFirst();
 		if (!found) throw notFound('The merge');
@@ -358,7 +356,7 @@ export interface SplitResult {
 export async function splitNeed(ctx: Ctx, needId: number, input: unknown): Promise<SplitResult> {
 	const actor = requireActor(ctx, 'Sign in first.');
 	const data = parseInput(splitInput, input);
-	return lockingTransaction(ctx, async (tx) => {
+	return retryingTransaction(ctx, async (tx) => {
 		const access = await moderatedNeed(tx, needId, 'Only the group’s chairs and moderators split its needs.');
 		const from = await lockFamilyRoot(tx.db, needId);
 		if (from.id !== needId) throw conflict(`This need is merged into #${from.id}; split that need instead.`);
@@ -405,7 +403,7 @@ export async function splitNeed(ctx: Ctx, needId: number, input: unknown): Promi
 export async function hideNeed(ctx: Ctx, needId: number, input: unknown): Promise<NeedRow> {
 	const actor = requireActor(ctx, 'Sign in first.');
 	const data = parseInput(reasonInput, input);
-	return lockingTransaction(ctx, async (tx) => {
+	return retryingTransaction(ctx, async (tx) => {
 		await moderatedNeed(tx, needId, 'Only the group’s chairs and moderators hide its needs.');
 		const need = await lockOne(tx, needId);
 		if (need.hidden_at) throw conflict('This need is already hidden.');
@@ -423,7 +421,7 @@ export async function hideNeed(ctx: Ctx, needId: number, input: unknown): Promis
 export async function unhideNeed(ctx: Ctx, needId: number, input: unknown): Promise<NeedRow> {
 	requireActor(ctx, 'Sign in first.');
 	const data = parseInput(reasonInput, input);
-	return lockingTransaction(ctx, async (tx) => {
+	return retryingTransaction(ctx, async (tx) => {
 		await moderatedNeed(tx, needId, 'Only the group’s chairs and moderators unhide its needs.');
 		const need = await lockOne(tx, needId);
 		if (!need.hidden_at) throw conflict('This need is not hidden.');
@@ -437,7 +435,7 @@ export async function unhideNeed(ctx: Ctx, needId: number, input: unknown): Prom
 export async function lockNeed(ctx: Ctx, needId: number, input: unknown): Promise<NeedRow> {
 	const actor = requireActor(ctx, 'Sign in first.');
 	const data = parseInput(reasonInput, input);
-	return lockingTransaction(ctx, async (tx) => {
+	return retryingTransaction(ctx, async (tx) => {
 		await moderatedNeed(tx, needId, 'Only the group’s chairs and moderators lock a discussion.');
 		const need = await lockOne(tx, needId);
 		if (need.locked_at) throw conflict('The discussion is already locked.');
@@ -450,7 +448,7 @@ export async function lockNeed(ctx: Ctx, needId: number, input: unknown): Promis
 export async function unlockNeed(ctx: Ctx, needId: number, input: unknown): Promise<NeedRow> {
 	requireActor(ctx, 'Sign in first.');
 	const data = parseInput(reasonInput, input);
-	return lockingTransaction(ctx, async (tx) => {
+	return retryingTransaction(ctx, async (tx) => {
 		await moderatedNeed(tx, needId, 'Only the group’s chairs and moderators unlock a discussion.');
 		const need = await lockOne(tx, needId);
 		if (!need.locked_at) throw conflict('The discussion is not locked.');
@@ -463,7 +461,7 @@ export async function unlockNeed(ctx: Ctx, needId: number, input: unknown): Prom
 /** Publishes a closed group's need: from now on everyone reads it. */
 export async function publishNeed(ctx: Ctx, needId: number): Promise<NeedRow> {
 	requireActor(ctx, 'Sign in first.');
-	return lockingTransaction(ctx, async (tx) => {
+	return retryingTransaction(ctx, async (tx) => {
 		const access = await loadNeedAccess(tx, needId);
 		const need = await lockOne(tx, needId);
 		if (!mayModerateNeed(tx.actor, access.group, access.membership)) throw forbidden('Only the group’s chairs and moderators publish its needs.');

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { recordActivity } from '#lib/server/platform/activity.ts';
-import { inTransaction, type Ctx, type TxCtx } from '#lib/server/platform/context.ts';
+import { inTransaction, requireActor, type Ctx, type TxCtx } from '#lib/server/platform/context.ts';
 import { jsonb } from '#lib/server/platform/db/sql.ts';
 import { conflict, forbidden, invalid, isUniqueViolation, notFound, parseInput, unauthenticated } from '#lib/server/platform/errors.ts';
 import { loadGroupAccess, mayReadGroupWork } from '#lib/server/modules/groups/index.ts';
@@ -23,11 +23,6 @@ import { tallyRound, type RoundResult } from './priorities.tally.ts';
  * every ballot either commits before the count or finds the round closed; the ballot's primary key
  * (round, member) keeps one ballot per member however many requests race.
  */
-
-function requireActor(ctx: Ctx) {
-	if (!ctx.actor) throw unauthenticated();
-	return ctx.actor;
-}
 
 const activity = (tx: TxCtx, round: Pick<PriorityRoundRow, 'id' | 'group_id'>, action: string, data: Record<string, unknown> = {}) =>
 	recordActivity(tx, { action: `priorities.${action}`, subjectType: 'priority_round', subjectId: round.id, groupId: round.group_id, data });
