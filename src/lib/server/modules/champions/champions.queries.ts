@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { oneLineText } from '#lib/server/platform/text.ts';
 import type { Ctx } from '#lib/server/platform/context.ts';
 import { invalid, parseInput } from '#lib/server/platform/errors.ts';
-import { loadNeedAccess, needFacts, needReadableBy, type NeedStatus } from '#lib/server/modules/needs/index.ts';
+import { resolveNeedAccess, needFacts, needReadableBy, type NeedOrAccess, type NeedStatus } from '#lib/server/modules/needs/index.ts';
 import { championAbilities, type ChampionAbilities } from './champions.policy.ts';
 import type { ChampionRole, ChangeState, Forge } from './champions.tables.ts';
 import { changeLabel } from './champions.urls.ts';
@@ -48,8 +48,9 @@ export interface NeedChampions {
 }
 
 /** A need's champions, sponsors and upstream changes; `not_found` for a need the reader may not read. */
-export async function getNeedChampions(ctx: Ctx, needId: number): Promise<NeedChampions> {
-	const access = await loadNeedAccess(ctx, needId);
+export async function getNeedChampions(ctx: Ctx, ref: NeedOrAccess): Promise<NeedChampions> {
+	const access = await resolveNeedAccess(ctx, ref);
+	const needId = access.need.id;
 	const [people, changes, standing] = await Promise.all([
 		ctx.db
 			.selectFrom('need_champion')

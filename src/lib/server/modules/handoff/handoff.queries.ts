@@ -1,7 +1,7 @@
 import type { Ctx } from '#lib/server/platform/context.ts';
-import { loadNeedAccess } from '#lib/server/modules/needs/index.ts';
+import { resolveNeedAccess, loadNeedAccess, type NeedOrAccess } from '#lib/server/modules/needs/index.ts';
 import { forbidden } from '#lib/server/platform/errors.ts';
-import { HANDABLE_STATUSES, mayHandOff } from './handoff.policy.ts';
+import { isHandable, mayHandOff } from './handoff.policy.ts';
 import type { HandoffKind, HandoffStatus, TrackerProvider } from './handoff.tables.ts';
 import { providerOf } from './handoff.trackers.ts';
 
@@ -28,11 +28,17 @@ export interface NeedHandoffs {
 	handoffs: HandoffView[];
 	/** May the reader hand this need upstream, link an item or sync now? */
 	mayHandOff: boolean;
+	/** What the reader may do here now, for the page: hand the need (further) upstream, sync its handoffs. */
+	abilities: { handOff: boolean; sync: boolean };
 }
 
-/** A need's handoffs, for whoever may read the need (`not_found` otherwise, like the need itself). */
-export async function listHandoffsOfNeed(ctx: Ctx, needId: number): Promise<NeedHandoffs> {
-	const access = await loadNeedAccess(ctx, needId);
+/**
+ * A need's handoffs, for whoever may read the need (`not_found` otherwise, like the need itself). Takes the
+ * need's id, or its access already loaded by the page.
+ */
+export async function listHandoffsOfNeed(ctx: Ctx, ref: NeedOrAccess): Promise<NeedHandoffs> {
+	const access = await resolveNeedAccess(ctx, ref);
+	const needId = access.need.id;
 	const moderator = mayHandOff(ctx.actor, access.group, access.membership);
 	const rows = await ctx.db
 		.selectFrom('handoff')
@@ -45,6 +51,7 @@ export async function listHandoffsOfNeed(ctx: Ctx, needId: number): Promise<Need
 		.execute();
 	return {
 		mayHandOff: moderator,
+		abilities: { handOff: moderator && isHandable(access.need), sync: moderator && rows.length > 0 },
 		handoffs: rows.map((r) => ({
 			id: Number(r.id),
 			needId: Number(r.need_id),
@@ -79,7 +86,7 @@ export interface HandoffPage {
 export async function getHandoffPage(ctx: Ctx, needId: number): Promise<HandoffPage> {
 	const access = await loadNeedAccess(ctx, needId);
 	if (!mayHandOff(ctx.actor, access.group, access.membership)) throw forbidden('Only the group’s chairs and moderators hand its needs upstream.');
-	const { handoffs } = await listHandoffsOfNeed(ctx, needId);
+	const { handoffs } = await listHandoffsOfNeed(ctx, access);
 	const used = new Set(handoffs.map((h) => h.tracker.id));
 	const rows = await ctx.db.selectFrom('tracker').selectAll().where('disabled_at', 'is', null).orderBy('name').execute();
 	const trackers = rows
@@ -91,6 +98,6 @@ export async function getHandoffPage(ctx: Ctx, needId: number): Promise<HandoffP
 		suggestedKind: need.kind === 'bug' ? 'bug' : 'feature',
 		trackers,
 		handoffs,
-		handable: (HANDABLE_STATUSES as readonly string[]).includes(need.status) && !need.hidden_at
+		handable: isHandable(need)
 	};
 }

@@ -40,6 +40,17 @@ export async function loadNeedAccess(ctx: Ctx, needId: number, options: { forUpd
 	return { need, group, membership, abilities: needAbilities(ctx.actor, needFacts(need), group, membership) };
 }
 
+/**
+ * A need by id, or its access already loaded for the same reader. A page that shows a need with parts from
+ * several modules asks the access question once (`loadNeedAccess`) and passes the answer on to each part.
+ */
+export type NeedOrAccess = number | NeedAccess;
+
+/** The access of `need`: loaded (and checked) for an id, as given for an access already loaded. */
+export async function resolveNeedAccess(ctx: Ctx, need: NeedOrAccess): Promise<NeedAccess> {
+	return typeof need === 'number' ? loadNeedAccess(ctx, need) : need;
+}
+
 export async function groupAndMembership(db: Executor, groupId: number | null, memberId: number | null) {
 	if (groupId === null) return { group: null, membership: null };
 	const group = (await db.selectFrom('group').selectAll().where('id', '=', groupId).executeTakeFirst()) ?? null;

@@ -7,7 +7,7 @@ import { invalid, parseInput } from '#lib/server/platform/errors.ts';
 import { renderMarkdown } from '#lib/server/platform/markdown.ts';
 import { SEGMENTS, type Segment } from '#lib/server/modules/members/members.tables.ts';
 import type { GroupVisibility } from '#lib/server/modules/groups/index.ts';
-import { loadNeedAccess } from './needs.access.ts';
+import { resolveNeedAccess, type NeedAccess, type NeedOrAccess } from './needs.access.ts';
 import { mayEditComment, type NeedAbilities } from './needs.policy.ts';
 import { kind as kindSchema } from './needs.schemas.ts';
 import { needReadableBy } from './needs.visibility.ts';
@@ -494,9 +494,13 @@ export interface NeedPage {
 
 const SUPPORTERS_SHOWN = 50;
 
-/** Everything a need's page shows; `not_found` when the need does not exist or the viewer may not read it. */
-export async function getNeedPage(ctx: Ctx, id: number, options: { supporters?: number } = {}): Promise<NeedPage> {
-	const { need, group, abilities } = await loadNeedAccess(ctx, id);
+/**
+ * Everything a need's page shows; `not_found` when the need does not exist or the viewer may not read it.
+ * Takes the need's id, or its access already loaded (a page showing other modules' parts loads it once).
+ */
+export async function getNeedPage(ctx: Ctx, ref: NeedOrAccess, options: { supporters?: number } = {}): Promise<NeedPage> {
+	const access = await resolveNeedAccess(ctx, ref);
+	const { need, group, abilities } = access;
 	const db = ctx.db;
 	const actorId = ctx.actor?.memberId ?? null;
 
@@ -527,7 +531,7 @@ export async function getNeedPage(ctx: Ctx, id: number, options: { supporters?: 
 			.orderBy('need_status_change.at')
 			.orderBy('need_status_change.id')
 			.execute(),
-		allComments(ctx, need.id)
+		allComments(ctx, access)
 	]);
 
 	const allIds = [need.id, ...duplicateRows.map((d) => d.id)];
@@ -622,11 +626,11 @@ export async function getNeedPage(ctx: Ctx, id: number, options: { supporters?: 
 }
 
 /** Every comment of a need, oldest first, as the comments module shows them to the actor (at most 2,000). */
-async function allComments(ctx: Ctx, needId: number): Promise<NeedComment[]> {
+async function allComments(ctx: Ctx, access: NeedAccess): Promise<NeedComment[]> {
 	const comments: NeedComment[] = [];
 	let after: number | null = null;
 	do {
-		const page = await listComments(ctx, needId, { after, limit: 200 });
+		const page = await listComments(ctx, access.need.id, { after, limit: 200 });
 		comments.push(...page.comments);
 		after = page.next;
 	} while (after !== null && comments.length < 2000);

@@ -1,5 +1,5 @@
 import { error, type RequestEvent } from '@sveltejs/kit';
-import { getNeedPage } from '#lib/server/modules/needs/index.ts';
+import { getNeedPage, loadNeedAccess } from '#lib/server/modules/needs/index.ts';
 import { followNeed, supportNeed, unfollowNeed, withdrawSupport } from '#lib/server/modules/needs/needs.supports.ts';
 import { addComment, deleteComment, editComment, hideComment } from '#lib/server/modules/needs/needs.comments.ts';
 import { listDeployments } from '#lib/server/modules/members/index.ts';
@@ -20,11 +20,13 @@ function needId(raw: string): number {
 export const load: PageServerLoad = async (event) => {
 	const ctx = await ctxOf(event);
 	const id = needId(event.params.id);
-	// Each part checks on its own that the reader may see the need; they do not wait for one another.
+	// The page asks whether the reader may see the need once, and hands the answer (with the reader's
+	// abilities) to each module's part; the parts then load side by side.
+	const access = await loadNeedAccess(ctx, id);
 	const [page, champions, handoffs, deployments] = await Promise.all([
-		getNeedPage(ctx, id),
-		getNeedChampions(ctx, id),
-		listHandoffsOfNeed(ctx, id),
+		getNeedPage(ctx, access),
+		getNeedChampions(ctx, access),
+		listHandoffsOfNeed(ctx, access),
 		ctx.actor ? listDeployments(ctx, ctx.actor.memberId).then((list) => list.map((d) => ({ id: d.id, name: d.name, nodes: d.nodes, instances: d.instances }))) : []
 	]);
 	if (ctx.actor) event.setHeaders({ 'cache-control': 'private, no-store' });
