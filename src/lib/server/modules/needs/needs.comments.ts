@@ -3,7 +3,7 @@ import { recordActivity } from '#lib/server/platform/activity.ts';
 import { inTransaction, requireActor, type Ctx, type TxCtx } from '#lib/server/platform/context.ts';
 import type { Executor } from '#lib/server/platform/db/database.ts';
 import { conflict, forbidden, notFound, parseInput } from '#lib/server/platform/errors.ts';
-import { loadNeedAccess, type NeedAccess } from './needs.access.ts';
+import { loadNeedAccess, resolveNeedAccess, type NeedAccess, type NeedOrAccess } from './needs.access.ts';
 import { mayEditComment, mayModerateNeed } from './needs.policy.ts';
 import { commentInput, reasonInput } from './needs.schemas.ts';
 import type { NeedCommentTable } from './needs.tables.ts';
@@ -114,8 +114,9 @@ async function reload(tx: TxCtx, commentId: number, access: NeedAccess): Promise
 }
 
 /** The comments of a need, oldest first; deleted ones keep their place, without their words, so the thread reads right. */
-export async function listComments(ctx: Ctx, needId: number, options: { after?: number | null; limit?: number } = {}): Promise<{ comments: NeedComment[]; next: number | null }> {
-	const access = await loadNeedAccess(ctx, needId);
+export async function listComments(ctx: Ctx, ref: NeedOrAccess, options: { after?: number | null; limit?: number } = {}): Promise<{ comments: NeedComment[]; next: number | null }> {
+	const access = await resolveNeedAccess(ctx, ref);
+	const needId = access.need.id;
 	const limit = Math.min(Math.max(options.limit ?? 100, 1), 200);
 	let query = commentRows(ctx.db).where('need_comment.need_id', '=', needId).orderBy('need_comment.id').limit(limit + 1);
 	if (options.after) query = query.where('need_comment.id', '>', options.after);

@@ -5,7 +5,7 @@ import type { Ctx } from '#lib/server/platform/context.ts';
 import type { Executor } from '#lib/server/platform/db/database.ts';
 import { invalid, parseInput } from '#lib/server/platform/errors.ts';
 import { renderMarkdown } from '#lib/server/platform/markdown.ts';
-import { SEGMENTS, type Segment } from '#lib/server/modules/members/members.tables.ts';
+import { SEGMENTS, type Segment } from '#lib/server/modules/members/index.ts';
 import type { GroupVisibility } from '#lib/server/modules/groups/index.ts';
 import { resolveNeedAccess, type NeedAccess, type NeedOrAccess } from './needs.access.ts';
 import { mayEditComment, type NeedAbilities } from './needs.policy.ts';
@@ -630,7 +630,7 @@ async function allComments(ctx: Ctx, access: NeedAccess): Promise<NeedComment[]>
 	const comments: NeedComment[] = [];
 	let after: number | null = null;
 	do {
-		const page = await listComments(ctx, access.need.id, { after, limit: 200 });
+		const page = await listComments(ctx, access, { after, limit: 200 });
 		comments.push(...page.comments);
 		after = page.next;
 	} while (after !== null && comments.length < 2000);
