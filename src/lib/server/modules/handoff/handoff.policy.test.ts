@@ -274,6 +274,8 @@ describe('the handoff authorization matrix', () => {
 					if (outcome === 'ok' && name === 'listHandoffsOfNeed') {
 						const listed = value as Awaited<ReturnType<typeof listHandoffsOfNeed>>;
 						expect(listed.mayHandOff, `${role} told whether they may hand off`).toBe(policy);
+						// The scene's need is handable (handed upstream, shown) and has a handoff: both abilities are the policy's answer.
+						expect(listed.abilities, `${role}'s abilities on the page`).toEqual({ handOff: policy, sync: policy });
 						expect(listed.handoffs).toHaveLength(1);
 						expect(listed.handoffs[0].syncError !== null, `${role} sees the sync error only as a moderator`).toBe(policy);
 					}
