@@ -115,6 +115,10 @@ export async function lockFamilyRoot(db: Executor, needId: number): Promise<Need
 	throw conflict('The need is being merged or split right now; try again in a moment.');
 }
 
+// ---------------------------------------------------------------------------------------------------
+// A need's family, and the deployment weight: their one home. Other modules (priorities' published lists)
+// read a family's supports and deployments through these builders, never by spelling the join themselves.
+
 /** The ids of a root's family: the need and the needs merged into it. */
 export function familyIds(db: Executor, rootId: number) {
 	return db
@@ -122,6 +126,41 @@ export function familyIds(db: Executor, rootId: number) {
 		.select('need.id')
 		.where((eb) => eb.or([eb('need.id', '=', rootId), eb('need.duplicate_of_id', '=', rootId)]));
 }
+
+/**
+ * A subquery: one column of the supports given on the family of `root` (an SQL expression naming a root
+ * need's id, e.g. sql.ref('n.id')): its own supports, then its duplicates'. `distinct` drops repeats
+ * (`union`); without it a member or deployment appears once per support (`union all`).
+ */
+export function familySupportColumn(root: RawBuilder<unknown>, column: 'member_id' | 'deployment_id', options: { distinct?: boolean } = {}): RawBuilder<unknown> {
+	const value = sql.raw(`s.${column}`);
+	const union = options.distinct ? sql.raw('union') : sql.raw('union all');
+	return sql`select ${value} from support s where s.need_id = ${root}
+					${union}
+					select ${value} from support s join need d on d.id = s.need_id where d.duplicate_of_id = ${root}`;
+}
+
+/**
+ * The weight of one deployment in the deployments order of a priority list: 1 + log₂(1 + nodes). A
+ * logarithm, so a cloud of 1,000 nodes weighs about five times one of 3 nodes rather than three hundred
+ * times: size counts, but many operators outweigh one giant. The 1 makes every deployment count, also one
+ * whose size its operator did not give (0 nodes).
+ */
+export const deploymentWeight = (nodes: number | null) => 1 + Math.log2(1 + Math.max(0, nodes ?? 0));
+
+/** The same, in words, for a published list's readers. */
+export const DEPLOYMENT_WEIGHT_FORMULA = 'Σ over the distinct deployments supporting the need of (1 + log₂(1 + nodes)); a deployment of unknown size counts 1';
+
+/** The SQL twin of `deploymentWeight`, over a nodes column or expression. */
+export const deploymentWeightSql = (nodes: RawBuilder<unknown>) => sql<number>`(1 + ln(1 + greatest(coalesce(${nodes}, 0), 0)) / ln(2))`;
+
+/** Σ `deploymentWeight` over the distinct deployments attached as evidence to a support of the family of `root` (0 for none). */
+export const familyDeploymentScore = (root: RawBuilder<unknown>) =>
+	sql<number>`coalesce((
+			select sum(${deploymentWeightSql(sql.ref('dep.nodes'))})
+			from deployment dep
+			where dep.id in (${familySupportColumn(root, 'deployment_id', { distinct: true })})
+		), 0)::float8`;
 
 /**
  * Recomputes, in one statement, the stored supporter facts of the given needs from the rows, over the
@@ -145,21 +184,13 @@ export async function recountSupport(db: Executor, needIds: readonly number[]): 
 			from (values ${sql.join(ids.map((id) => sql`(${id}::bigint)`))}) as t(id)
 			cross join lateral (
 				select count(distinct fs.member_id)::int as supporters, count(distinct lower(nullif(trim(m.organization), '')))::int as organizations
-				from (
-					select s.member_id from support s where s.need_id = t.id
-					union all
-					select s.member_id from support s join need d on d.id = s.need_id where d.duplicate_of_id = t.id
-				) fs
+				from (${familySupportColumn(sql.ref('t.id'), 'member_id')}) fs
 				join member m on m.id = fs.member_id
 			) p
 			cross join lateral (
 				select count(*)::int as deployments, coalesce(sum(dep.nodes), 0)::bigint as nodes, coalesce(sum(dep.instances), 0)::bigint as instances
 				from deployment dep
-				where dep.id in (
-					select s.deployment_id from support s where s.need_id = t.id
-					union
-					select s.deployment_id from support s join need d on d.id = s.need_id where d.duplicate_of_id = t.id
-				)
+				where dep.id in (${familySupportColumn(sql.ref('t.id'), 'deployment_id', { distinct: true })})
 			) e
 		) f
 		where need.id = f.id`.execute(db);

@@ -3,7 +3,8 @@ import type { Executor } from '#lib/server/platform/db/database.ts';
 import { notFound } from '#lib/server/platform/errors.ts';
 import type { RoundAccess } from './priorities.access.ts';
 import type { PriorityListRow } from './priorities.tables.ts';
-import { competitionRanks, DEPLOYMENT_WEIGHT_FORMULA, reorderMatrix, type RoundResult } from './priorities.tally.ts';
+import { DEPLOYMENT_WEIGHT_FORMULA, familyDeploymentScore } from '#lib/server/modules/needs/index.ts';
+import { competitionRanks, reorderMatrix, type RoundResult } from './priorities.tally.ts';
 
 /*
  * Published priority lists. A list's content is built once, at publication, and stored: later edits to
@@ -68,15 +69,7 @@ interface CrowdFacts {
 /** Supporters (stored on the need) and the size-weighted deployments over the need and its duplicates. */
 async function crowdFacts(db: Executor, needIds: readonly number[]): Promise<Map<number, CrowdFacts>> {
 	const rows = await sql<{ id: number; supporters: number; deployments: number; score: number }>`
-		select n.id, n.support_count as supporters, n.deployment_count as deployments, coalesce((
-			select sum(1 + ln(1 + greatest(coalesce(dep.nodes, 0), 0)) / ln(2))
-			from deployment dep
-			where dep.id in (
-				select s.deployment_id from support s where s.need_id = n.id
-				union
-				select s.deployment_id from support s join need d on d.id = s.need_id where d.duplicate_of_id = n.id
-			)
-		), 0)::float8 as score
+		select n.id, n.support_count as supporters, n.deployment_count as deployments, ${familyDeploymentScore(sql.ref('n.id'))} as score
 		from need n
 		where n.id in (${sql.join(needIds.map((id) => sql`${id}::bigint`))})`.execute(db);
 	return new Map(rows.rows.map((r) => [Number(r.id), { supporters: Number(r.supporters), deployments: Number(r.deployments), score: Math.round(Number(r.score) * 100) / 100 }]));

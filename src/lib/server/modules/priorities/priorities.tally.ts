@@ -68,11 +68,5 @@ export function reorderMatrix(matrix: readonly (readonly number[])[], from: read
 	return to.map((row) => to.map((column) => matrix[at.get(row)!][at.get(column)!]));
 }
 
-/**
- * The deployments order: each distinct deployment attached as evidence to a support of the need (or of
- * a need merged into it) counts 1 + log₂(1 + nodes). A logarithm, so a cloud of 1,000 nodes weighs about
- * five times one of 3 nodes rather than three hundred times: size counts, but many operators outweigh
- * one giant. The 1 makes every deployment count, also one whose size its operator did not give (0 nodes).
- */
-export const DEPLOYMENT_WEIGHT_FORMULA = 'Σ over the distinct deployments supporting the need of (1 + log₂(1 + nodes)); a deployment of unknown size counts 1';
-export const deploymentWeight = (nodes: number | null) => 1 + Math.log2(1 + Math.max(0, nodes ?? 0));
+// The deployments order of a published list weighs each distinct deployment supporting the need's family
+// by `deploymentWeight`; the weight and the family live in the needs module (familyDeploymentScore).
