@@ -14,6 +14,17 @@ export interface NotificationTable {
 }
 export type NotificationRow = Selectable<NotificationTable>;
 
+/** A notification as the member reads it. */
+export interface NotificationRecord {
+	id: number;
+	kind: string;
+	subjectType: string;
+	subjectId: number | null;
+	data: Record<string, unknown>;
+	createdAt: Date;
+	readAt: Date | null;
+}
+
 /**
  * Records one notification per member, in the caller's transaction. Delivery (the page, e-mail, digests)
  * reads these records later, so nothing is lost if a mail server is down.

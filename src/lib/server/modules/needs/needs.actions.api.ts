@@ -4,12 +4,13 @@ import { commentInput, reasonInput, splitInput, statusChangeInput, supportInput,
 import { NEED_KINDS, NEED_STATUSES, type NeedRow } from './needs.tables.ts';
 import type { SupportState } from './needs.supports.ts';
 import type { MemberRef, NeedComment } from './needs.comments.ts';
-import type { HistoryEntry, MergeRecord, NotificationRecord } from './needs.history.ts';
+import type { HistoryEntry, MergeRecord } from './needs.history.ts';
+import { myNotificationsOp } from '#lib/server/platform/notifications.api.ts';
 import type { NeedMergeRow } from './needs.triage.ts';
 
 /*
- * The JSON API of acting on a need: support, follow, comments, triage, merge, split, moderation, history,
- * and the caller's notifications. Reading and filing needs are in needs.api.ts.
+ * The JSON API of acting on a need: support, follow, comments, triage, merge, split, moderation and history.
+ * Reading and filing needs are in needs.api.ts.
  */
 
 // ---------------------------------------------------------------------------------------------------
@@ -96,16 +97,6 @@ export const historyEntryOut = z.object({
 	commentId: z.number().int().nullable()
 });
 
-export const notificationOut = z.object({
-	id: z.number().int(),
-	kind: z.string().describe('e.g. need.merged (data: sourceId, targetId, title) or need.split (data: fromId, newId, title).'),
-	subjectType: z.string(),
-	subjectId: z.number().int().nullable(),
-	data: z.record(z.string(), z.unknown()),
-	createdAt: iso,
-	readAt: iso.nullable()
-});
-
 const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
 
 export const needStateJson = (n: NeedRow): z.input<typeof needStateOut> => ({
@@ -150,8 +141,6 @@ export const mergeRecordJson = (m: MergeRecord): z.input<typeof mergeRecordOut> 
 
 export const historyEntryJson = (e: HistoryEntry): z.input<typeof historyEntryOut> => ({ ...e, at: e.at.toISOString() });
 
-export const notificationJson = (n: NotificationRecord): z.input<typeof notificationOut> => ({ ...n, createdAt: n.createdAt.toISOString(), readAt: isoOrNull(n.readAt) });
-
 // ---------------------------------------------------------------------------------------------------
 // Inputs
 
@@ -167,7 +156,6 @@ const mergeBody = z.object({
 
 const limit = z.coerce.number({ error: 'Limit is a whole number.' }).int('Limit is a whole number.').min(1, 'Limit is at least 1.').max(100, 'Limit is at most 100.').optional();
 const commentsQuery = z.object({ after: id('The cursor').optional().describe('Continue after this comment id (the `next` of the previous page).'), limit });
-const notificationsQuery = z.object({ before: id('The cursor').optional().describe('Continue before this id (the `next` of the previous page).'), limit });
 
 const tag = 'needs';
 const auth = 'required' as const;
@@ -353,17 +341,6 @@ export const needHistoryOp = defineOperation({
 	response: z.object({ history: z.array(historyEntryOut), merges: z.array(mergeRecordOut) })
 });
 
-export const myNotificationsOp = defineOperation({
-	id: 'listMyNotifications',
-	method: 'GET',
-	path: '/me/notifications',
-	summary: 'Your notification records, newest first (e.g. a need you support was merged or split).',
-	tag: 'members',
-	auth,
-	query: notificationsQuery,
-	response: z.object({ notifications: z.array(notificationOut), next: z.number().int().nullable() })
-});
-
 export const needsActionOperations = [
 	supportNeedOp,
 	withdrawSupportOp,
@@ -384,5 +361,6 @@ export const needsActionOperations = [
 	unlockNeedOp,
 	publishNeedOp,
 	needHistoryOp,
+	// Listed here until the composition root lists the platform's own operations (platform/notifications.api.ts).
 	myNotificationsOp
 ];

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { requireActor, type Ctx } from '#lib/server/platform/context.ts';
+import type { NotificationRecord } from '#lib/server/platform/notifications.ts';
 import type { Executor } from '#lib/server/platform/db/database.ts';
 import { loadNeedAccess } from './needs.access.ts';
 import { mayModerateNeed } from './needs.policy.ts';
@@ -245,15 +246,7 @@ export async function mergeCandidates(ctx: Ctx, needId: number, limit = 8): Prom
 	return rows.map((r) => ({ id: Number(r.id), title: r.title, status: r.status, supportCount: Number(r.support_count), groupId: r.group_id === null ? null : Number(r.group_id) }));
 }
 
-export interface NotificationRecord {
-	id: number;
-	kind: string;
-	subjectType: string;
-	subjectId: number | null;
-	data: Record<string, unknown>;
-	createdAt: Date;
-	readAt: Date | null;
-}
+export type { NotificationRecord };
 
 /**
  * The actor's notification records, newest first. A record about a need the actor may no longer read

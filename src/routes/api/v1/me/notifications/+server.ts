@@ -1,5 +1,5 @@
 import { listMyNotifications } from '#lib/server/modules/needs/index.ts';
-import { myNotificationsOp, notificationJson } from '#lib/server/modules/needs/needs.actions.api.ts';
+import { myNotificationsOp, notificationJson } from '#lib/server/platform/notifications.api.ts';
 import { endpoint } from '#lib/server/platform/http/api.ts';
 
 export const GET = endpoint(myNotificationsOp, async ({ query }, ctx) => {
