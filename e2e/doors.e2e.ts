@@ -16,7 +16,7 @@ let memberToken: string;
 const ROUTES = new URL('../src/routes', import.meta.url).pathname;
 const PASSWORD = 'a long enough password';
 
-/** Every page under a route group, as a path with each [param] filled in. */
+/** Every page under a route group, as a path with each [param] or [param=matcher] filled in with 1. */
 function pagesOf(group: string): string[] {
 	const pages: string[] = [];
 	const walk = (dir: string) => {
@@ -24,7 +24,7 @@ function pagesOf(group: string): string[] {
 			const path = join(dir, entry);
 			if (statSync(path).isDirectory()) walk(path);
 			else if (entry === '+page.svelte') {
-				const route = relative(join(ROUTES, group), dir).replace(/\[\w+\]/g, '1');
+				const route = relative(join(ROUTES, group), dir).replace(/\[\w+(?:=\w+)?\]/g, '1');
 				pages.push(`/${route}`);
 			}
 		}
@@ -38,7 +38,7 @@ function nodeCount(group: string, page: string): number {
 	let count = 2; // the root layout and the page
 	let dir = ROUTES;
 	for (const segment of [group, ...page.split('/').filter(Boolean)]) {
-		const next = readdirSync(dir).find((entry) => entry === segment || (/^\[\w+\]$/.test(entry) && segment === '1'));
+		const next = readdirSync(dir).find((entry) => entry === segment || (/^\[\w+(?:=\w+)?\]$/.test(entry) && segment === '1'));
 		if (!next) break;
 		dir = join(dir, next);
 		if (readdirSync(dir).some((entry) => entry.startsWith('+layout'))) count++;

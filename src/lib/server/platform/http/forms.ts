@@ -1,4 +1,6 @@
-import { fail, type ActionFailure } from '@sveltejs/kit';
+import { fail, redirect, type ActionFailure, type RequestEvent } from '@sveltejs/kit';
+import type { Ctx } from '../context.ts';
+import { ctxOf } from './context.ts';
 import { appErrorOf, statusOf, type FieldErrors } from '../errors.ts';
 import { unstorableFields } from '../text.ts';
 
@@ -38,4 +40,27 @@ export async function runForm<T>(values: Record<string, unknown>, work: () => Pr
 		if (!known) throw error;
 		return fail(statusOf(known.code), { message: known.message, fields: known.fields, values: kept() });
 	}
+}
+
+/** What a form action's work may answer: a success message, a place to go next, or nothing. */
+export type FormOutcome = string | { redirect: string } | void;
+
+/**
+ * One form action: reads the form, runs `work` (one command, which authorizes itself) through runForm, and
+ * answers `{ success, intent }` for a message, 303 to `{ redirect }`, or the failure with its field
+ * messages and the input kept. The hidden `intent` field tells the page which of its forms the answer is
+ * for (answerOf in $lib/forms/answer.ts).
+ */
+export function formAction<Params extends object>(
+	work: (ctx: Ctx, params: Params, values: Record<string, unknown>) => Promise<FormOutcome>,
+	options: { arrays?: readonly string[] } = {}
+) {
+	return async (event: Pick<RequestEvent, 'locals' | 'request'> & { params: Params }) => {
+		const ctx = await ctxOf(event);
+		const values = formValues(await event.request.formData(), options.arrays);
+		const result = await runForm(values, () => work(ctx, event.params, values));
+		if (result && typeof result === 'object' && 'redirect' in result) redirect(303, result.redirect);
+		if (typeof result === 'string') return { success: result, intent: typeof values.intent === 'string' ? values.intent : '' };
+		return result || undefined;
+	};
 }

@@ -1,4 +1,4 @@
-import { error, type RequestEvent } from '@sveltejs/kit';
+import { error } from '@sveltejs/kit';
 import {
 	acceptInvitation,
 	approveRequest,
@@ -12,11 +12,10 @@ import {
 	requestToJoin,
 	setRole
 } from '#lib/server/modules/groups/index.ts';
-import type { Ctx } from '#lib/server/platform/context.ts';
 import { renderMarkdown } from '#lib/server/platform/markdown.ts';
 import { ctxOf } from '#lib/server/platform/http/context.ts';
 import { isStorableText } from '#lib/server/platform/text.ts';
-import { formValues, runForm } from '#lib/server/platform/http/forms.ts';
+import { formAction } from '#lib/server/platform/http/forms.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -42,60 +41,49 @@ function demoteHeadings(html: string): string {
 const text = (value: unknown) => (typeof value === 'string' ? value : '');
 
 /**
- * Every form on the page posts to one of these. Each runs one command (which authorizes itself) and
- * answers with a success message, or with the error, its field messages and the input kept. The hidden
- * `intent` field tells the page which form the answer belongs to.
+ * Every form on the page posts to one of these; each runs one command (which authorizes itself) and answers a
+ * success message, or the error with its field messages and the input kept (formAction).
  */
-function act(run: (ctx: Ctx, slug: string, values: Record<string, unknown>) => Promise<string>) {
-	return async (event: RequestEvent<{ slug: string }>) => {
-		const ctx = await ctxOf(event);
-		const values = formValues(await event.request.formData());
-		const result = await runForm(values, () => run(ctx, event.params.slug, values));
-		if (typeof result === 'string') return { success: result, intent: text(values.intent) };
-		return result;
-	};
-}
-
 export const actions: Actions = {
-	join: act(async (ctx, slug) => {
+	join: formAction(async (ctx, { slug }) => {
 		await joinOpenGroup(ctx, slug);
 		return 'Welcome: you are a member of this group.';
 	}),
-	request: act(async (ctx, slug, values) => {
+	request: formAction(async (ctx, { slug }, values) => {
 		const membership = await requestToJoin(ctx, slug, { message: values.message });
 		return membership.state === 'active' ? 'You had been invited, so you are now a member.' : 'You asked to join. A chair or moderator will answer.';
 	}),
-	accept: act(async (ctx, slug) => {
+	accept: formAction(async (ctx, { slug }) => {
 		await acceptInvitation(ctx, slug);
 		return 'Welcome: you are a member of this group.';
 	}),
-	declineInvitation: act(async (ctx, slug) => {
+	declineInvitation: formAction(async (ctx, { slug }) => {
 		await declineInvitation(ctx, slug);
 		return 'You declined the invitation.';
 	}),
-	leave: act(async (ctx, slug) => {
+	leave: formAction(async (ctx, { slug }) => {
 		await leaveGroup(ctx, slug);
 		return 'Done: you are no longer part of this group.';
 	}),
-	approve: act(async (ctx, slug, values) => {
+	approve: formAction(async (ctx, { slug }, values) => {
 		const m = await approveRequest(ctx, slug, text(values.handle));
 		return `${m.member.displayName} (@${m.member.handle}) is now a member.`;
 	}),
-	decline: act(async (ctx, slug, values) => {
+	decline: formAction(async (ctx, { slug }, values) => {
 		await declineRequest(ctx, slug, text(values.handle));
 		return `You declined @${text(values.handle)}'s request.`;
 	}),
-	invite: act(async (ctx, slug, values) => {
+	invite: formAction(async (ctx, { slug }, values) => {
 		const m = await invite(ctx, slug, values);
 		return m.state === 'active'
 			? `@${m.member.handle} had asked to join, so they are now a member.`
 			: `You invited ${m.member.displayName} (@${m.member.handle}).`;
 	}),
-	setRole: act(async (ctx, slug, values) => {
+	setRole: formAction(async (ctx, { slug }, values) => {
 		const m = await setRole(ctx, slug, text(values.handle), { role: values.role });
 		return `@${m.member.handle} is now ${m.role === 'member' ? 'a member' : `a ${m.role}`}.`;
 	}),
-	remove: act(async (ctx, slug, values) => {
+	remove: formAction(async (ctx, { slug }, values) => {
 		await removeMember(ctx, slug, text(values.handle));
 		return values.intent === 'withdraw' ? `You withdrew the invitation to @${text(values.handle)}.` : `You removed @${text(values.handle)} from the group.`;
 	})

@@ -1,4 +1,5 @@
 import { json, type RequestHandler } from '@sveltejs/kit';
+import { parseId } from '#lib/ids.ts';
 import { receiveWebhook } from '#lib/server/modules/handoff/index.ts';
 import { AppError } from '#lib/server/platform/errors.ts';
 import { errorResponse, readBodyText } from '#lib/server/platform/http/api.ts';
@@ -12,7 +13,7 @@ const MAX_BYTES = 1024 * 1024;
  * is written. Trackers send no session or token of a member, so this route needs none.
  */
 export const POST: RequestHandler = async (event) => {
-	const trackerId = /^\d{1,15}$/.test(event.params.id ?? '') ? Number(event.params.id) : 0;
+	const trackerId = parseId(event.params.id) ?? 0;
 	try {
 		const body = await readBodyText(event.request, MAX_BYTES);
 		const headers = Object.fromEntries(event.request.headers);

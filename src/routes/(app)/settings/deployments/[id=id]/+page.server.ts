@@ -1,12 +1,11 @@
 import { error, redirect } from '@sveltejs/kit';
-import { getOwnDeployment, id, removeDeployment, updateDeployment } from '#lib/server/modules/members/index.ts';
+import { getOwnDeployment, removeDeployment, updateDeployment } from '#lib/server/modules/members/index.ts';
 import { ctxOf } from '#lib/server/platform/http/context.ts';
 import { formValues, runForm } from '#lib/server/platform/http/forms.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
-	const parsed = id.safeParse(event.params.id);
-	const deployment = parsed.success ? await getOwnDeployment(await ctxOf(event), parsed.data) : undefined;
+	const deployment = await getOwnDeployment(await ctxOf(event), event.params.id);
 	if (!deployment) error(404, 'You have no deployment with that number.');
 	return { deployment };
 };

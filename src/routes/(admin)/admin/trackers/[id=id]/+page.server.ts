@@ -7,12 +7,10 @@ import { formValues, runForm } from '#lib/server/platform/http/forms.ts';
 import { trackerFormInput, withoutCredentials } from '../form.ts';
 import type { Actions, PageServerLoad } from './$types';
 
-const trackerId = (raw: string) => (/^[1-9]\d{0,14}$/.test(raw) ? Number(raw) : 0);
-
 export const load: PageServerLoad = async (event) => {
 	const ctx = await ctxOf(event);
 	try {
-		const tracker = await getTrackerForAdmin(ctx, trackerId(event.params.id));
+		const tracker = await getTrackerForAdmin(ctx, event.params.id);
 		const provider = availableProviders().find((p) => p.provider === tracker.provider);
 		if (!provider) error(404, `The ${tracker.provider} provider is not available on this site.`);
 		return { tracker, provider, origin: config().origin ?? event.url.origin, created: event.url.searchParams.get('created') === '1' };
@@ -27,7 +25,7 @@ export const actions: Actions = {
 		const ctx = await ctxOf(event);
 		const values = formValues(await event.request.formData());
 		return runForm(withoutCredentials(values), async () => {
-			const t = await updateTracker(ctx, trackerId(event.params.id), trackerFormInput(values));
+			const t = await updateTracker(ctx, event.params.id, trackerFormInput(values));
 			return { done: `${t.name} is saved.` };
 		});
 	}

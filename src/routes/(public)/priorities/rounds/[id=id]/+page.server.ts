@@ -1,4 +1,4 @@
-import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
+import { error, fail } from '@sveltejs/kit';
 import {
 	castBallot,
 	closeRound,
@@ -9,16 +9,13 @@ import {
 	withdrawBallot
 } from '#lib/server/modules/priorities/index.ts';
 import { AppError } from '#lib/server/platform/errors.ts';
-import type { Ctx } from '#lib/server/platform/context.ts';
 import { ctxOf } from '#lib/server/platform/http/context.ts';
-import { formValues, runForm } from '#lib/server/platform/http/forms.ts';
+import { formAction, formValues, runForm } from '#lib/server/platform/http/forms.ts';
 import type { Actions, PageServerLoad } from './$types';
-
-const roundId = (param: string) => (/^\d{1,15}$/.test(param) ? Number(param) : 0);
 
 export const load: PageServerLoad = async (event) => {
 	const ctx = await ctxOf(event);
-	const id = roundId(event.params.id);
+	const id = event.params.id;
 	try {
 		const page = await getRoundPage(ctx, id);
 		// A ballot is private: this page is never cached anywhere but in the voter's own browser.
@@ -30,21 +27,10 @@ export const load: PageServerLoad = async (event) => {
 	}
 };
 
-function act(run: (ctx: Ctx, id: number, values: Record<string, unknown>) => Promise<string | { redirect: string }>) {
-	return async (event: RequestEvent<{ id: string }>) => {
-		const ctx = await ctxOf(event);
-		const values = formValues(await event.request.formData());
-		const result = await runForm(values, () => run(ctx, roundId(event.params.id), values));
-		if (result && typeof result === 'object' && 'redirect' in result) redirect(303, result.redirect);
-		if (typeof result === 'string') return { success: result, intent: String(values.intent ?? '') };
-		return result;
-	};
-}
-
 export const actions: Actions = {
 	vote: async (event) => {
 		const ctx = await ctxOf(event);
-		const id = roundId(event.params.id);
+		const id = event.params.id;
 		const values = formValues(await event.request.formData());
 		const kept = Object.fromEntries(Object.entries(values).filter(([k]) => k.startsWith(RANK_FIELD) || k === 'intent'));
 		return runForm(kept, async () => {
@@ -61,15 +47,15 @@ export const actions: Actions = {
 			};
 		});
 	},
-	withdraw: act(async (ctx, id) => {
+	withdraw: formAction(async (ctx, { id }) => {
 		await withdrawBallot(ctx, id);
 		return 'Your ballot is withdrawn.';
 	}),
-	close: act(async (ctx, id) => {
+	close: formAction(async (ctx, { id }) => {
 		await closeRound(ctx, id);
 		return 'The round is closed and counted.';
 	}),
-	publish: act(async (ctx, id, values) => {
+	publish: formAction(async (ctx, { id }, values) => {
 		const list = await publishList(ctx, id, { note: values.note });
 		return { redirect: `/priorities/${list.id}` };
 	})
