@@ -86,6 +86,19 @@ export async function findMembershipRow(db: Executor, groupId: number, memberId:
 	return db.selectFrom('group_membership').selectAll().where('group_id', '=', groupId).where('member_id', '=', memberId).executeTakeFirst();
 }
 
+/** Whether the actor is an active chair or moderator of some group. */
+export async function leadsSomeGroup(db: Executor, actor: Actor): Promise<boolean> {
+	const row = await db
+		.selectFrom('group_membership')
+		.select('group_id')
+		.where('member_id', '=', actor.memberId)
+		.where('state', '=', 'active')
+		.where('role', 'in', ['chair', 'moderator'])
+		.limit(1)
+		.executeTakeFirst();
+	return !!row;
+}
+
 /** The group and the actor's membership of it: what every policy question needs. */
 export async function loadGroupAccess(
 	db: Executor,
@@ -159,7 +172,8 @@ async function membershipsInState(db: Executor, groupId: number, state: Membersh
 	return (await query.execute()).map(toGroupMembership);
 }
 
-async function countActiveMembers(db: Executor, groupId: number): Promise<number> {
+/** How many active members a group has (also the electorate of its priority rounds). */
+export async function countActiveMembers(db: Executor, groupId: number): Promise<number> {
 	const { count } = await db
 		.selectFrom('group_membership')
 		.select((eb) => eb.fn.countAll<number>().as('count'))

@@ -73,3 +73,29 @@ export async function requireGroupWorkReadable(
 	if (!mayReadGroupWork(ctx.actor, group, membership)) throw notFound(what);
 	return { group, membership };
 }
+
+/*
+ * Membership as other modules read it in their joins: these subqueries are the groups module's word on who
+ * is an active member, chair or moderator; nobody else spells `group_membership` in a query.
+ */
+
+/** The ids of the active members of a group: a subquery, to use with `in`. `group` is an id or an SQL expression (e.g. sql.ref('r.group_id')). */
+export function activeMemberIds(group: number | Expression<number>) {
+	const eb = expressionBuilder<Database, never>();
+	return eb
+		.selectFrom('group_membership')
+		.select('group_membership.member_id')
+		.where('group_membership.group_id', '=', group)
+		.where('group_membership.state', '=', 'active');
+}
+
+/** The groups where the actor is an active chair or moderator (those whose needs they moderate): a subquery, to use with `in`. */
+export function leadGroupIds(actor: Actor) {
+	const eb = expressionBuilder<Database, never>();
+	return eb
+		.selectFrom('group_membership')
+		.select('group_membership.group_id')
+		.where('group_membership.member_id', '=', actor.memberId)
+		.where('group_membership.state', '=', 'active')
+		.where('group_membership.role', 'in', ['chair', 'moderator']);
+}

@@ -4,6 +4,7 @@ import { inTransaction, type Ctx } from '#lib/server/platform/context.ts';
 import type { Executor } from '#lib/server/platform/db/database.ts';
 import { jsonb } from '#lib/server/platform/db/sql.ts';
 import { conflict, forbidden, invalid, isUniqueViolation, notFound, parseInput, unauthenticated } from '#lib/server/platform/errors.ts';
+import { leadsSomeGroup } from '#lib/server/modules/groups/index.ts';
 import { mayAdministerTrackers, mayListTrackers } from './handoff.policy.ts';
 import { trackerEnabledInput, trackerInput } from './handoff.schemas.ts';
 import type { HandoffKind, TrackerProvider, TrackerRow } from './handoff.tables.ts';
@@ -106,16 +107,7 @@ export async function getTrackerForAdmin(ctx: Ctx, id: number): Promise<TrackerA
 /** Enabled trackers whose provider is available, for those who hand needs upstream (admins and group leads). */
 export async function listTrackerChoices(ctx: Ctx): Promise<TrackerView[]> {
 	if (!ctx.actor) throw unauthenticated();
-	const leads =
-		ctx.actor.isAdmin ||
-		!!(await ctx.db
-			.selectFrom('group_membership')
-			.select('group_id')
-			.where('member_id', '=', ctx.actor.memberId)
-			.where('state', '=', 'active')
-			.where('role', 'in', ['chair', 'moderator'])
-			.limit(1)
-			.executeTakeFirst());
+	const leads = ctx.actor.isAdmin || (await leadsSomeGroup(ctx.db, ctx.actor));
 	if (!mayListTrackers(ctx.actor, leads)) throw forbidden('Only group chairs and moderators hand needs upstream.');
 	const rows = await ctx.db.selectFrom('tracker').selectAll().where('disabled_at', 'is', null).orderBy('name').execute();
 	return rows.filter((r) => providerOf(r.provider)).map(view);

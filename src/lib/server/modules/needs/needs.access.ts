@@ -1,7 +1,7 @@
 import type { Ctx } from '#lib/server/platform/context.ts';
 import type { Executor } from '#lib/server/platform/db/database.ts';
 import { notFound } from '#lib/server/platform/errors.ts';
-import type { GroupMembershipRow, GroupRow } from '#lib/server/modules/groups/index.ts';
+import { findGroupRowById, findMembershipRow, type GroupMembershipRow, type GroupRow } from '#lib/server/modules/groups/index.ts';
 import { mayReadNeed, needAbilities, type NeedAbilities, type NeedFacts } from './needs.policy.ts';
 import type { NeedRow } from './needs.tables.ts';
 
@@ -53,10 +53,7 @@ export async function resolveNeedAccess(ctx: Ctx, need: NeedOrAccess): Promise<N
 
 export async function groupAndMembership(db: Executor, groupId: number | null, memberId: number | null) {
 	if (groupId === null) return { group: null, membership: null };
-	const group = (await db.selectFrom('group').selectAll().where('id', '=', groupId).executeTakeFirst()) ?? null;
-	const membership =
-		memberId === null || !group
-			? null
-			: ((await db.selectFrom('group_membership').selectAll().where('group_id', '=', groupId).where('member_id', '=', memberId).executeTakeFirst()) ?? null);
+	const group = (await findGroupRowById(db, groupId)) ?? null;
+	const membership = memberId === null || !group ? null : ((await findMembershipRow(db, groupId, memberId)) ?? null);
 	return { group, membership };
 }

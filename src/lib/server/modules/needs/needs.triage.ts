@@ -5,7 +5,7 @@ import type { Executor } from '#lib/server/platform/db/database.ts';
 import { AppError, conflict, forbidden, invalid, notFound, parseInput } from '#lib/server/platform/errors.ts';
 import { notify } from '#lib/server/platform/notifications.ts';
 import { textArray } from '#lib/server/platform/db/sql.ts';
-import type { GroupRow } from '#lib/server/modules/groups/index.ts';
+import { activeMemberIds, type GroupRow } from '#lib/server/modules/groups/index.ts';
 import { loadNeedAccess, needFacts, type NeedAccess } from './needs.access.ts';
 import { mayModerateNeed, mayPublishNeed } from './needs.policy.ts';
 import { mergeInput, reasonInput, splitInput, statusChangeInput } from './needs.schemas.ts';
@@ -93,14 +93,7 @@ export async function readersAmong(db: Executor, access: Pick<NeedAccess, 'need'
 		.where((eb) =>
 			eb.or([
 				eb('member.is_admin', '=', true),
-				eb.exists(
-					eb
-						.selectFrom('group_membership')
-						.select('group_membership.member_id')
-						.whereRef('group_membership.member_id', '=', 'member.id')
-						.where('group_membership.group_id', '=', groupId)
-						.where('group_membership.state', '=', 'active')
-				)
+				eb('member.id', 'in', activeMemberIds(groupId))
 			])
 		)
 		.execute();

@@ -1,7 +1,6 @@
-import { expressionBuilder, sql, type RawBuilder, type SqlBool } from 'kysely';
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Actor } from '#lib/server/platform/context.ts';
-import type { Database } from '#lib/server/platform/db/database.ts';
-import { readableGroupIds } from '#lib/server/modules/groups/index.ts';
+import { leadGroupIds, readableGroupIds } from '#lib/server/modules/groups/index.ts';
 
 /**
  * The SQL twin of `mayReadNeed`: every list, search, suggestion, count and export of needs goes
@@ -17,15 +16,4 @@ export function needReadableBy(actor: Actor | null, table = 'need'): RawBuilder<
 	const readable = sql<SqlBool>`(${groupId} is null or ${publishedAt} is not null or ${groupId} in ${readableGroupIds(actor)})`;
 	if (!actor) return sql<SqlBool>`(${hiddenAt} is null and ${readable})`;
 	return sql<SqlBool>`((${hiddenAt} is null or ${groupId} in ${leadGroupIds(actor)}) and ${readable})`;
-}
-
-/** Groups where the actor is an active chair or moderator. */
-export function leadGroupIds(actor: Actor) {
-	const eb = expressionBuilder<Database, never>();
-	return eb
-		.selectFrom('group_membership')
-		.select('group_membership.group_id')
-		.where('group_membership.member_id', '=', actor.memberId)
-		.where('group_membership.state', '=', 'active')
-		.where('group_membership.role', 'in', ['chair', 'moderator']);
 }

@@ -1,6 +1,6 @@
 import type { Ctx } from '#lib/server/platform/context.ts';
 import { notFound } from '#lib/server/platform/errors.ts';
-import type { GroupMembershipRow, GroupRow } from '#lib/server/modules/groups/index.ts';
+import { loadGroupAccess, type GroupMembershipRow, type GroupRow } from '#lib/server/modules/groups/index.ts';
 import type { CycleRow } from '#lib/server/modules/cycles/index.ts';
 import { mayReadRound, roundAbilities, type RoundAbilities } from './priorities.policy.ts';
 import type { PriorityRoundRow } from './priorities.tables.ts';
@@ -28,11 +28,10 @@ export async function loadRoundAccess(ctx: Ctx, roundId: number, options: { lock
 	if (options.lock === 'share') query = query.forShare();
 	const round = await query.executeTakeFirst();
 	if (!round) throw notFound('The round');
-	const group = await ctx.db.selectFrom('group').selectAll().where('id', '=', round.group_id).executeTakeFirstOrThrow();
+	const groupAccess = await loadGroupAccess(ctx.db, ctx.actor, { id: round.group_id });
+	if (!groupAccess) throw new Error(`The group of round ${round.id} is missing.`);
+	const { group, membership } = groupAccess;
 	const cycle = await ctx.db.selectFrom('cycle').selectAll().where('id', '=', round.cycle_id).executeTakeFirstOrThrow();
-	const membership = ctx.actor
-		? ((await ctx.db.selectFrom('group_membership').selectAll().where('group_id', '=', group.id).where('member_id', '=', ctx.actor.memberId).executeTakeFirst()) ?? null)
-		: null;
 	if (!mayReadRound(ctx.actor, group, membership)) throw notFound('The round');
 	return { round, group, cycle, membership, abilities: roundAbilities(ctx.actor, group, membership, { state: round.state, closesAt: round.closes_at }, ctx.now()) };
 }

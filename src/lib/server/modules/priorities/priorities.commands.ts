@@ -3,7 +3,7 @@ import { recordActivity } from '#lib/server/platform/activity.ts';
 import { inTransaction, requireActor, type Ctx, type TxCtx } from '#lib/server/platform/context.ts';
 import { jsonb } from '#lib/server/platform/db/sql.ts';
 import { conflict, forbidden, invalid, isUniqueViolation, notFound, parseInput, unauthenticated } from '#lib/server/platform/errors.ts';
-import { loadGroupAccess, mayReadGroupWork } from '#lib/server/modules/groups/index.ts';
+import { activeMemberIds, countActiveMembers, loadGroupAccess, mayReadGroupWork } from '#lib/server/modules/groups/index.ts';
 import { findCycle } from '#lib/server/modules/cycles/index.ts';
 import { END_STATUSES } from '#lib/server/modules/needs/index.ts';
 import { loadRoundAccess, type RoundAccess } from './priorities.access.ts';
@@ -136,20 +136,15 @@ async function countAndClose(tx: TxCtx, round: PriorityRoundRow, how: 'by_chair'
 	// (kept, not deleted, so a member who rejoins before the close finds it again).
 	const ballots = await tx.db
 		.selectFrom('priority_ballot as b')
-		.innerJoin('group_membership as m', (join) => join.onRef('m.member_id', '=', 'b.member_id').on('m.group_id', '=', round.group_id).on('m.state', '=', 'active'))
 		.select('b.ranking')
 		.where('b.round_id', '=', round.id)
+		.where('b.member_id', 'in', activeMemberIds(round.group_id))
 		.execute();
-	const eligible = await tx.db
-		.selectFrom('group_membership')
-		.select((eb) => eb.fn.countAll<number>().as('n'))
-		.where('group_id', '=', round.group_id)
-		.where('state', '=', 'active')
-		.executeTakeFirstOrThrow();
+	const eligible = await countActiveMembers(tx.db, round.group_id);
 	// The seed is drawn now, after the last ballot, so nobody could have tuned a ballot to it; it is
 	// stored and shown, so anyone can redo the draw from the published pairwise table.
 	const seed = `round-${round.id}-${randomBytes(8).toString('hex')}`;
-	const result: RoundResult = tallyRound(candidates, ballots.map((b) => b.ranking), seed, Number(eligible.n));
+	const result: RoundResult = tallyRound(candidates, ballots.map((b) => b.ranking), seed, eligible);
 	const closedAt = how === 'at_closing_time' && round.closes_at ? round.closes_at : tx.now();
 	const row = await tx.db
 		.updateTable('priority_round')

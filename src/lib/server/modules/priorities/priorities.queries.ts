@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Actor, Ctx } from '#lib/server/platform/context.ts';
 import { notFound, unauthenticated } from '#lib/server/platform/errors.ts';
-import { loadGroupAccess, mayReadGroupWork, readableGroupIds, toGroup, type Group, type GroupMembershipRow } from '#lib/server/modules/groups/index.ts';
+import { activeMemberIds, countActiveMembers, loadGroupAccess, mayReadGroupWork, readableGroupIds, toGroup, type Group, type GroupMembershipRow } from '#lib/server/modules/groups/index.ts';
 import { cycleOf, type Cycle } from '#lib/server/modules/cycles/index.ts';
 import { END_STATUSES, needReadableBy, type NeedStatus } from '#lib/server/modules/needs/index.ts';
 import { loadRoundAccess, validId } from './priorities.access.ts';
@@ -74,7 +74,7 @@ const roundsQuery = (ctx: Ctx) =>
 		])
 		.select(sql<number>`(select count(*) from priority_candidate pc where pc.round_id = r.id)`.as('candidate_count'))
 		.select(
-			sql<number>`(select count(*) from priority_ballot pb join group_membership gm on gm.member_id = pb.member_id and gm.group_id = r.group_id and gm.state = 'active' where pb.round_id = r.id)`.as(
+			sql<number>`(select count(*) from priority_ballot pb where pb.round_id = r.id and pb.member_id in (${activeMemberIds(sql.ref('r.group_id'))}))`.as(
 				'ballot_count'
 			)
 		)
@@ -123,7 +123,7 @@ export async function getRoundPage(ctx: Ctx, roundId: number): Promise<RoundPage
 		: undefined;
 	const { round, group, membership } = access;
 	return {
-		round: { ...summaryOf(summary, ctx.now()), ballotCount: round.ballot_count ?? Number(summary.ballot_count), seed: round.seed, eligibleCount: round.eligible_count ?? (await activeMembers(ctx, group.id)) },
+		round: { ...summaryOf(summary, ctx.now()), ballotCount: round.ballot_count ?? Number(summary.ballot_count), seed: round.seed, eligibleCount: round.eligible_count ?? (await countActiveMembers(ctx.db, group.id)) },
 		group: toGroup(group),
 		abilities: access.abilities,
 		candidates: candidates.map((c) => ({
@@ -140,10 +140,6 @@ export async function getRoundPage(ctx: Ctx, roundId: number): Promise<RoundPage
 	};
 }
 
-async function activeMembers(ctx: Ctx, groupId: number): Promise<number> {
-	const row = await ctx.db.selectFrom('group_membership').select((eb) => eb.fn.countAll<number>().as('n')).where('group_id', '=', groupId).where('state', '=', 'active').executeTakeFirstOrThrow();
-	return Number(row.n);
-}
 
 /** The actor's own ballot in a round they may read, or null. No one reads another member's ballot. */
 export async function myBallot(ctx: Ctx, roundId: number): Promise<{ ranking: StoredRanking; castAt: Date; updatedAt: Date } | null> {
