@@ -2,7 +2,7 @@ import { recordActivity } from '#lib/server/platform/activity.ts';
 import { inTransaction, requireActor, type Actor, type Ctx, type TxCtx } from '#lib/server/platform/context.ts';
 import { AppError, conflict, forbidden, isUniqueViolation, notFound, parseInput, unauthenticated } from '#lib/server/platform/errors.ts';
 import { notify } from '#lib/server/platform/notifications.ts';
-import { loadNeedAccess, needFacts, readersAmong, type NeedAccess } from '#lib/server/modules/needs/index.ts';
+import { loadNeedAccess, needFacts, needFollowers, readersAmong, type NeedAccess } from '#lib/server/modules/needs/index.ts';
 import { mayLinkChanges, mayRemoveChampion, mayVolunteer } from './champions.policy.ts';
 import { changeStateInput, linkChangeInput, removeChampionInput, volunteerInput } from './champions.schemas.ts';
 import type { ChampionRole, NeedChampionRow, UpstreamChangeRow } from './champions.tables.ts';
@@ -63,7 +63,7 @@ export async function volunteer(ctx: Ctx, needId: number, input: unknown): Promi
 			if (isUniqueViolation(error, 'need_champion_active_key')) throw conflict('You already stand for this need.', { role: 'You already stand for this need.' });
 			throw error;
 		}
-		const followers = (await tx.db.selectFrom('need_follow').select('member_id').where('need_id', '=', needId).execute()).map((r) => Number(r.member_id));
+		const followers = await needFollowers(tx.db, needId);
 		const told = (await readersAmong(tx.db, access, followers)).filter((id) => id !== actor.memberId);
 		await notify(tx, told, {
 			kind: 'need.champion_joined',

@@ -260,6 +260,12 @@ export async function familySupporters(db: Executor, rootId: number): Promise<nu
 	return rows.map((r) => Number(r.member_id));
 }
 
+/** The members following this one need (not its family): whom news of the need itself reaches. */
+export async function needFollowers(db: Executor, needId: number): Promise<number[]> {
+	const rows = await db.selectFrom('need_follow').select('member_id').where('need_id', '=', needId).execute();
+	return rows.map((r) => Number(r.member_id));
+}
+
 /** Distinct followers of a need's family. */
 export async function familyFollowers(db: Executor, rootId: number): Promise<number[]> {
 	const rows = await db.selectFrom('need_follow').select('member_id').distinct().where('need_id', 'in', familyIds(db, rootId)).execute();
