@@ -28,6 +28,8 @@ export interface Answer {
 	failed(intent?: string): boolean;
 	/** What the user typed in the form with this intent, when it failed; {} otherwise. */
 	kept(intent?: string): Record<string, unknown>;
+	/** What the user typed when the form (with this intent) failed; the fallback (the stored values) otherwise. */
+	keptOr<T>(fallback: T, intent?: string): Record<string, unknown> | T;
 	/** The field messages of the form with this intent, when it failed; {} otherwise. */
 	errors(intent?: string): Record<string, string>;
 	/** One kept field as text, or the fallback (the stored value) when the form did not fail. */
@@ -50,6 +52,7 @@ export function answerOf(form: unknown): Answer {
 		failedIntent,
 		failed,
 		kept,
+		keptOr: (fallback, intent) => (failed(intent) ? (failure!.values ?? {}) : fallback),
 		errors: (intent) => (failed(intent) ? (failure!.fields ?? {}) : {}),
 		value: (intent, name, fallback = '') => {
 			const v = kept(intent)[name];
