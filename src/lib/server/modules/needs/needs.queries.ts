@@ -741,3 +741,50 @@ export async function homeNeeds(ctx: Ctx, limit = 5): Promise<{ top: BoardRow[];
 	const [top, recent] = await Promise.all([listBoard(ctx, { sort: 'top', status: 'open', limit }), listBoard(ctx, { sort: 'new', limit })]);
 	return { top: top.needs, recent: recent.needs };
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Reads for other modules (priorities): they ask the needs module instead of reading its tables.
+
+/** Of `needIds`, those the actor may read (through `needReadableBy`). */
+export async function readableNeedIdsAmong(ctx: Pick<Ctx, 'db' | 'actor'>, needIds: readonly number[]): Promise<Set<number>> {
+	const ids = [...new Set(needIds)].filter((id) => Number.isSafeInteger(id) && id > 0);
+	if (!ids.length) return new Set();
+	const rows = await ctx.db.selectFrom('need').select('need.id').where('need.id', 'in', ids).where(needReadableBy(ctx.actor)).execute();
+	return new Set(rows.map((r) => Number(r.id)));
+}
+
+/**
+ * The needs `ids` as another module refers to them, their rows held FOR KEY SHARE so none is deleted or
+ * re-keyed before the caller's transaction ends (a priority round's candidates). Missing ids are left out.
+ */
+export async function lockNeedsForReference(db: Executor, ids: readonly number[]) {
+	if (!ids.length) return [];
+	return db.selectFrom('need').select(['id', 'group_id', 'status', 'hidden_at', 'duplicate_of_id']).where('id', 'in', [...ids]).forKeyShare().execute();
+}
+
+/**
+ * A group's open backlog, for ranking: its needs that are not merged, hidden or ended; accepted first, then
+ * triaged, then the rest, each by supporters. At most `limit`.
+ */
+export async function openBacklogOf(db: Executor, groupId: number, limit = 500): Promise<Array<NeedSummary & { deploymentCount: number }>> {
+	const rows = await db
+		.selectFrom('need')
+		.select(['need.id', 'need.title', 'need.status', 'need.support_count', 'need.deployment_count'])
+		.where('need.group_id', '=', groupId)
+		.where('need.duplicate_of_id', 'is', null)
+		.where('need.hidden_at', 'is', null)
+		.where('need.status', 'not in', [...END_STATUSES])
+		.orderBy(sql`case need.status when 'accepted' then 0 when 'triaged' then 1 else 2 end`)
+		.orderBy('need.support_count', 'desc')
+		.orderBy('need.id')
+		.limit(limit)
+		.execute();
+	return rows.map((r) => ({ id: r.id, title: r.title, status: r.status, supportCount: r.support_count, deploymentCount: r.deployment_count }));
+}
+
+/** The titles of `ids` as a public record shows them: a hidden need's title is not shown. Missing ids are left out. */
+export async function publicTitlesOf(db: Executor, ids: readonly number[]): Promise<Map<number, string>> {
+	if (!ids.length) return new Map();
+	const rows = await db.selectFrom('need').select(['id', 'title', 'hidden_at']).where('id', 'in', [...ids]).execute();
+	return new Map(rows.map((n) => [Number(n.id), n.hidden_at ? `(a need hidden by moderators, #${n.id})` : n.title]));
+}

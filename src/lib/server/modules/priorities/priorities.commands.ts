@@ -5,7 +5,7 @@ import { jsonb } from '#lib/server/platform/db/sql.ts';
 import { conflict, forbidden, invalid, isUniqueViolation, notFound, parseInput, unauthenticated } from '#lib/server/platform/errors.ts';
 import { activeMemberIds, countActiveMembers, loadGroupAccess, mayReadGroupWork } from '#lib/server/modules/groups/index.ts';
 import { findCycle } from '#lib/server/modules/cycles/index.ts';
-import { END_STATUSES } from '#lib/server/modules/needs/index.ts';
+import { END_STATUSES, lockNeedsForReference } from '#lib/server/modules/needs/index.ts';
 import { loadRoundAccess, type RoundAccess } from './priorities.access.ts';
 import { buildListContent } from './priorities.lists.ts';
 import { mayRunRounds, mayVote } from './priorities.policy.ts';
@@ -41,12 +41,7 @@ export async function openRound(ctx: Ctx, groupSlug: string, input: unknown): Pr
 		const cycle = await findCycle(tx.db, data.cycle);
 		if (!cycle) throw invalid({ cycle: `There is no cycle ${data.cycle}; a site administrator adds cycles.` });
 		if (data.closesAt && data.closesAt <= tx.now()) throw invalid({ closesAt: 'The closing time is in the past.' });
-		const needs = await tx.db
-			.selectFrom('need')
-			.select(['id', 'group_id', 'status', 'hidden_at', 'duplicate_of_id'])
-			.where('id', 'in', data.candidates)
-			.forKeyShare()
-			.execute();
+		const needs = await lockNeedsForReference(tx.db, data.candidates);
 		const byId = new Map(needs.map((n) => [n.id, n]));
 		for (const id of data.candidates) {
 			const need = byId.get(id);

@@ -3,7 +3,7 @@ import type { Executor } from '#lib/server/platform/db/database.ts';
 import { notFound } from '#lib/server/platform/errors.ts';
 import type { RoundAccess } from './priorities.access.ts';
 import type { PriorityListRow } from './priorities.tables.ts';
-import { DEPLOYMENT_WEIGHT_FORMULA, familyDeploymentScore } from '#lib/server/modules/needs/index.ts';
+import { DEPLOYMENT_WEIGHT_FORMULA, familyDeploymentScore, publicTitlesOf } from '#lib/server/modules/needs/index.ts';
 import { competitionRanks, reorderMatrix, type RoundResult } from './priorities.tally.ts';
 
 /*
@@ -82,8 +82,7 @@ export async function buildListContent(
 	meta: { version: number; slug: string; note: string; publishedAt: Date }
 ): Promise<ListContent> {
 	const ids = result.ranking;
-	const needs = await db.selectFrom('need').select(['id', 'title', 'hidden_at']).where('id', 'in', ids).execute();
-	const titles = new Map(needs.map((n) => [n.id, n.hidden_at ? `(a need hidden by moderators, #${n.id})` : n.title]));
+	const titles = await publicTitlesOf(db, ids);
 	const crowd = await crowdFacts(db, ids);
 	const fact = (id: number) => crowd.get(id) ?? { supporters: 0, deployments: 0, score: 0 };
 	const supportRanks = competitionRanks(ids, (id) => fact(id).supporters);

@@ -3,7 +3,7 @@ import type { Actor, Ctx } from '#lib/server/platform/context.ts';
 import { notFound, unauthenticated } from '#lib/server/platform/errors.ts';
 import { activeMemberIds, countActiveMembers, loadGroupAccess, mayReadGroupWork, readableGroupIds, toGroup, type Group, type GroupMembershipRow } from '#lib/server/modules/groups/index.ts';
 import { cycleOf, type Cycle } from '#lib/server/modules/cycles/index.ts';
-import { END_STATUSES, needReadableBy, type NeedStatus } from '#lib/server/modules/needs/index.ts';
+import { needReadableBy, openBacklogOf, readableNeedIdsAmong, type NeedStatus } from '#lib/server/modules/needs/index.ts';
 import { loadRoundAccess, validId } from './priorities.access.ts';
 import { listPublishedLists, type ListSummary } from './priorities.lists.ts';
 import { effectiveRoundState, mayRunRounds, mayVote, roundAbilities, type RoundAbilities } from './priorities.policy.ts';
@@ -194,27 +194,12 @@ export async function getGroupPriorities(ctx: Ctx, groupSlug: string): Promise<G
 
 /** The needs a chair may put on a new round of the group: its own, not merged, hidden, delivered or declined. */
 export async function eligibleNeeds(ctx: Ctx, groupId: number): Promise<EligibleNeed[]> {
-	const rows = await ctx.db
-		.selectFrom('need')
-		.select(['need.id', 'need.title', 'need.status', 'need.support_count', 'need.deployment_count'])
-		.where('need.group_id', '=', groupId)
-		.where('need.duplicate_of_id', 'is', null)
-		.where('need.hidden_at', 'is', null)
-		.where('need.status', 'not in', [...END_STATUSES])
-		.orderBy(sql`case need.status when 'accepted' then 0 when 'triaged' then 1 else 2 end`)
-		.orderBy('need.support_count', 'desc')
-		.orderBy('need.id')
-		.limit(500)
-		.execute();
-	return rows.map((r) => ({ id: r.id, title: r.title, status: r.status, supportCount: r.support_count, deploymentCount: r.deployment_count }));
+	return openBacklogOf(ctx.db, groupId, 500);
 }
 
 /** Of `needIds`, those the actor may read: a published list links a need only for its readers. */
 export async function readableNeedIds(ctx: Pick<Ctx, 'db' | 'actor'>, needIds: readonly number[]): Promise<Set<number>> {
-	const ids = needIds.filter(validId);
-	if (!ids.length) return new Set();
-	const rows = await ctx.db.selectFrom('need').select('need.id').where('need.id', 'in', ids).where(needReadableBy(ctx.actor)).execute();
-	return new Set(rows.map((r) => r.id));
+	return readableNeedIdsAmong(ctx, needIds.filter(validId));
 }
 
 /** Guard for the group page's link: rounds exist and the actor may see them, or lists were published. */
