@@ -4,7 +4,8 @@ import { oneLineText } from '#lib/server/platform/text.ts';
 import type { Ctx } from '#lib/server/platform/context.ts';
 import { invalid, parseInput } from '#lib/server/platform/errors.ts';
 import { cycleOn, findCycle, listCycles, type Cycle } from '#lib/server/modules/cycles/index.ts';
-import { needReadableBy, NEED_STATUSES, type NeedStatus } from '#lib/server/modules/needs/index.ts';
+import { needInComponent, needReadableBy, NEED_STATUSES, statusTimeline, type NeedStatus } from '#lib/server/modules/needs/index.ts';
+import { hasStalledHandoff, oldestOpenUpstreamChange } from '#lib/server/modules/handoff/index.ts';
 
 /*
  * The accountability dashboard: what became of a group's needs in a cycle.
@@ -126,31 +127,13 @@ function cycleFacts(ctx: Ctx, scope: Scope): RawBuilder<unknown> {
 	const { start, asOf } = scope;
 	const filters: RawBuilder<unknown>[] = [sql`need.hidden_at is null`, needReadableBy(ctx.actor)];
 	if (scope.group) filters.push(sql`need.group_id = ${scope.group.id}`);
-	if (scope.component === 'none') filters.push(sql`not exists (select 1 from need_component nc where nc.need_id = need.id)`);
-	else if (scope.component) filters.push(sql`exists (select 1 from need_component nc where nc.need_id = need.id and nc.component_id = ${scope.component.id})`);
+	if (scope.component) filters.push(needInComponent(scope.component === 'none' ? 'none' : scope.component.id));
 	return sql`(
 		select f.id, f.state, f.accepted_at, f.handed_at, f.delivered_at,
 			coalesce(f.handed_at >= ${start} and f.handed_at < ${asOf}, false) as handed_in_cycle,
 			coalesce(f.delivered_at >= ${start} and f.delivered_at < ${asOf}, false) as delivered_in_cycle,
-			exists (
-				select 1 from handoff h
-				where h.need_id = f.id and h.status in ('handed_upstream', 'in_progress') and h.upstream_updated_at < ${scope.stalledBefore}
-			) as stalled
-		from (
-			select c.need_id as id,
-				min(c.at) filter (where c.to_status in (${list(COMMITTED)})) as committed_at,
-				min(c.at) filter (where c.to_status = 'accepted') as accepted_at,
-				min(c.at) filter (where c.to_status = 'handed_upstream') as handed_at,
-				min(c.at) filter (where c.to_status = 'delivered') as delivered_at,
-				(array_agg(c.to_status order by c.at desc, c.id desc) filter (where c.at < ${asOf}))[1] as state,
-				(array_agg(c.to_status order by c.at desc, c.id desc) filter (where c.at < ${start}))[1] as state_at_start
-			from need_status_change c
-			join need on need.id = c.need_id
-			where c.need_id in (
-				select k.need_id from need_status_change k where k.to_status in (${list(COMMITTED)}) and k.at < ${asOf}
-			) and ${sql.join(filters, sql` and `)}
-			group by c.need_id
-		) f
+			${hasStalledHandoff(sql.ref('f.id'), scope.stalledBefore)} as stalled
+		from (${statusTimeline({ reached: COMMITTED, start, asOf, where: filters })}) f
 		where f.committed_at < ${asOf}
 			and not (coalesce(f.state_at_start, 'new') in (${list(END)}) and f.state in (${list(END)}))
 	)`;
@@ -288,7 +271,7 @@ export async function listAccountabilityNeeds(ctx: Ctx, input: unknown = {}): Pr
 	}>`
 		select f.id, need.title, need.status, f.state, need.support_count, g.slug as group_slug, g.name as group_name,
 			f.accepted_at, f.handed_at, f.delivered_at, f.stalled,
-			(select min(h.upstream_updated_at) from handoff h where h.need_id = f.id and h.status in ('handed_upstream', 'in_progress')) as last_upstream
+			${oldestOpenUpstreamChange(sql.ref('f.id'))} as last_upstream
 		from ${cycleFacts(ctx, scope)} f
 		join need on need.id = f.id
 		left join "group" g on g.id = need.group_id

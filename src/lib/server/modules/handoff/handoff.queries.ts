@@ -1,3 +1,4 @@
+import { sql, type RawBuilder } from 'kysely';
 import type { Ctx } from '#lib/server/platform/context.ts';
 import { resolveNeedAccess, loadNeedAccess, type NeedOrAccess } from '#lib/server/modules/needs/index.ts';
 import { forbidden } from '#lib/server/platform/errors.ts';
@@ -101,3 +102,17 @@ export async function getHandoffPage(ctx: Ctx, needId: number): Promise<HandoffP
 		handable: isHandable(need)
 	};
 }
+
+// ---------------------------------------------------------------------------------------------------
+// For other modules' statements (the accountability dashboard): what "an open handoff" and "stalled" mean.
+
+/** Whether the need `need` (an SQL expression naming its id) has an open handoff (handed upstream or in progress) whose item last changed before `before`. */
+export const hasStalledHandoff = (need: RawBuilder<unknown>, before: Date) =>
+	sql<boolean>`exists (
+				select 1 from handoff h
+				where h.need_id = ${need} and h.status in ('handed_upstream', 'in_progress') and h.upstream_updated_at < ${before}
+			)`;
+
+/** The oldest last upstream change among the open handoffs of the need `need` (null without one): what makes it stalled. */
+export const oldestOpenUpstreamChange = (need: RawBuilder<unknown>) =>
+	sql<Date | null>`(select min(h.upstream_updated_at) from handoff h where h.need_id = ${need} and h.status in ('handed_upstream', 'in_progress'))`;

@@ -1,4 +1,4 @@
-import { sql, type Selectable } from 'kysely';
+import { sql, type RawBuilder, type Selectable } from 'kysely';
 import { z } from 'zod';
 import { oneLineText } from '#lib/server/platform/text.ts';
 import type { Ctx } from '#lib/server/platform/context.ts';
@@ -787,4 +787,36 @@ export async function publicTitlesOf(db: Executor, ids: readonly number[]): Prom
 	if (!ids.length) return new Map();
 	const rows = await db.selectFrom('need').select(['id', 'title', 'hidden_at']).where('id', 'in', [...ids]).execute();
 	return new Map(rows.map((n) => [Number(n.id), n.hidden_at ? `(a need hidden by moderators, #${n.id})` : n.title]));
+}
+
+/**
+ * A subquery for the accountability dashboard: one row per need (`id`) that reached one of `reached` before
+ * `asOf` and passes `where` (conditions over `need`), from its status history: when it first reached one of
+ * `reached` (`committed_at`), was first accepted, handed upstream and delivered, its state just before
+ * `asOf` (`state`) and just before `start` (`state_at_start`, null when it had none).
+ */
+export function statusTimeline(options: { reached: readonly NeedStatus[]; start: Date; asOf: Date; where: readonly RawBuilder<unknown>[] }): RawBuilder<unknown> {
+	const { start, asOf } = options;
+	const reached = sql.join(options.reached.map((s) => sql`${s}`));
+	const where = options.where.length ? sql` and ${sql.join(options.where, sql` and `)}` : sql``;
+	return sql`select c.need_id as id,
+				min(c.at) filter (where c.to_status in (${reached})) as committed_at,
+				min(c.at) filter (where c.to_status = 'accepted') as accepted_at,
+				min(c.at) filter (where c.to_status = 'handed_upstream') as handed_at,
+				min(c.at) filter (where c.to_status = 'delivered') as delivered_at,
+				(array_agg(c.to_status order by c.at desc, c.id desc) filter (where c.at < ${asOf}))[1] as state,
+				(array_agg(c.to_status order by c.at desc, c.id desc) filter (where c.at < ${start}))[1] as state_at_start
+			from need_status_change c
+			join need on need.id = c.need_id
+			where c.need_id in (
+				select k.need_id from need_status_change k where k.to_status in (${reached}) and k.at < ${asOf}
+			)${where}
+			group by c.need_id`;
+}
+
+/** A condition over `need`: it is filed under the component `componentId`, or under none (`'none'`). */
+export function needInComponent(componentId: number | 'none'): RawBuilder<boolean> {
+	return componentId === 'none'
+		? sql<boolean>`not exists (select 1 from need_component nc where nc.need_id = need.id)`
+		: sql<boolean>`exists (select 1 from need_component nc where nc.need_id = need.id and nc.component_id = ${componentId})`;
 }
