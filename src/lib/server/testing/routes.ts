@@ -5,8 +5,16 @@ import { log } from '#lib/server/platform/log.ts';
 /** Every API route module, by file, so tests can call handlers directly without a running server. */
 export const apiRouteModules = import.meta.glob<Record<string, RequestHandler>>('/src/routes/api/v1/**/+server.ts', { eager: true });
 
-/** The route file that serves an OpenAPI path such as /groups/{slug}. */
-export const routeFileOf = (openApiPath: string) => `/src/routes/api/v1${openApiPath.replace(/\{(\w+)\}/g, '[$1]')}/+server.ts`;
+/**
+ * The route file that serves an OpenAPI path such as /groups/{slug}: the folder `[slug]`, or `[slug=matcher]`
+ * when the folder names a param matcher (src/params.ts).
+ */
+export function routeFileOf(openApiPath: string): string {
+	const plain = `/src/routes/api/v1${openApiPath.replace(/\{(\w+)\}/g, '[$1]')}/+server.ts`;
+	if (plain in apiRouteModules) return plain;
+	const escaped = plain.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\\\[(\w+)\\\]/g, '\\[$1(?:=\\w+)?\\]');
+	return Object.keys(apiRouteModules).find((file) => new RegExp(`^${escaped}$`).test(file)) ?? plain;
+}
 
 export interface CallOptions {
 	actor: Actor | null;
