@@ -4,7 +4,8 @@ import { oneLineText } from '#lib/server/platform/text.ts';
 import type { Ctx } from '#lib/server/platform/context.ts';
 import { invalid, parseInput } from '#lib/server/platform/errors.ts';
 import { cycleOn, findCycle, listCycles, type Cycle } from '#lib/server/modules/cycles/index.ts';
-import { needInComponent, needReadableBy, NEED_STATUSES, statusTimeline, type NeedStatus } from '#lib/server/modules/needs/index.ts';
+import { findGroupRowBySlug } from '#lib/server/modules/groups/index.ts';
+import { findComponentBySlug, needInComponent, needReadableBy, NEED_STATUSES, statusTimeline, type NeedStatus } from '#lib/server/modules/needs/index.ts';
 import { hasStalledHandoff, oldestOpenUpstreamChange } from '#lib/server/modules/handoff/index.ts';
 
 /*
@@ -99,14 +100,14 @@ async function resolveScope(ctx: Ctx, data: { cycle: string; group: string; days
 	}
 	let group: Scope['group'] = null;
 	if (data.group) {
-		const row = await ctx.db.selectFrom('group').select(['id', 'slug', 'name']).where('slug', '=', data.group).executeTakeFirst();
+		const row = await findGroupRowBySlug(ctx.db, data.group);
 		if (!row) throw invalid({ group: `There is no group “${data.group}”.` });
 		group = { id: Number(row.id), slug: row.slug, name: row.name };
 	}
 	let component: Scope['component'] = null;
 	if (data.component === 'none') component = 'none';
 	else if (data.component) {
-		const row = await ctx.db.selectFrom('component').select(['id', 'slug', 'name']).where('slug', '=', data.component).executeTakeFirst();
+		const row = await findComponentBySlug(ctx.db, data.component);
 		if (!row) throw invalid({ component: `There is no component “${data.component}”.` });
 		component = { id: Number(row.id), slug: row.slug, name: row.name };
 	}

@@ -3,6 +3,7 @@ import { inTransaction, requireActor, type Actor, type Ctx, type TxCtx } from '#
 import { AppError, conflict, forbidden, isUniqueViolation, notFound, parseInput, unauthenticated } from '#lib/server/platform/errors.ts';
 import { notify } from '#lib/server/platform/notifications.ts';
 import { loadNeedAccess, needFacts, needFollowers, readersAmong, type NeedAccess } from '#lib/server/modules/needs/index.ts';
+import { findMemberRefByHandle } from '#lib/server/modules/members/index.ts';
 import { mayLinkChanges, mayRemoveChampion, mayVolunteer } from './champions.policy.ts';
 import { changeStateInput, linkChangeInput, removeChampionInput, volunteerInput } from './champions.schemas.ts';
 import type { ChampionRole, NeedChampionRow, UpstreamChangeRow } from './champions.tables.ts';
@@ -104,7 +105,7 @@ export async function removeChampion(ctx: Ctx, needId: number, handle: string, i
 		if (!mayRemoveChampion(actor, needFacts(access.need), access.group, access.membership)) {
 			throw forbidden('Only the group’s chairs and moderators remove a champion or sponsor.');
 		}
-		const member = typeof handle === 'string' && handle.length <= 100 ? await tx.db.selectFrom('member').select(['id', 'handle']).where('handle', '=', handle.toLowerCase()).executeTakeFirst() : undefined;
+		const member = typeof handle === 'string' ? await findMemberRefByHandle(tx.db, handle) : undefined;
 		const row = member
 			? await tx.db
 					.updateTable('need_champion')

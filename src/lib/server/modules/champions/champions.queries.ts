@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { oneLineText } from '#lib/server/platform/text.ts';
 import type { Ctx } from '#lib/server/platform/context.ts';
 import { invalid, parseInput } from '#lib/server/platform/errors.ts';
-import { resolveNeedAccess, needFacts, needReadableBy, type NeedOrAccess, type NeedStatus } from '#lib/server/modules/needs/index.ts';
+import { componentsOfNeeds, needFacts, needIdsInComponent, needReadableBy, resolveNeedAccess, type NeedOrAccess, type NeedStatus } from '#lib/server/modules/needs/index.ts';
 import { championAbilities, type ChampionAbilities } from './champions.policy.ts';
 import type { ChampionRole, ChangeState, Forge } from './champions.tables.ts';
 import { changeLabel } from './champions.urls.ts';
@@ -171,9 +171,7 @@ export async function listNeedsWithoutChampion(ctx: Ctx, input: unknown = {}): P
 	if (data.group) query = query.where('group.slug', '=', data.group);
 	if (data.component) {
 		const slug = data.component;
-		query = query.where('need.id', 'in', (eb) =>
-			eb.selectFrom('need_component').innerJoin('component', 'component.id', 'need_component.component_id').select('need_component.need_id').where('component.slug', '=', slug)
-		);
+		query = query.where('need.id', 'in', needIdsInComponent(slug));
 	}
 	if (sort === 'support') {
 		if (cursor) query = query.where(sql<boolean>`(need.support_count, need.id) < (${cursor.key}::int, ${cursor.id}::bigint)`);
@@ -190,13 +188,7 @@ export async function listNeedsWithoutChampion(ctx: Ctx, input: unknown = {}): P
 	const ids = page.map((r) => Number(r.id));
 	const [components, sponsors] = ids.length
 		? await Promise.all([
-				ctx.db
-					.selectFrom('need_component')
-					.innerJoin('component', 'component.id', 'need_component.component_id')
-					.select(['need_component.need_id', 'component.slug', 'component.name'])
-					.where('need_component.need_id', 'in', ids)
-					.orderBy('component.name')
-					.execute(),
+				componentsOfNeeds(ctx.db, ids),
 				ctx.db
 					.selectFrom('need_champion')
 					.select(['need_id', sql<number>`count(*)::int`.as('n')])
@@ -216,7 +208,7 @@ export async function listNeedsWithoutChampion(ctx: Ctx, input: unknown = {}): P
 			supportCount: r.support_count,
 			organizationCount: r.organization_count,
 			group: r.group_slug !== null && r.group_name !== null ? { slug: r.group_slug, name: r.group_name } : null,
-			components: components.filter((c) => Number(c.need_id) === Number(r.id)).map((c) => ({ slug: c.slug, name: c.name })),
+			components: components.filter((c) => c.needId === Number(r.id)).map((c) => ({ slug: c.slug, name: c.name })),
 			sponsorCount: sponsors.find((s) => Number(s.need_id) === Number(r.id))?.n ?? 0,
 			createdAt: r.created_at
 		})),

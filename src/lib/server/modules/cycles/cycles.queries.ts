@@ -17,6 +17,11 @@ export async function listCycles(db: Executor): Promise<Cycle[]> {
 	return rows.map(cycleOf);
 }
 
+/** A cycle's row by id (the cycle a round or a list belongs to). */
+export async function findCycleRowById(db: Executor, id: number): Promise<CycleRow | undefined> {
+	return db.selectFrom('cycle').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
 export async function findCycle(db: Executor, slug: string): Promise<Cycle | null> {
 	const row = await db.selectFrom('cycle').selectAll().where('slug', '=', slug).executeTakeFirst();
 	return row ? cycleOf(row) : null;

@@ -1,5 +1,6 @@
 import type { Ctx } from '#lib/server/platform/context.ts';
 import { getNeedPage } from '#lib/server/modules/needs/index.ts';
+import { deploymentReleases } from '#lib/server/modules/members/index.ts';
 import { listName, priorityRanksOfNeed } from '#lib/server/modules/priorities/index.ts';
 import { SEGMENT_LABELS } from '#lib/labels/segments.ts';
 import type { NeedEvidence } from './providers/provider.ts';
@@ -20,9 +21,7 @@ export async function gatherEvidence(ctx: Ctx, needId: number, siteUrl: string):
 	const page = await getNeedPage(ctx, needId, { supporters: 1000 });
 	const { need, counts } = page;
 	const deploymentIds = [...new Set(page.supporters.flatMap((s) => (s.deployment ? [s.deployment.id] : [])))];
-	const releases = deploymentIds.length
-		? new Map((await ctx.db.selectFrom('deployment').select(['id', 'releases']).where('id', 'in', deploymentIds).execute()).map((d) => [Number(d.id), d.releases]))
-		: new Map<number, string[]>();
+	const releases = await deploymentReleases(ctx.db, deploymentIds);
 	const [rank] = await priorityRanksOfNeed(ctx.db, needId);
 	const seen = new Set<number>();
 	const deployments = page.supporters

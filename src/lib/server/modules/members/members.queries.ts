@@ -114,6 +114,19 @@ export async function getMemberByHandle(ctx: Ctx, handle: string): Promise<Membe
 	return row && toMember(row);
 }
 
+/** A member's id and handle by handle (any case), for a command naming a member; undefined when there is none. */
+export async function findMemberRefByHandle(db: Executor, handle: string): Promise<{ id: number; handle: string } | undefined> {
+	if (handle.length > 100) return undefined;
+	return db.selectFrom('member').select(['id', 'handle']).where('handle', '=', handle.toLowerCase()).executeTakeFirst();
+}
+
+/** The releases each of the deployments `ids` runs, by deployment id. */
+export async function deploymentReleases(db: Executor, ids: readonly number[]): Promise<Map<number, string[]>> {
+	if (!ids.length) return new Map();
+	const rows = await db.selectFrom('deployment').select(['id', 'releases']).where('id', 'in', [...ids]).execute();
+	return new Map(rows.map((d) => [Number(d.id), d.releases]));
+}
+
 export async function getAccount(ctx: Ctx, memberId: number): Promise<Account | undefined> {
 	const row = await ctx.db.selectFrom('member').selectAll().where('id', '=', memberId).executeTakeFirst();
 	return row && toAccount(row);

@@ -1,8 +1,8 @@
-import { sql, type RawBuilder, type Selectable } from 'kysely';
+import { expressionBuilder, sql, type RawBuilder, type Selectable } from 'kysely';
 import { z } from 'zod';
 import { oneLineText } from '#lib/server/platform/text.ts';
 import type { Ctx } from '#lib/server/platform/context.ts';
-import type { Executor } from '#lib/server/platform/db/database.ts';
+import type { Database, Executor } from '#lib/server/platform/db/database.ts';
 import { invalid, parseInput } from '#lib/server/platform/errors.ts';
 import { renderMarkdown } from '#lib/server/platform/markdown.ts';
 import { SEGMENTS, type Segment } from '#lib/server/modules/members/index.ts';
@@ -54,6 +54,31 @@ export async function getComponent(ctx: Ctx, id: number): Promise<Component | un
 	if (!Number.isSafeInteger(id)) return undefined;
 	const row = await ctx.db.selectFrom('component').selectAll().where('id', '=', id).executeTakeFirst();
 	return row && toComponent(row);
+}
+
+/** A component by its slug (as given: slugs are stored lowercase). */
+export async function findComponentBySlug(db: Executor, slug: string): Promise<Component | undefined> {
+	const row = await db.selectFrom('component').selectAll().where('slug', '=', slug).executeTakeFirst();
+	return row && toComponent(row);
+}
+
+/** The ids of the needs filed under the component `slug`: a subquery, to use with `in`. */
+export function needIdsInComponent(slug: string) {
+	const eb = expressionBuilder<Database, never>();
+	return eb.selectFrom('need_component').innerJoin('component', 'component.id', 'need_component.component_id').select('need_component.need_id').where('component.slug', '=', slug);
+}
+
+/** The components of the needs `ids`, by name: one row per need and component. */
+export async function componentsOfNeeds(db: Executor, ids: readonly number[]): Promise<{ needId: number; slug: string; name: string }[]> {
+	if (!ids.length) return [];
+	const rows = await db
+		.selectFrom('need_component')
+		.innerJoin('component', 'component.id', 'need_component.component_id')
+		.select(['need_component.need_id', 'component.slug', 'component.name'])
+		.where('need_component.need_id', 'in', [...ids])
+		.orderBy('component.name')
+		.execute();
+	return rows.map((r) => ({ needId: Number(r.need_id), slug: r.slug, name: r.name }));
 }
 
 // ---------------------------------------------------------------------------------------------------

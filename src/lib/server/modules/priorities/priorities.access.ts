@@ -1,7 +1,7 @@
 import type { Ctx } from '#lib/server/platform/context.ts';
 import { notFound } from '#lib/server/platform/errors.ts';
 import { loadGroupAccess, type GroupMembershipRow, type GroupRow } from '#lib/server/modules/groups/index.ts';
-import type { CycleRow } from '#lib/server/modules/cycles/index.ts';
+import { findCycleRowById, type CycleRow } from '#lib/server/modules/cycles/index.ts';
 import { mayReadRound, roundAbilities, type RoundAbilities } from './priorities.policy.ts';
 import type { PriorityRoundRow } from './priorities.tables.ts';
 
@@ -31,7 +31,8 @@ export async function loadRoundAccess(ctx: Ctx, roundId: number, options: { lock
 	const groupAccess = await loadGroupAccess(ctx.db, ctx.actor, { id: round.group_id });
 	if (!groupAccess) throw new Error(`The group of round ${round.id} is missing.`);
 	const { group, membership } = groupAccess;
-	const cycle = await ctx.db.selectFrom('cycle').selectAll().where('id', '=', round.cycle_id).executeTakeFirstOrThrow();
+	const cycle = await findCycleRowById(ctx.db, round.cycle_id);
+	if (!cycle) throw new Error(`The cycle of round ${round.id} is missing.`);
 	if (!mayReadRound(ctx.actor, group, membership)) throw notFound('The round');
 	return { round, group, cycle, membership, abilities: roundAbilities(ctx.actor, group, membership, { state: round.state, closesAt: round.closes_at }, ctx.now()) };
 }

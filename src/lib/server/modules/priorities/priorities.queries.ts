@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Actor, Ctx } from '#lib/server/platform/context.ts';
 import { notFound, unauthenticated } from '#lib/server/platform/errors.ts';
 import { activeMemberIds, countActiveMembers, loadGroupAccess, mayReadGroupWork, readableGroupIds, toGroup, type Group, type GroupMembershipRow } from '#lib/server/modules/groups/index.ts';
-import { cycleOf, type Cycle } from '#lib/server/modules/cycles/index.ts';
+import { listCycles, type Cycle } from '#lib/server/modules/cycles/index.ts';
 import { needReadableBy, openBacklogOf, readableNeedIdsAmong, type NeedStatus } from '#lib/server/modules/needs/index.ts';
 import { loadRoundAccess, validId } from './priorities.access.ts';
 import { listPublishedLists, type ListSummary } from './priorities.lists.ts';
@@ -188,7 +188,7 @@ export async function getGroupPriorities(ctx: Ctx, groupSlug: string): Promise<G
 		rounds: readWork ? await listRounds(ctx, { groupId: group.id }) : [],
 		lists: await listPublishedLists(ctx.db, { groupId: group.id }),
 		eligible: mayOpen ? await eligibleNeeds(ctx, group.id) : null,
-		cycles: mayOpen ? (await ctx.db.selectFrom('cycle').selectAll().orderBy('starts_on', 'desc').execute()).map(cycleOf) : []
+		cycles: mayOpen ? await listCycles(ctx.db) : []
 	};
 }
 
