@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { requireActor, type Ctx } from '#lib/server/platform/context.ts';
 import type { NotificationRecord } from '#lib/server/platform/notifications.ts';
 import type { Executor } from '#lib/server/platform/db/database.ts';
+import { leadGroupIds } from '#lib/server/modules/groups/index.ts';
 import { loadNeedAccess } from './needs.access.ts';
 import { mayModerateNeed } from './needs.policy.ts';
 import type { NeedStatus } from './needs.tables.ts';
@@ -195,17 +196,7 @@ async function moderatedNeedIds(ctx: Ctx, ids: readonly number[]): Promise<Set<n
 	const actor = ctx.actor;
 	let query = ctx.db.selectFrom('need').select('need.id').where('need.id', 'in', [...new Set(ids)]);
 	if (!actor.isAdmin) {
-		query = query.where((eb) =>
-			eb.exists(
-				eb
-					.selectFrom('group_membership')
-					.select('group_membership.group_id')
-					.whereRef('group_membership.group_id', '=', 'need.group_id')
-					.where('group_membership.member_id', '=', actor.memberId)
-					.where('group_membership.state', '=', 'active')
-					.where('group_membership.role', 'in', ['chair', 'moderator'])
-			)
-		);
+		query = query.where('need.group_id', 'in', leadGroupIds(actor));
 	}
 	return new Set((await query.execute()).map((r) => Number(r.id)));
 }
@@ -222,14 +213,7 @@ export interface MergeCandidate extends NeedRef {
 export async function mergeCandidates(ctx: Ctx, needId: number, limit = 8): Promise<MergeCandidate[]> {
 	const { need } = await loadNeedAccess(ctx, needId);
 	if (!ctx.actor) return [];
-	const moderatedGroups = ctx.actor.isAdmin
-		? null
-		: ctx.db
-				.selectFrom('group_membership')
-				.select('group_id')
-				.where('member_id', '=', ctx.actor.memberId)
-				.where('state', '=', 'active')
-				.where('role', 'in', ['chair', 'moderator']);
+	const moderatedGroups = ctx.actor.isAdmin ? null : leadGroupIds(ctx.actor);
 	let query = ctx.db
 		.selectFrom('need')
 		.select(['id', 'title', 'status', 'support_count', 'group_id'])
