@@ -76,7 +76,8 @@ export async function requireGroupWorkReadable(
 
 /*
  * Membership as other modules read it in their joins: these subqueries are the groups module's word on who
- * is an active member, chair or moderator; nobody else spells `group_membership` in a query.
+ * is an active member, chair or moderator. (One exception, documented where it is: the support command's
+ * single-statement fast path in needs.supports.ts reads the membership row with the need and the member.)
  */
 
 /** The ids of the active members of a group: a subquery, to use with `in`. `group` is an id or an SQL expression (e.g. sql.ref('r.group_id')). */

@@ -316,7 +316,9 @@ async function lockedRootFor(tx: TxCtx, needId: number, what: 'support' | 'follo
  * theirs) FOR KEY SHARE, then the need FOR NO KEY UPDATE if it is its own family's root, with what the
  * access check needs (its group's visibility and the actor's membership). Null when the need is a
  * duplicate, does not exist or the deployment is not the actor's: the general path then finds out which,
- * with the precise error.
+ * with the precise error. A documented exception to reading other modules through their builders (see
+ * "Crossing modules" in docs/architecture.md): this one prepared statement, the hottest write, reads the
+ * member, deployment, group and membership rows itself; it only reads them, and the policy still decides.
  */
 async function lockOwnRoot(tx: TxCtx, needId: number, memberId: number, deploymentId: number | null, options: { asynchronousCommit: boolean }) {
 	if (!Number.isSafeInteger(needId) || needId <= 0) return null;
