@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { useSiteKey } from '#lib/server/platform/auth/encryption.ts';
 import { openDatabase, type OpenDatabase } from '#lib/server/platform/db/database.ts';
-import { migrateToLatest } from '#lib/server/platform/db/migrator.ts';
+import { migrate } from '#lib/server/modules.ts';
 import { runDueJobs } from '#lib/server/platform/jobs/index.ts';
 import { queueTrackerSyncs } from '#lib/server/modules/handoff/index.ts';
 import { buildTracker } from '#lib/server/modules/handoff/handoff.factories.ts';
@@ -35,7 +35,7 @@ export async function run(): Promise<void> {
 		: await openDatabase({ kind: 'pglite', dataDir: 'memory://' });
 	try {
 		const db = database.db;
-		await migrateToLatest(db);
+		await migrate(db);
 		const tracker = await buildTracker(db, { name: 'Nova', baseUrl: github.url, project: github.repo, token: github.token });
 		const now = new Date();
 		await sql`

@@ -21,7 +21,7 @@ import { Kysely, PGliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { PGlite } from '@electric-sql/pglite';
 import { openDatabase, openPglite, type Database, type Db } from '#lib/server/platform/db/database.ts';
-import { migrateToLatest } from '#lib/server/platform/db/migrator.ts';
+import { migrate } from '#lib/server/modules.ts';
 import { systemClock, type Ctx } from '#lib/server/platform/context.ts';
 import { getNeedPage, listBoard, similarNeeds } from '#lib/server/modules/needs/index.ts';
 import { spawnListening, startServer, type RunningServer } from '#lib/server/testing/server-process.ts';
@@ -596,7 +596,7 @@ async function runPostgres(serverUrl: string) {
 	let app: RunningServer | null = null;
 	let baseline: { url: string; stop(): Promise<void> } | null = null;
 	try {
-		await migrateToLatest(database.db);
+		await migrate(database.db);
 		const seeded = await seedNeedsBoard(database.db, sizes);
 		describeSeed('PostgreSQL', sizes, seeded.seconds);
 		const writers = await seedWriters(database.db, WRITERS, 'writer');
@@ -707,7 +707,7 @@ async function runPglite() {
 		pglite = null;
 	};
 	try {
-		await migrateToLatest(db);
+		await migrate(db);
 		const seeded = await seedNeedsBoard(db, sizes);
 		describeSeed('PGlite', sizes, seeded.seconds);
 		const seedCheck = await checkCounts(db);

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '#lib/server/platform/db/database.ts';
-import { migrateToLatest } from '#lib/server/platform/db/migrator.ts';
+import { migrate } from '#lib/server/modules.ts';
 import { dropPostgresDatabase, freshPostgresDatabase, median, postgresServerUrl, report, rssMb, scaled, section, waitForOk } from './harness.ts';
 import { seedMembers } from './seed.ts';
 
@@ -75,7 +75,7 @@ export async function run(): Promise<void> {
 	const dataDir = mkdtempSync(join(tmpdir(), 'caucus-bench-start-'));
 	try {
 		const database = await openDatabase({ kind: 'pglite', dataDir });
-		await migrateToLatest(database.db);
+		await migrate(database.db);
 		await seedMembers(database.db, members);
 		await database.close();
 		const pglite = await measure('pglite', { CAUCUS_DATA: dataDir });
@@ -93,7 +93,7 @@ export async function run(): Promise<void> {
 	const url = await freshPostgresDatabase(server, name);
 	try {
 		const database = await openDatabase({ kind: 'postgres', url });
-		await migrateToLatest(database.db);
+		await migrate(database.db);
 		await seedMembers(database.db, members);
 		await database.close();
 		const postgres = await measure('postgres', { DATABASE_URL: url });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, screenshot, startServer, type RunningServer, expectAccessible, signedInPage } from './support.ts';
 import { openDatabase } from '../src/lib/server/platform/db/database.ts';
-import { migrateToLatest } from '../src/lib/server/platform/db/migrator.ts';
+import { migrate } from '../src/lib/server/modules.ts';
 import { buildMember } from '../src/lib/server/modules/members/members.factories.ts';
 import { toActor } from '../src/lib/server/modules/members/members.queries.ts';
 import { addMembership, buildGroup } from '../src/lib/server/modules/groups/groups.factories.ts';
@@ -33,7 +33,7 @@ beforeAll(async () => {
 	const opened = await openDatabase({ kind: 'pglite', dataDir });
 	try {
 		const db = opened.db;
-		await migrateToLatest(db);
+		await migrate(db);
 		await buildMember(db, { handle: 'root', displayName: 'Ada Admin', email: 'admin@example.org', isAdmin: true });
 		const chair = await buildMember(db, { handle: 'cora', displayName: 'Cora Chair', email: 'cora@example.org' });
 		const group = await buildGroup(db, { slug: 'compute-sig', name: 'Compute SIG', visibility: 'open', chair });

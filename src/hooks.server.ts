@@ -8,13 +8,14 @@ import { httpRequests } from '#lib/server/platform/metrics.ts';
 import { db, startRuntime } from '#lib/server/platform/runtime.ts';
 import { SESSION_COOKIE } from '#lib/server/platform/http/session-cookie.ts';
 import { actorForSession, actorForToken, mayAdminister } from '#lib/server/modules/members/index.ts';
-// Loaded up front, not lazily with its routes: the needs module registers the platform hooks that keep
-// its stored supporter facts exact when a member's organization or deployment changes.
-import '#lib/server/modules/needs/index.ts';
+import { installModules, migrate } from '#lib/server/modules.ts';
 
 export const init: ServerInit = async () => {
 	config();
-	await startRuntime();
+	// The modules' hooks keep stored facts exact (the needs module's supporter counts when a member's
+	// organization or deployment changes), so they are installed before the first request.
+	installModules();
+	await startRuntime(migrate);
 };
 
 export const handle: Handle = async ({ event, resolve }) => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '#lib/server/platform/db/database.ts';
-import { migrateToLatest } from '#lib/server/platform/db/migrator.ts';
+import { migrate } from '#lib/server/modules.ts';
 import { buildMember } from '#lib/server/modules/members/members.factories.ts';
 import { resetLinkState } from '#lib/server/modules/members/members.reset.ts';
 
@@ -19,7 +19,7 @@ beforeAll(async () => {
 	dataDir = mkdtempSync(join(tmpdir(), 'caucus-cli-reset-'));
 	const opened = await openDatabase({ kind: 'pglite', dataDir });
 	try {
-		await migrateToLatest(opened.db);
+		await migrate(opened.db);
 		await buildMember(opened.db, { handle: 'locked-out' });
 	} finally {
 		await opened.close();

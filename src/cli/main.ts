@@ -5,8 +5,8 @@ import { serve } from './serve.ts';
 import { migrate } from './migrate.ts';
 import { adminCreate, adminResetLink, adminSet } from './admin.ts';
 import { seedDemo } from './seed.ts';
-import { handoffSync } from './handoff.ts';
-import { exportPriorities } from './priorities.ts';
+import { withDatabase } from './database.ts';
+import { commands } from '#lib/server/modules.ts';
 
 const program = new Command()
 	.name('caucus')
@@ -65,22 +65,21 @@ admin
 	.argument('<handle>')
 	.action((handle: string) => adminResetLink(handle));
 
-const priorities = program.command('priorities').description('Priority lists.');
-priorities
-	.command('export')
-	.description('Write a published priority list as Markdown or JSON (to standard output unless --output).')
-	.argument('<list>', 'the list: its id, its slug (ops-team-2027.1-v1) or its series (ops-team-2027.1, the newest version)')
-	.option('--format <format>', 'md or json', 'md')
-	.option('--output <file>', 'write to this file instead of standard output')
-	.action((ref: string, options: { format: string; output?: string }) => exportPriorities(ref, options));
-
-const handoff = program.command('handoff').description('Needs handed to developers’ trackers.');
-handoff
-	.command('sync')
-	.description('Read the upstream state of handed needs now (one tracker or all) and print what changed.')
-	.option('--tracker <id>', 'only this tracker')
-	.option('--all', 'every open handoff, not only those not synced in the last 10 minutes')
-	.action((options: { tracker?: string; all?: boolean }) => handoffSync(options));
+// Every module's subcommands, as their manifests describe them.
+for (const spec of commands) {
+	let parent = program;
+	for (const word of spec.path.slice(0, -1)) {
+		parent = parent.commands.find((c) => c.name() === word) ?? parent.command(word).description(spec.groupDescription ?? '');
+	}
+	const command = parent.command(spec.path.at(-1)!).description(spec.description);
+	for (const argument of spec.arguments ?? []) command.argument(argument.name, argument.description);
+	for (const option of spec.options ?? []) command.option(option.flags, option.description, option.default);
+	command.action((...received: unknown[]) => {
+		const args = received.slice(0, spec.arguments?.length ?? 0) as string[];
+		const options = (received[spec.arguments?.length ?? 0] ?? {}) as Record<string, unknown>;
+		return spec.run({ withDatabase }, args, options);
+	});
+}
 
 try {
 	await program.parseAsync();

@@ -1,11 +1,11 @@
 import { config } from '#lib/server/platform/config.ts';
 import { openDatabase } from '#lib/server/platform/db/database.ts';
-import { migrateToLatest } from '#lib/server/platform/db/migrator.ts';
+import { migrate as migrateDatabase } from '#lib/server/modules.ts';
 
 export async function migrate(): Promise<void> {
 	const database = await openDatabase(config().database);
 	try {
-		const result = await migrateToLatest(database.db);
+		const result = await migrateDatabase(database.db);
 		const applied = result.results?.filter((r) => r.status === 'Success') ?? [];
 		console.log(applied.length ? `Applied ${applied.map((r) => r.migrationName).join(', ')}.` : 'The database is up to date.');
 	} finally {

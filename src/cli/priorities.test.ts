@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '#lib/server/platform/db/database.ts';
-import { migrateToLatest } from '#lib/server/platform/db/migrator.ts';
+import { migrate } from '#lib/server/modules.ts';
 import { ctxFor } from '#lib/server/testing/context.ts';
 import { buildMember } from '#lib/server/modules/members/members.factories.ts';
 import { addMembership, buildGroup } from '#lib/server/modules/groups/groups.factories.ts';
@@ -27,7 +27,7 @@ beforeAll(async () => {
 	const opened = await openDatabase({ kind: 'pglite', dataDir });
 	try {
 		const db = opened.db;
-		await migrateToLatest(db);
+		await migrate(db);
 		const admin = await buildMember(db, { isAdmin: true });
 		const chair = await buildMember(db, { handle: 'cli-chair' });
 		const voter = await buildMember(db, { handle: 'cli-voter' });

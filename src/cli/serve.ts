@@ -40,11 +40,12 @@ export async function serve(options: { build: boolean; workers?: number }): Prom
 /** One process: the app (which migrates as it starts), the job worker and the HTTP server. */
 async function serveAlone(cfg: Config): Promise<void> {
 	const { handler } = await import(BUILD_ENTRY);
-	const { startRuntime, stopRuntime } = await import('#lib/server/platform/runtime.ts');
+	const { db, stopRuntime } = await import('#lib/server/platform/runtime.ts');
 	// Background jobs (upstream sync, ...) run in this process beside the server, on the same database.
-	await import('#lib/server/background-jobs.ts');
+	const { installModules } = await import('#lib/server/modules.ts');
+	installModules();
 	const { startWorker } = await import('#lib/server/platform/jobs/index.ts');
-	const worker = startWorker(async () => (await startRuntime()).db);
+	const worker = startWorker(db);
 	const server = appServer(cfg, handler);
 	await listen(server, cfg.port, cfg.host);
 	announce(cfg, boundPort(server, cfg.port));
@@ -77,11 +78,12 @@ async function serveAlone(cfg: Config): Promise<void> {
  */
 async function servePrimary(cfg: Config, count: number): Promise<void> {
 	await import(BUILD_ENTRY);
-	const { startRuntime, stopRuntime } = await import('#lib/server/platform/runtime.ts');
-	await startRuntime(cfg);
-	await import('#lib/server/background-jobs.ts');
+	const { db, startRuntime, stopRuntime } = await import('#lib/server/platform/runtime.ts');
+	const { installModules, migrate } = await import('#lib/server/modules.ts');
+	await startRuntime(migrate, cfg);
+	installModules();
 	const { startWorker } = await import('#lib/server/platform/jobs/index.ts');
-	const jobs = startWorker(async () => (await startRuntime()).db);
+	const jobs = startWorker(db);
 	// A scrape of /metrics reaches one worker, which asks here for every worker's metrics, summed.
 	aggregateForWorkers();
 

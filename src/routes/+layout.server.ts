@@ -1,4 +1,5 @@
 import { config } from '#lib/server/platform/config.ts';
+import { navigation } from '#lib/server/modules.ts';
 import type { LayoutServerLoad } from './$types';
 
 /**
@@ -10,5 +11,7 @@ export const csr = false;
 
 export const load: LayoutServerLoad = ({ locals }) => ({
 	actor: locals.actor ? { handle: locals.actor.handle, displayName: locals.actor.displayName, isAdmin: locals.actor.isAdmin } : null,
-	siteName: config().siteName
+	siteName: config().siteName,
+	// The modules' navigation entries; administrators also see the entries meant for them.
+	navigation: navigation.filter((entry) => entry.audience !== 'admin' || locals.actor?.isAdmin).map(({ href, label }) => ({ href, label }))
 });

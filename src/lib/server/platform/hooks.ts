@@ -2,7 +2,7 @@ import type { Executor } from './db/database.ts';
 
 /*
  * Hooks between modules that must not import each other. A module that keeps facts derived from another
- * module's rows registers here (from its index.ts); the module that owns the rows calls the hook in the
+ * module's rows names the hook in its manifest; the module that owns the rows calls the hook in the
  * transaction of its change.
  */
 
@@ -15,13 +15,14 @@ export type MemberEvidenceChange = { memberId: number } | { deploymentId: number
  */
 export type MemberEvidenceHook = (db: Executor, change: MemberEvidenceChange) => Promise<() => Promise<void>>;
 
-const KEY = Symbol.for('caucus.hooks.memberEvidence');
-// On globalThis: the built server may bundle this module more than once; every copy must share the list.
-const hooks: MemberEvidenceHook[] = ((globalThis as Record<symbol, MemberEvidenceHook[]>)[KEY] ??= []);
+const KEY = Symbol.for('caucus.hooks.memberEvidence.v2');
+// On globalThis, by owning module: the built server and the `caucus serve` process around it each load
+// their own copy of the modules, and a module's hook must still run once per change.
+const hooks: Map<string, MemberEvidenceHook> = ((globalThis as Record<symbol, Map<string, MemberEvidenceHook>>)[KEY] ??= new Map());
 
-/** Registers a hook (once, however often the registering module is loaded). */
-export function onMemberEvidenceChanged(fn: MemberEvidenceHook): void {
-	if (!hooks.includes(fn)) hooks.push(fn);
+/** Subscribes a module's hook (the composition root's installModules does this); a second call replaces it. */
+export function onMemberEvidenceChanged(owner: string, fn: MemberEvidenceHook): void {
+	hooks.set(owner, fn);
 }
 
 /**
@@ -30,7 +31,7 @@ export function onMemberEvidenceChanged(fn: MemberEvidenceHook): void {
  */
 export async function memberEvidenceChanging(db: Executor, change: MemberEvidenceChange): Promise<() => Promise<void>> {
 	const after: (() => Promise<void>)[] = [];
-	for (const fn of hooks) after.push(await fn(db, change));
+	for (const fn of hooks.values()) after.push(await fn(db, change));
 	return async () => {
 		for (const fn of after) await fn();
 	};

@@ -1,6 +1,6 @@
 import { config, type Config } from './config.ts';
 import { openDatabase, type Db, type OpenDatabase } from './db/database.ts';
-import { migrateToLatest } from './db/migrator.ts';
+import type { MigrationResultSet } from 'kysely/migration';
 import { log } from './log.ts';
 
 /**
@@ -14,10 +14,14 @@ const KEY = Symbol.for('caucus.runtime');
 type Holder = { opened?: Promise<OpenDatabase> };
 const holder: Holder = ((globalThis as Record<symbol, Holder>)[KEY] ??= {});
 
-export function startRuntime(cfg: Config = config()): Promise<OpenDatabase> {
+/**
+ * Opens the configured database and applies `migrate` (the composition root's `migrate`: the kernel does
+ * not know the modules' migrations). Later calls return the same handle.
+ */
+export function startRuntime(migrate: (db: Db) => Promise<MigrationResultSet>, cfg: Config = config()): Promise<OpenDatabase> {
 	holder.opened ??= (async () => {
 		const database = await openDatabase(cfg.database, { poolSize: cfg.databasePool });
-		const result = await migrateToLatest(database.db);
+		const result = await migrate(database.db);
 		const applied = result.results?.filter((r) => r.status === 'Success').map((r) => r.migrationName) ?? [];
 		log.info({ database: database.kind, applied }, 'database ready');
 		return database;

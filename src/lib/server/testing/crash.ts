@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { openDatabase, type Db } from '#lib/server/platform/db/database.ts';
-import { migrateToLatest } from '#lib/server/platform/db/migrator.ts';
+import { migrate } from '#lib/server/modules.ts';
 import { hashSecret } from '#lib/server/platform/auth/secrets.ts';
 import { buildMember } from '#lib/server/modules/members/members.factories.ts';
 import { addMembership, buildGroup } from '#lib/server/modules/groups/groups.factories.ts';
@@ -171,7 +171,7 @@ export async function crashUnderLoad(options: CrashOptions = {}): Promise<CrashR
 		let opened = await openDatabase(database);
 		let seeded: Seeded;
 		try {
-			await migrateToLatest(opened.db);
+			await migrate(opened.db);
 			seeded = await seed(opened.db, clients, options.needs ?? 300);
 		} finally {
 			await opened.close();

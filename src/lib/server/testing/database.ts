@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openDatabase, type Db } from '#lib/server/platform/db/database.ts';
-import { migrateToLatest } from '#lib/server/platform/db/migrator.ts';
+import { installModules, migrate } from '#lib/server/modules.ts';
 
 export interface TestDatabase {
 	db: Db;
@@ -14,9 +14,11 @@ export interface TestDatabase {
  * fresh database on TEST_DATABASE_URL's server, dropped again on close.
  */
 export async function createTestDatabase(): Promise<TestDatabase> {
+	// Tests start from the composition root like the server: the modules' jobs and hooks are installed.
+	installModules();
 	if (process.env.CAUCUS_TEST_DB !== 'postgres') {
 		const opened = await openDatabase({ kind: 'pglite', dataDir: 'memory://' });
-		await migrateToLatest(opened.db);
+		await migrate(opened.db);
 		return { db: opened.db, kind: 'pglite', close: opened.close };
 	}
 	const serverUrl = process.env.TEST_DATABASE_URL;
@@ -29,7 +31,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 	const url = new URL(serverUrl);
 	url.pathname = `/${name}`;
 	const opened = await openDatabase({ kind: 'postgres', url: url.toString() }, { poolSize: 5 });
-	await migrateToLatest(opened.db);
+	await migrate(opened.db);
 	return {
 		db: opened.db,
 		kind: 'postgres',

@@ -1,5 +1,5 @@
-import type { Metric } from '#lib/server/modules/champions/accountability.queries.ts';
-import type { NeedStatus } from '#lib/server/modules/needs/needs.tables.ts';
+import type { Metric } from '#lib/server/modules/champions/index.ts';
+import type { NeedStatus } from '#lib/server/modules/needs/index.ts';
 
 /** The dashboard's address for a scope, and the address of the needs behind one of its numbers. */
 export interface ScopeParams {

@@ -1,4 +1,4 @@
-import type { GroupKind, GroupRole, GroupVisibility, MembershipState } from '#lib/server/modules/groups/groups.tables.ts';
+import type { GroupKind, GroupRole, GroupVisibility, MembershipState } from '#lib/server/modules/groups/index.ts';
 
 /** How the groups pages name kinds, roles and visibility (client-safe: types only from the module). */
 export const KIND_LABELS: Record<GroupKind, string> = {

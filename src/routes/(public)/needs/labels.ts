@@ -1,5 +1,5 @@
-import type { NeedKind, NeedStatus, SourceChannel } from '#lib/server/modules/needs/needs.tables.ts';
-import type { BoardSort } from '#lib/server/modules/needs/needs.queries.ts';
+import type { NeedKind, NeedStatus, SourceChannel } from '#lib/server/modules/needs/index.ts';
+import type { BoardSort } from '#lib/server/modules/needs/index.ts';
 
 /** How the needs pages name kinds, states, sources and sorts (client-safe: types only from the module). */
 export const KIND_LABELS: Record<NeedKind, string> = {

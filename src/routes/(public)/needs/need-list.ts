@@ -1,4 +1,4 @@
-import type { BoardRow } from '#lib/server/modules/needs/needs.queries.ts';
+import type { BoardRow } from '#lib/server/modules/needs/index.ts';
 import { day } from './labels.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { config } from '#lib/server/platform/config.ts';
 import { signIn } from '#lib/server/modules/members/index.ts';
-import { isOidcFailure, oidcFailureMessage } from '#lib/server/modules/members/members.oidc.ts';
+import { isOidcFailure, oidcFailureMessage } from '#lib/server/modules/members/index.ts';
 import { clientAddress, ctxOf } from '#lib/server/platform/http/context.ts';
 import { formValues, runForm } from '#lib/server/platform/http/forms.ts';
 import { safeNext, setSessionCookie } from '#lib/server/platform/http/session-cookie.ts';

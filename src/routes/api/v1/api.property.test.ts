@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { operations } from '#lib/server/api/operations.ts';
+import { operations } from '#lib/server/modules.ts';
 import { adoptDatabase, stopRuntime } from '#lib/server/platform/runtime.ts';
 import { createTestDatabase, type TestDatabase } from '#lib/server/testing/database.ts';
 import { apiRouteModules, callHandler, routeFileOf } from '#lib/server/testing/routes.ts';

@@ -1,7 +1,7 @@
 import { recordActivity } from '#lib/server/platform/activity.ts';
 import { inTransaction, type Ctx } from '#lib/server/platform/context.ts';
 import type { Executor } from '#lib/server/platform/db/database.ts';
-import { registerJob } from '#lib/server/platform/jobs/index.ts';
+import type { JobKind } from '#lib/server/platform/module.ts';
 import type { ChangeState } from './champions.tables.ts';
 import { changeLabel } from './champions.urls.ts';
 import { failOnError, parseJson, trackerRequest } from '#lib/server/modules/handoff/index.ts';
@@ -82,6 +82,10 @@ export async function refreshGithubChanges(ctx: { db: Executor; now: () => Date 
 }
 
 // `apiBase` in the payload lets a test point a run at a local server; the recurring run reads GitHub.
-registerJob('champions.refresh_github', (job, payload) => refreshGithubChanges(job, { apiBase: typeof payload.apiBase === 'string' ? payload.apiBase : undefined }), {
-	every: REFRESH_EVERY_MS
-});
+/** The champions module's background jobs, listed in its manifest. */
+export const championsJobs: Record<string, JobKind> = {
+	'champions.refresh_github': {
+		handler: (job, payload) => refreshGithubChanges(job, { apiBase: typeof payload.apiBase === 'string' ? payload.apiBase : undefined }),
+		every: REFRESH_EVERY_MS
+	}
+};

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { handle } from '#lib/server/modules/members/members.schemas.ts';
+import { handle } from '#lib/server/modules/members/index.ts';
 import { oneLineText, userText } from '#lib/server/platform/text.ts';
 import { GROUP_KINDS, GROUP_ROLES, GROUP_VISIBILITIES } from './groups.tables.ts';
 

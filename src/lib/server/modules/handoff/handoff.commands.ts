@@ -1,7 +1,8 @@
 import { recordActivity } from '#lib/server/platform/activity.ts';
 import { retryingTransaction, type Ctx, type TxCtx } from '#lib/server/platform/context.ts';
 import { AppError, conflict, forbidden, invalid, isUniqueViolation, parseInput, unauthenticated } from '#lib/server/platform/errors.ts';
-import { enqueueJob, registerJob, PermanentJobError } from '#lib/server/platform/jobs/index.ts';
+import { enqueueJob, PermanentJobError, type JobContext } from '#lib/server/platform/jobs/index.ts';
+import type { JobKind } from '#lib/server/platform/module.ts';
 import { log } from '#lib/server/platform/log.ts';
 import { loadNeedAccess, lockNeeds, type NeedAccess, type NeedRow } from '#lib/server/modules/needs/index.ts';
 import { gatherEvidence } from './handoff.evidence.ts';
@@ -198,23 +199,23 @@ function orphanItem(payload: Record<string, unknown>): UpstreamItem {
 	return { ...item, updatedAt: new Date(item.updatedAt) };
 }
 
-registerJob(
-	'handoff.orphan',
-	async (job, payload) => {
-		const needId = Number(payload.needId);
-		const tracker = await job.db.selectFrom('tracker').selectAll().where('id', '=', Number(payload.trackerId)).executeTakeFirst();
-		if (!tracker) throw new PermanentJobError(`Tracker ${payload.trackerId} is gone; ${String((payload.item as { url?: string }).url)} stays unlinked.`);
-		const item = orphanItem(payload);
-		try {
-			await recordHandoff({ db: job.db, actor: null, now: job.now }, needId, tracker, payload.kind as HandoffKind, item, false);
-		} catch (error) {
-			if (error instanceof AppError) throw new PermanentJobError(`${item.url} could not be recorded for need #${needId}: ${error.message}`);
-			throw error;
-		}
-		return [`need #${needId}: recorded ${item.url}, created earlier`];
-	},
-	{ maxAttempts: 8 }
-);
+/** Records an item that was created upstream but whose handoff could not be written at the time. */
+async function recordOrphanJob(job: JobContext, payload: Record<string, unknown>): Promise<string[]> {
+	const needId = Number(payload.needId);
+	const tracker = await job.db.selectFrom('tracker').selectAll().where('id', '=', Number(payload.trackerId)).executeTakeFirst();
+	if (!tracker) throw new PermanentJobError(`Tracker ${payload.trackerId} is gone; ${String((payload.item as { url?: string }).url)} stays unlinked.`);
+	const item = orphanItem(payload);
+	try {
+		await recordHandoff({ db: job.db, actor: null, now: job.now }, needId, tracker, payload.kind as HandoffKind, item, false);
+	} catch (error) {
+		if (error instanceof AppError) throw new PermanentJobError(`${item.url} could not be recorded for need #${needId}: ${error.message}`);
+		throw error;
+	}
+	return [`need #${needId}: recorded ${item.url}, created earlier`];
+}
+
+/** The handoff module's jobs, listed in its manifest with the sync jobs. */
+export const orphanJobs: Record<string, JobKind> = { 'handoff.orphan': { handler: recordOrphanJob, maxAttempts: 8 } };
 
 /** Links an item that already exists upstream, by its URL; its current state is read and applied. */
 export async function linkHandoff(ctx: Ctx, needId: number, input: unknown): Promise<HandoffRow> {

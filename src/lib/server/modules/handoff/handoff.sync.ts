@@ -3,7 +3,8 @@ import { inTransaction } from '#lib/server/platform/context.ts';
 import type { Db, Executor } from '#lib/server/platform/db/database.ts';
 import { recordActivity } from '#lib/server/platform/activity.ts';
 import { notify } from '#lib/server/platform/notifications.ts';
-import { enqueueJob, registerJob, PermanentJobError, type JobContext } from '#lib/server/platform/jobs/index.ts';
+import { enqueueJob, PermanentJobError, type JobContext } from '#lib/server/platform/jobs/index.ts';
+import type { JobKind } from '#lib/server/platform/module.ts';
 import { notFound, unauthenticated } from '#lib/server/platform/errors.ts';
 import { log } from '#lib/server/platform/log.ts';
 import { moveNeedForUpstream, readersAmong, STATUS_LABELS, type NeedStatus } from '#lib/server/modules/needs/index.ts';
@@ -238,8 +239,11 @@ async function pollJob(job: JobContext): Promise<void> {
 	}
 }
 
-registerJob('handoff.sync', syncTrackerJob, { leaseMs: 10 * 60_000 });
-registerJob('handoff.poll', pollJob, { every: POLL_EVERY_MS });
+/** The handoff module's sync jobs, listed in its manifest. */
+export const syncJobs: Record<string, JobKind> = {
+	'handoff.sync': { handler: syncTrackerJob, leaseMs: 10 * 60_000 },
+	'handoff.poll': { handler: pollJob, every: POLL_EVERY_MS }
+};
 
 /**
  * Queues syncs for the CLI and the API: one tracker or all enabled ones. `all` syncs every open handoff,

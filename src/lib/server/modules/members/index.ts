@@ -4,3 +4,25 @@ export * from './members.queries.ts';
 export * from './members.commands.ts';
 export * from './members.policy.ts';
 export * from './members.reset.ts';
+export { actorOfDemoMember, DEMO_PASSWORD } from './members.seed.ts';
+export { completeOidcSignIn, isOidcFailure, oidcFailureMessage, OidcSignInError, startOidcSignIn, type OidcFailure, type OidcFlow } from './members.oidc.ts';
+
+import { defineModule } from '#lib/server/platform/module.ts';
+import * as m0100 from './migrations/20261125_0100_members.ts';
+import * as m0400 from './migrations/20261125_0400_member_search.ts';
+import * as m1100 from './migrations/20261204_1100_account_protection.ts';
+import { membersOperations } from './members.api.ts';
+
+/** What the members module brings to the platform; the composition root (src/lib/server/modules.ts) wires it. */
+export const manifest = defineModule({
+	name: 'members',
+	migrations: {
+		'20261125_0100_members': m0100,
+		'20261125_0400_member_search': m0400,
+		'20261204_1100_account_protection': m1100
+	},
+	operations: membersOperations,
+	demoSeed: async () => (await import('./members.seed.ts')).seedDemo,
+	factories: () => import('./members.factories.ts'),
+	navigation: [{ href: '/members', label: 'Members', order: 50 }]
+});

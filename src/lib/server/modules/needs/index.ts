@@ -12,9 +12,39 @@ export * from './needs.history.ts';
 export * from './needs.upstream.ts';
 export * from './needs.trending.ts';
 
-import { onMemberEvidenceChanged } from '#lib/server/platform/hooks.ts';
-import { lockNeedsForEvidence } from './needs.supports.ts';
+import { defineModule } from '#lib/server/platform/module.ts';
+import * as m0300 from './migrations/20261125_0300_needs.ts';
+import * as m0500 from './migrations/20261125_0500_need_support_facts.ts';
+import * as m0600 from './migrations/20261125_0600_need_title_search.ts';
+import * as m0650 from './migrations/20261126_0650_needs_performance.ts';
+import * as m1000 from './migrations/20261126_1000_needs_trending.ts';
+import * as m1010 from './migrations/20261126_1010_need_segment_counts.ts';
+import * as m1020 from './migrations/20261126_1020_need_organization_counts.ts';
+import * as m1200 from './migrations/20261204_1200_need_unguessable_ids.ts';
+import { needsBoardOperations } from './needs.api.ts';
+import { needsActionOperations } from './needs.actions.api.ts';
+import { trendingJobs } from './needs.trending.ts';
+import { lockNeedsForEvidence as lockNeedsForEvidenceHook } from './needs.supports.ts';
 
-// A member's organization or a deployment's size changing moves the stored supporter facts of the needs
-// they support (see `recountSupport`); the members module calls this hook in the change's transaction.
-onMemberEvidenceChanged(lockNeedsForEvidence);
+/** What the needs module brings to the platform; the composition root (src/lib/server/modules.ts) wires it. */
+export const manifest = defineModule({
+	name: 'needs',
+	migrations: {
+		'20261125_0300_needs': m0300,
+		'20261125_0500_need_support_facts': m0500,
+		'20261125_0600_need_title_search': m0600,
+		'20261126_0650_needs_performance': m0650,
+		'20261126_1000_needs_trending': m1000,
+		'20261126_1010_need_segment_counts': m1010,
+		'20261126_1020_need_organization_counts': m1020,
+		'20261204_1200_need_unguessable_ids': m1200
+	},
+	operations: [...needsBoardOperations, ...needsActionOperations],
+	jobs: trendingJobs,
+	// A member's organization or a deployment's size changing moves the stored supporter facts of the needs
+	// they support (see `recountSupport`); the members module calls this hook in the change's transaction.
+	hooks: { memberEvidenceChanged: lockNeedsForEvidenceHook },
+	demoSeed: async () => (await import('./needs.seed.ts')).seedDemo,
+	factories: () => import('./needs.factories.ts'),
+	navigation: [{ href: '/needs', label: 'Needs', order: 10 }]
+});

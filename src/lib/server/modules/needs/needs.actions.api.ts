@@ -5,7 +5,6 @@ import { NEED_KINDS, NEED_STATUSES, type NeedRow } from './needs.tables.ts';
 import type { SupportState } from './needs.supports.ts';
 import type { MemberRef, NeedComment } from './needs.comments.ts';
 import type { HistoryEntry, MergeRecord } from './needs.history.ts';
-import { myNotificationsOp } from '#lib/server/platform/notifications.api.ts';
 import type { NeedMergeRow } from './needs.triage.ts';
 
 /*
@@ -360,7 +359,5 @@ export const needsActionOperations = [
 	lockNeedOp,
 	unlockNeedOp,
 	publishNeedOp,
-	needHistoryOp,
-	// Listed here until the composition root lists the platform's own operations (platform/notifications.api.ts).
-	myNotificationsOp
+	needHistoryOp
 ];

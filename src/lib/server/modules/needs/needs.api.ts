@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineOperation } from '#lib/server/platform/http/api.ts';
-import { SEGMENTS } from '#lib/server/modules/members/members.tables.ts';
-import { GROUP_VISIBILITIES } from '#lib/server/modules/groups/groups.tables.ts';
+import { SEGMENTS } from '#lib/server/modules/members/index.ts';
+import { GROUP_VISIBILITIES } from '#lib/server/modules/groups/index.ts';
 import { commentJson, commentOut } from './needs.actions.api.ts';
 import { componentInput, needInput } from './needs.schemas.ts';
 import { NEED_KINDS, NEED_STATUSES, SOURCE_CHANNELS } from './needs.tables.ts';

@@ -1,5 +1,5 @@
 import type { Generated, Selectable } from 'kysely';
-import type { Segment } from '#lib/server/modules/members/members.tables.ts';
+import type { Segment } from '#lib/server/modules/members/index.ts';
 
 export const NEED_KINDS = ['bug', 'feature', 'pain_point', 'documentation', 'operations'] as const;
 export type NeedKind = (typeof NEED_KINDS)[number];

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '#lib/server/platform/db/database.ts';
-import { registerJob } from '#lib/server/platform/jobs/index.ts';
+import type { JobKind } from '#lib/server/platform/module.ts';
 import { TRENDING_DAYS } from './needs.queries.ts';
 
 /*
@@ -75,11 +75,13 @@ export async function refreshTrendingOf(db: Executor, needIds: readonly number[]
 		where need.id in (${sql.join(ids.map((id) => sql`${id}::bigint`))})`.execute(db);
 }
 
-registerJob(
-	'needs.refresh_trending',
-	async (job) => {
-		const changed = await refreshTrending(job.db, job.now());
-		return changed ? [`trending: ${changed} need${changed === 1 ? '' : 's'} changed their count of recent supporters`] : [];
-	},
-	{ every: TRENDING_REFRESH_MS }
-);
+/** The needs module's background jobs, listed in its manifest. */
+export const trendingJobs: Record<string, JobKind> = {
+	'needs.refresh_trending': {
+		async handler(job) {
+			const changed = await refreshTrending(job.db, job.now());
+			return changed ? [`trending: ${changed} need${changed === 1 ? '' : 's'} changed their count of recent supporters`] : [];
+		},
+		every: TRENDING_REFRESH_MS
+	}
+};

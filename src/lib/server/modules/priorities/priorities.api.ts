@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { defineOperation, type Operation } from '#lib/server/platform/http/api.ts';
-import { GROUP_VISIBILITIES } from '#lib/server/modules/groups/groups.tables.ts';
-import { NEED_STATUSES } from '#lib/server/modules/needs/needs.tables.ts';
-import { cycleSlug } from '#lib/server/modules/cycles/cycles.schemas.ts';
+import { GROUP_VISIBILITIES } from '#lib/server/modules/groups/index.ts';
+import { NEED_STATUSES } from '#lib/server/modules/needs/index.ts';
+import { cycleSlug } from '#lib/server/modules/cycles/index.ts';
 import { EXPORT_FORMATS } from './priorities.export.ts';
 import type { ListSummary, PublishedList } from './priorities.lists.ts';
 import type { RoundPage, RoundSummary } from './priorities.queries.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cycleSlug } from '#lib/server/modules/cycles/cycles.schemas.ts';
+import { cycleSlug } from '#lib/server/modules/cycles/index.ts';
 import { oneLineText, textProblem, userText } from '#lib/server/platform/text.ts';
 
 export const MAX_CANDIDATES = 60;

@@ -1,16 +1,12 @@
 import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely/migration';
 import type { Db } from './database.ts';
-import { migrations } from './migrations.ts';
 
 /** Migrations are listed in code, not discovered on disk, so the built server and the CLI apply the same set. */
-class ListedMigrations implements MigrationProvider {
-	async getMigrations(): Promise<Record<string, Migration>> {
-		return migrations;
-	}
-}
+const listed = (migrations: Record<string, Migration>): MigrationProvider => ({ getMigrations: async () => migrations });
 
-export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
-	const migrator = new Migrator({ db, provider: new ListedMigrations() });
+/** Applies the pending ones of `migrations` (the composition root's `migrations`: the platform's and every module's). */
+export async function migrateToLatest(db: Db, migrations: Record<string, Migration>): Promise<MigrationResultSet> {
+	const migrator = new Migrator({ db, provider: listed(migrations) });
 	const result = await migrator.migrateToLatest();
 	if (result.error) {
 		const failed = result.results?.find((r) => r.status === 'Error');

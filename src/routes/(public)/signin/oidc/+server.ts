@@ -1,7 +1,7 @@
 import { error, redirect } from '@sveltejs/kit';
 import { config } from '#lib/server/platform/config.ts';
 import { safeNext } from '#lib/server/platform/http/session-cookie.ts';
-import { OidcSignInError, startOidcSignIn } from '#lib/server/modules/members/members.oidc.ts';
+import { OidcSignInError, startOidcSignIn } from '#lib/server/modules/members/index.ts';
 import { keepFlow, signInPageWith } from './flow-cookie.server.ts';
 import type { RequestHandler } from './$types';
 

@@ -1,6 +1,6 @@
 import type { Cookies } from '@sveltejs/kit';
 import { config } from '#lib/server/platform/config.ts';
-import type { OidcFailure, OidcFlow } from '#lib/server/modules/members/members.oidc.ts';
+import type { OidcFailure, OidcFlow } from '#lib/server/modules/members/index.ts';
 
 /**
  * The browser keeps the state, nonce and PKCE verifier of its sign-in (and where to go afterwards) for ten minutes,

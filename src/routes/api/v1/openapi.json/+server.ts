@@ -1,5 +1,5 @@
 import { json } from '@sveltejs/kit';
-import { operations } from '#lib/server/api/operations.ts';
+import { operations } from '#lib/server/modules.ts';
 import { openApiDocument } from '#lib/server/platform/http/openapi.ts';
 import type { RequestHandler } from './$types';
 

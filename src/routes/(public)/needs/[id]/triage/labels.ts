@@ -1,4 +1,4 @@
-import type { NeedKind, NeedStatus } from '#lib/server/modules/needs/needs.tables.ts';
+import type { NeedKind, NeedStatus } from '#lib/server/modules/needs/index.ts';
 
 /** How the triage page names statuses and kinds (client-safe: types only from the module). */
 export const STATUS_LABELS: Record<NeedStatus, string> = {

@@ -3,8 +3,8 @@ import { config } from '#lib/server/platform/config.ts';
 import { AppError } from '#lib/server/platform/errors.ts';
 import { ctxOf } from '#lib/server/platform/http/context.ts';
 import { safeNext, setSessionCookie } from '#lib/server/platform/http/session-cookie.ts';
-import { signOut, startSession } from '#lib/server/modules/members/members.commands.ts';
-import { completeOidcSignIn, OidcSignInError } from '#lib/server/modules/members/members.oidc.ts';
+import { signOut, startSession } from '#lib/server/modules/members/index.ts';
+import { completeOidcSignIn, OidcSignInError } from '#lib/server/modules/members/index.ts';
 import { signInPageWith, takeFlow } from '../flow-cookie.server.ts';
 import type { RequestHandler } from './$types';
 

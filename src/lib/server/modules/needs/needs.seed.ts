@@ -1,8 +1,6 @@
-import { Presets, SingleBar } from 'cli-progress';
-import type { Account } from '#lib/server/modules/members/index.ts';
 import { listDeployments } from '#lib/server/modules/members/index.ts';
 import { addComment, changeStatus, createComponent, fileNeed, mergeNeed, publishNeed, refreshTrending, supportNeed } from '#lib/server/modules/needs/index.ts';
-import type { Ctx } from '#lib/server/platform/context.ts';
+import type { DemoWorld } from '#lib/server/platform/module.ts';
 
 const COMPONENTS = [
 	['nova', 'Nova (compute)'],
@@ -56,15 +54,10 @@ const COMMENTS = [
 
 const pick = <T>(items: readonly T[], i: number) => items[i % items.length];
 
-interface Seeded {
-	admin: Account;
-	members: Account[];
-	groups: { slug: string; visibility: string; members: Account[] }[];
-	as: (account: Account) => Ctx;
-}
-
 /** A few hundred needs with supports, evidence, comments, triage, merges and a closed group's work. */
-export async function seedDemoNeeds(ctx: Ctx, { admin, members, groups, as }: Seeded, count = 300): Promise<void> {
+export async function seedDemo(world: DemoWorld, count = 300): Promise<void> {
+	const { ctx, members, groups, as } = world;
+	const admin = world.admin!;
 	const asAdmin = as(admin);
 	for (const [slug, name] of COMPONENTS) await createComponent(asAdmin, { slug, name });
 
@@ -76,9 +69,8 @@ export async function seedDemoNeeds(ctx: Ctx, { admin, members, groups, as }: Se
 	const deployments = new Map<number, number[]>();
 	for (const member of members) deployments.set(member.id, (await listDeployments(ctx, member.id)).map((d) => d.id));
 
-	const bar = new SingleBar({ format: '  {step} [{bar}] {value}/{total}', hideCursor: true }, Presets.shades_classic);
-	bar.start(count, 0, { step: 'needs     ' });
-	const filed: { id: number; group: Seeded['groups'][number] | null; title: string }[] = [];
+	const bar = world.progress('needs', count);
+	const filed: { id: number; group: DemoWorld['groups'][number] | null; title: string }[] = [];
 	for (let i = 0; i < count; i++) {
 		const [component] = pick(COMPONENTS, i * 5 + (i >> 3));
 		const subject = pick(SUBJECTS[component], i);
@@ -112,9 +104,9 @@ export async function seedDemoNeeds(ctx: Ctx, { admin, members, groups, as }: Se
 			await supportNeed(as(member), need.id, s % 3 === 0 && own.length ? { deploymentId: own[0], impact: pick(['Blocks our next upgrade.', 'Costs us a day per week.', 'Customer-visible outages.'], s) } : {});
 		}
 		for (let c = 0; c < i % 4; c++) await addComment(as(pool[(i + c * 5) % pool.length]), need.id, { body: pick(COMMENTS, i + c) });
-		bar.increment();
+		bar.tick();
 	}
-	bar.stop();
+	bar.done();
 
 	// Triage: group needs by the group's moderator, the rest by the administrator.
 	for (const [k, need] of filed.entries()) {

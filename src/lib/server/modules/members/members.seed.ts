@@ -1,3 +1,7 @@
+import { addDeployment, setAdmin, signUp, updateProfile } from './members.commands.ts';
+import { countMembers, toActor, type Account } from './members.queries.ts';
+import type { DemoMember, DemoWorld } from '#lib/server/platform/module.ts';
+
 /** A small, believable operators' community for `caucus seed --demo`. Names and organizations are invented. */
 
 export const DEMO_PASSWORD = 'caucus demo password';
@@ -44,41 +48,39 @@ export function demoMembers(count: number) {
 	});
 }
 
-export const DEMO_GROUPS = [
-	{
-		name: 'Large Scale SIG',
-		kind: 'sig',
-		visibility: 'open',
-		summary: 'Operators of clouds with thousands of hypervisors: scaling limits, cells, RabbitMQ, database load.',
-		charter:
-			'## Mission\n\nHelp operators scale their clouds beyond a few hundred nodes, and turn what we learn into **needs** the developers can act on.\n\n## How we work\n\n- Monthly meeting, notes on the wiki\n- We distil scaling needs every cycle and rank them by ranked ballot\n- Chairs hand the top items upstream at the PTG'
-	},
-	{
-		name: 'Ops Meetups Team',
-		kind: 'ops_team',
-		visibility: 'open',
-		summary: 'Organizes the ops meetups and summit ops tracks; turns session notes into needs.',
-		charter: '## Scope\n\nCall for topics, +1 voting, moderators and notes for every ops meetup. Action items from sessions become needs with a link back to the session.'
-	},
-	{
-		name: 'Edge Computing Working Group',
-		kind: 'working_group',
-		visibility: 'open',
-		summary: 'Requirements and reference architectures for small, remote and disconnected sites.',
-		charter: 'We collect use cases for edge deployments and maintain reference architectures for far-edge, near-edge and regional sites.'
-	},
-	{
-		name: 'Security SIG',
-		kind: 'sig',
-		visibility: 'closed',
-		summary: 'Vulnerability coordination and hardening guidance. Embargoed work stays within the group until published.',
-		charter: '## Confidentiality\n\nReports under embargo are discussed here only. Needs are published once a fix or advisory is out.'
-	},
-	{
-		name: 'User Committee',
-		kind: 'committee',
-		visibility: 'closed',
-		summary: 'Elected representatives of operators and users; runs the user survey and the elections.',
-		charter: 'The User Committee represents operators and users, runs the user survey every cycle and oversees the recognition rules and elections.'
+const CLI_ACTOR = { memberId: 0, handle: 'cli', displayName: 'Command line', isAdmin: true, via: 'cli' as const };
+
+export const demoMemberOf = (account: Account): DemoMember => ({ id: account.id, handle: account.handle, email: account.email, displayName: account.displayName, isAdmin: account.isAdmin });
+
+/**
+ * The members module's part of `caucus seed --demo`: the administrator (or the administrators the site
+ * already has, made as the README says: `/setup` first) and 40 members with profiles and deployments.
+ */
+export async function seedDemo(world: DemoWorld): Promise<void> {
+	const { ctx } = world;
+	const admins = await ctx.db.selectFrom('member').select(['id', 'handle', 'email', 'display_name as displayName', 'is_admin as isAdmin']).where('is_admin', '=', true).orderBy('id').execute();
+	if ((await countMembers(ctx.db)) > admins.length) {
+		throw new Error('The database already has members; the demo seeds only a site with nothing but its administrators. Use a fresh CAUCUS_DATA folder (or database).');
 	}
-] as const;
+	const profiles = demoMembers(40);
+	const bar = world.progress('members', profiles.length + 1);
+	if (admins.length) world.admin = admins[0];
+	else {
+		const admin = await signUp(ctx, { ...DEMO_ADMIN, password: DEMO_PASSWORD });
+		await setAdmin({ ...ctx, actor: CLI_ACTOR }, { handle: admin.handle, isAdmin: true });
+		world.admin = { ...demoMemberOf(admin), isAdmin: true };
+	}
+	bar.tick();
+	for (const profile of profiles) {
+		const account = demoMemberOf(await signUp(ctx, { email: profile.email, handle: profile.handle, displayName: profile.displayName, password: DEMO_PASSWORD }));
+		const as = world.as(account);
+		await updateProfile(as, { displayName: profile.displayName, handle: profile.handle, organization: profile.organization, segments: profile.segments, bio: profile.bio });
+		for (const deployment of profile.deployments) await addDeployment(as, deployment);
+		world.members.push(account);
+		bar.tick();
+	}
+	bar.done();
+}
+
+/** How a demo member acts: as if signed in. */
+export const actorOfDemoMember = (member: DemoMember) => toActor({ id: member.id, handle: member.handle, display_name: member.displayName, is_admin: member.isAdmin }, 'session');

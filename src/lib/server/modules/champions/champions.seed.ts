@@ -1,15 +1,10 @@
-import type { Account } from '#lib/server/modules/members/index.ts';
 import { createCycle, findCycle } from '#lib/server/modules/cycles/index.ts';
 import { linkChange, setChangeState, volunteer } from '#lib/server/modules/champions/index.ts';
 import type { NeedStatus } from '#lib/server/modules/needs/index.ts';
 import type { Ctx } from '#lib/server/platform/context.ts';
+import type { DemoMember, DemoWorld } from '#lib/server/platform/module.ts';
 
-interface Seeded {
-	admin: Account;
-	members: Account[];
-	groups: { slug: string; visibility: string; members: Account[] }[];
-	as: (account: Account) => Ctx;
-}
+type Seeded = Pick<DemoWorld, 'members' | 'groups' | 'as'> & { admin: DemoMember };
 
 const DAY = 86_400_000;
 const NOVA = ['openstack/nova', 'openstack/neutron', 'openstack/cinder', 'openstack/keystone', 'openstack/octavia'];
@@ -23,7 +18,10 @@ const NOVA = ['openstack/nova', 'openstack/neutron', 'openstack/cinder', 'openst
  * need's status. Reuses the cycles and a tracker when they exist; the demo tracker it may add is
  * disabled and has no credentials, so no sync ever calls out.
  */
-export async function seedDemoChampions(ctx: Ctx, { admin, members, groups, as }: Seeded): Promise<void> {
+/** This module's part of `caucus seed --demo`. */
+export const seedDemo = (world: DemoWorld) => seedDemoChampions(world.ctx, { ...world, admin: world.admin! });
+
+async function seedDemoChampions(ctx: Ctx, { admin, members, groups, as }: Seeded): Promise<void> {
 	const asAdmin = as(admin);
 	for (const [slug, name, startsOn, endsOn] of [
 		['2026.2', '2026.2 (Gazpacho)', '2026-07-01', '2026-12-31'],

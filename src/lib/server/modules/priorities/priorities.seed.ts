@@ -1,20 +1,19 @@
-import type { Account } from '#lib/server/modules/members/index.ts';
 import { createCycle } from '#lib/server/modules/cycles/index.ts';
 import { castBallot, closeRound, eligibleNeeds, openRound, publishList } from '#lib/server/modules/priorities/index.ts';
 import type { Ctx } from '#lib/server/platform/context.ts';
+import type { DemoMember, DemoWorld } from '#lib/server/platform/module.ts';
 
-interface Seeded {
-	admin: Account;
-	groups: { slug: string; visibility: string; members: Account[] }[];
-	as: (account: Account) => Ctx;
-}
+type Seeded = Pick<DemoWorld, 'groups' | 'as'> & { admin: DemoMember };
 
 /**
  * Two cycles, a closed and published round in the first open group (so /priorities has a list to read,
  * with its three orders), and an open round in the second open group (so members have something to rank).
  * Everything goes through the commands, so it is valid and audited like real use.
  */
-export async function seedDemoPriorities(ctx: Ctx, { admin, groups, as }: Seeded): Promise<void> {
+/** This module's part of `caucus seed --demo`. */
+export const seedDemo = (world: DemoWorld) => seedDemoPriorities(world.ctx, { ...world, admin: world.admin! });
+
+async function seedDemoPriorities(ctx: Ctx, { admin, groups, as }: Seeded): Promise<void> {
 	const asAdmin = as(admin);
 	await createCycle(asAdmin, { slug: '2026.2', name: '2026.2 (Gazpacho)', startsOn: '2026-07-01', endsOn: '2026-12-31' });
 	await createCycle(asAdmin, { slug: '2027.1', name: '2027.1 (Hibiscus)', startsOn: '2027-01-01', endsOn: '2027-06-30' });

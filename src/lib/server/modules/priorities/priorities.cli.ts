@@ -1,0 +1,36 @@
+import { writeFileSync } from 'node:fs';
+import { config } from '#lib/server/platform/config.ts';
+import { invalid } from '#lib/server/platform/errors.ts';
+import type { CliCommand } from '#lib/server/platform/module.ts';
+import { EXPORT_FORMATS, exportPublishedList, type ExportFormat } from './priorities.export.ts';
+
+/**
+ * `caucus priorities export <list>`: a published list as Markdown or JSON, to standard output or a file.
+ * Published lists are public, so this needs no account. The list is named by id, by slug
+ * (ops-team-2027.1-v1) or by series (ops-team-2027.1, its newest version). Links in the file use ORIGIN
+ * when it is set, and are site-relative otherwise.
+ */
+export const prioritiesCommands: readonly CliCommand[] = [
+	{
+		path: ['priorities', 'export'],
+		groupDescription: 'Priority lists.',
+		description: 'Write a published priority list as Markdown or JSON (to standard output unless --output).',
+		arguments: [{ name: '<list>', description: 'the list: its id, its slug (ops-team-2027.1-v1) or its series (ops-team-2027.1, the newest version)' }],
+		options: [
+			{ flags: '--format <format>', description: 'md or json', default: 'md' },
+			{ flags: '--output <file>', description: 'write to this file instead of standard output' }
+		],
+		async run(cli, [ref], options) {
+			const format = String(options.format);
+			const output = options.output === undefined ? undefined : String(options.output);
+			if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw invalid({ format: 'Give md or json.' }, `Unknown format "${format}".`);
+			await cli.withDatabase(async (_database, ctx) => {
+				const file = await exportPublishedList(ctx.db, ref, format as ExportFormat, config().origin?.replace(/\/$/, '') ?? '');
+				if (output) {
+					writeFileSync(output, file.content);
+					console.error(`Wrote ${file.filename} to ${output}.`);
+				} else process.stdout.write(file.content);
+			});
+		}
+	}
+];
