@@ -1,5 +1,5 @@
 import { Presets, SingleBar } from 'cli-progress';
-import { actorOfDemoMember, DEMO_PASSWORD } from '#lib/server/modules/members/index.ts';
+import { actorOfDemoMember, DEMO_ADMIN, DEMO_PASSWORD } from '#lib/server/modules/members/index.ts';
 import { modules } from '#lib/server/modules.ts';
 import type { DemoWorld } from '#lib/server/platform/module.ts';
 import { withDatabase } from './database.ts';
@@ -31,6 +31,8 @@ export async function seedDemo(): Promise<void> {
 		}
 		const admin = world.admin!;
 		console.log(`\nThe demo community is ready: ${world.members.length + 1} members, ${world.groups.length} groups.`);
-		console.log(`Sign in as ${admin.email} (administrator) or any member, e.g. ${world.members[0].email}; every password is "${DEMO_PASSWORD}".`);
+		const members = `any member, e.g. ${world.members[0].email}, with the password "${DEMO_PASSWORD}"`;
+		if (admin.email === DEMO_ADMIN.email) console.log(`Sign in as ${admin.email} (administrator, same password) or ${members}.`);
+		else console.log(`Sign in as ${admin.email} (administrator, with the password you chose) or ${members}.`);
 	});
 }

@@ -4,7 +4,7 @@ export * from './members.queries.ts';
 export * from './members.commands.ts';
 export * from './members.policy.ts';
 export * from './members.reset.ts';
-export { actorOfDemoMember, DEMO_PASSWORD } from './members.seed.ts';
+export { actorOfDemoMember, DEMO_ADMIN, DEMO_PASSWORD } from './members.seed.ts';
 export { completeOidcSignIn, isOidcFailure, oidcFailureMessage, OidcSignInError, startOidcSignIn, type OidcFailure, type OidcFlow } from './members.oidc.ts';
 
 import { defineModule } from '#lib/server/platform/module.ts';
