@@ -4,7 +4,7 @@ import { AppError, conflict, forbidden, invalid, isUniqueViolation, parseInput, 
 import { enqueueJob, PermanentJobError, type JobContext } from '#lib/server/platform/jobs/index.ts';
 import type { JobKind } from '#lib/server/platform/module.ts';
 import { log } from '#lib/server/platform/log.ts';
-import { loadNeedAccess, lockNeeds, type NeedAccess, type NeedRow } from '#lib/server/modules/needs/index.ts';
+import { loadNeedAccess, lockNeeds, needReadableBy, type NeedAccess, type NeedRow } from '#lib/server/modules/needs/index.ts';
 import { gatherEvidence } from './handoff.evidence.ts';
 import { HANDABLE_STATUSES, mayHandOff } from './handoff.policy.ts';
 import { createHandoffInput, draftInput, linkHandoffInput } from './handoff.schemas.ts';
@@ -102,7 +102,12 @@ async function recordHandoff(ctx: Ctx, needId: number, tracker: TrackerRow, kind
 		requireHandable(need);
 		const now = tx.now();
 		const taken = await tx.db.selectFrom('handoff').select('need_id').where('tracker_id', '=', tracker.id).where('upstream_key', '=', item.key).executeTakeFirst();
-		if (taken) throw conflict(`That item is already linked to need #${taken.need_id}.`, { url: `Already linked to need #${taken.need_id}.` });
+		if (taken) {
+			// Name the other need only to someone who may read it: a closed group's need is not even said to exist (decision 0014).
+			const readable = await tx.db.selectFrom('need').select('need.id').where('need.id', '=', taken.need_id).where(needReadableBy(tx.actor)).executeTakeFirst();
+			if (readable) throw conflict(`That item is already linked to need #${taken.need_id}.`, { url: `Already linked to need #${taken.need_id}.` });
+			throw conflict('That item is already linked to another need.', { url: 'Already linked to another need.' });
+		}
 		let row: HandoffRow;
 		try {
 			row = await tx.db

@@ -323,13 +323,10 @@ describe('the handoff authorization matrix', () => {
 });
 
 describe('what a refusal tells a moderator about needs they may not read', () => {
-	// GAP (reported in issue 10, not fixed here): linking an upstream item that is already linked to a closed
-	// group's unpublished need answers "That item is already linked to need #<id>" (recordHandoff in
-	// handoff.commands.ts), handing a moderator of another group the unguessable id of a need they may not
-	// read, and telling them that closed group works on that item (decision 0014: not yours is not found,
-	// unpublished ids are random so they cannot be learnt). Expected: a conflict that names no need.
-	// `it.fails` until that is decided; it turns red, on purpose, once the message stops naming the need.
-	it.fails('linking an item already linked to a closed group’s unpublished need does not reveal that need’s id', async () => {
+	// Linking an upstream item already linked to a closed group's unpublished need once answered "already
+	// linked to need #<id>", handing a moderator of another group the unguessable id of a need they may not
+	// read (decision 0014). The conflict now names the need only to those who may read it.
+	it('linking an item already linked to a closed group’s unpublished need does not reveal that need’s id', async () => {
 		const hidden = await scene('closed');
 		await linkHandoff(ctxOf('chair'), hidden.need.id, { trackerId: target.id, kind: 'feature', url: gh.issueUrl(hidden.freeIssue) });
 		// A moderator of an open group, who may not read the closed need, links the same item to their own need.
