@@ -1,7 +1,16 @@
 import { error, type RequestEvent } from '@sveltejs/kit';
-import { getNeedPage, loadNeedAccess } from '#lib/server/modules/needs/index.ts';
-import { followNeed, supportNeed, unfollowNeed, withdrawSupport } from '#lib/server/modules/needs/needs.supports.ts';
-import { addComment, deleteComment, editComment, hideComment } from '#lib/server/modules/needs/needs.comments.ts';
+import {
+	addComment,
+	deleteComment,
+	editComment,
+	followNeed,
+	getNeedPage,
+	hideComment,
+	loadNeedAccess,
+	supportNeed,
+	unfollowNeed,
+	withdrawSupport
+} from '#lib/server/modules/needs/index.ts';
 import { listDeployments } from '#lib/server/modules/members/index.ts';
 import { listHandoffsOfNeed } from '#lib/server/modules/handoff/index.ts';
 import { getNeedChampions, linkChange, removeChampion, setChangeState, unlinkChange, volunteer, withdraw } from '#lib/server/modules/champions/index.ts';
