@@ -1,6 +1,6 @@
 import { recordActivity } from '#lib/server/platform/activity.ts';
 import { inTransaction, requireActor, type Actor, type Ctx, type TxCtx } from '#lib/server/platform/context.ts';
-import { AppError, conflict, forbidden, isUniqueViolation, notFound, parseInput, unauthenticated } from '#lib/server/platform/errors.ts';
+import { AppError, conflict, forbidden, isUniqueViolation, notFound, parseInput } from '#lib/server/platform/errors.ts';
 import { notify } from '#lib/server/platform/notifications.ts';
 import { loadNeedAccess, needFacts, needFollowers, readersAmong, type NeedAccess } from '#lib/server/modules/needs/index.ts';
 import { findMemberRefByHandle } from '#lib/server/modules/members/index.ts';

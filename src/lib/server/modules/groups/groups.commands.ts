@@ -1,7 +1,7 @@
 import { recordActivity } from '#lib/server/platform/activity.ts';
-import { inTransaction, requireActor, type Actor, type Ctx, type TxCtx } from '#lib/server/platform/context.ts';
+import { inTransaction, requireActor, type Ctx, type TxCtx } from '#lib/server/platform/context.ts';
 import type { Executor } from '#lib/server/platform/db/database.ts';
-import { conflict, forbidden, invalid, isUniqueViolation, notFound, parseInput, unauthenticated } from '#lib/server/platform/errors.ts';
+import { conflict, forbidden, invalid, isUniqueViolation, notFound, parseInput } from '#lib/server/platform/errors.ts';
 import {
 	mayCreateGroup,
 	mayDecideRequests,

@@ -39,13 +39,6 @@ export function needStatusFromHandoffs(statuses: readonly HandoffStatus[]): Need
 	return best === 'declined_upstream' ? 'declined' : best;
 }
 
-const STATUS_WORDS: Record<HandoffStatus, string> = {
-	handed_upstream: 'handed upstream',
-	in_progress: 'in progress',
-	delivered: 'delivered',
-	declined_upstream: 'declined upstream'
-};
-
 /** Why the need moved, naming the tracker, its state and the release when there is one. */
 export function upstreamReason(trackerName: string, handoff: Pick<HandoffRow, 'upstream_key' | 'upstream_state' | 'status' | 'delivered_in'>): string {
 	// The item's link is on the need page beside its handoff; the reason names it without a long URL.

@@ -122,8 +122,8 @@ export async function trackerRow(db: Executor, id: number): Promise<TrackerRow> 
 
 /** The tracker as its provider needs it, credentials decrypted: server-side only. */
 export function trackerConnection(row: TrackerRow): TrackerConnection {
-	let credentials: Record<string, string> | null = null;
-	let webhookSecret: string | null = null;
+	let credentials: Record<string, string> | null;
+	let webhookSecret: string | null;
 	try {
 		credentials = row.credentials_encrypted ? decryptJson<Record<string, string>>(row.credentials_encrypted) : null;
 		webhookSecret = row.webhook_secret_encrypted ? decryptSecret(row.webhook_secret_encrypted) : null;

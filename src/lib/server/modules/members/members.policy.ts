@@ -1,5 +1,5 @@
 import { requireActor, type Actor } from '#lib/server/platform/context.ts';
-import { forbidden, unauthenticated } from '#lib/server/platform/errors.ts';
+import { forbidden } from '#lib/server/platform/errors.ts';
 
 /**
  * Who may do what with members, as small pure functions over the actor. Commands call them (through

@@ -3,7 +3,7 @@ import { defineOperation } from '#lib/server/platform/http/api.ts';
 import { commentInput, reasonInput, splitInput, statusChangeInput, supportInput, REASON_MAX } from './needs.schemas.ts';
 import { NEED_KINDS, NEED_STATUSES, type NeedRow } from './needs.tables.ts';
 import type { SupportState } from './needs.supports.ts';
-import type { MemberRef, NeedComment } from './needs.comments.ts';
+import type { NeedComment } from './needs.comments.ts';
 import type { HistoryEntry, MergeRecord } from './needs.history.ts';
 import type { NeedMergeRow } from './needs.triage.ts';
 

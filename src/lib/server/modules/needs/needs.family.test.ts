@@ -32,7 +32,15 @@ describe('the family and the deployment weight', () => {
 			(
 				await t.db
 					.insertInto('deployment')
-					.values({ member_id: member.id, name: `Cloud ${member.id}-${nodes}`, nodes, instances: null, region: null, created_at: new Date(), updated_at: new Date() })
+					.values({
+						member_id: member.id,
+						name: `Cloud ${member.id}-${nodes}`,
+						nodes,
+						instances: null,
+						region: null,
+						created_at: new Date(),
+						updated_at: new Date()
+					})
 					.returning('id')
 					.executeTakeFirstOrThrow()
 			).id;
@@ -41,7 +49,10 @@ describe('the family and the deployment weight', () => {
 		const duplicate = await buildNeed(t.db, { duplicateOf: root });
 		const other = await buildNeed(t.db);
 		const support = (need: { id: number }, member: { id: number }, deploymentId: number | null) =>
-			t.db.insertInto('support').values({ need_id: need.id, member_id: member.id, deployment_id: deploymentId, impact: null, created_at: new Date() }).execute();
+			t.db
+				.insertInto('support')
+				.values({ need_id: need.id, member_id: member.id, deployment_id: deploymentId, impact: null, created_at: new Date() })
+				.execute();
 		await support(root, a, d3);
 		await support(duplicate, a, d3);
 		await support(duplicate, b, d1000);

@@ -8,7 +8,7 @@ import { renderMarkdown } from '#lib/server/platform/markdown.ts';
 import { SEGMENTS, type Segment } from '#lib/server/modules/members/index.ts';
 import type { GroupVisibility } from '#lib/server/modules/groups/index.ts';
 import { resolveNeedAccess, type NeedAccess, type NeedOrAccess } from './needs.access.ts';
-import { mayEditComment, type NeedAbilities } from './needs.policy.ts';
+import { type NeedAbilities } from './needs.policy.ts';
 import { kind as kindSchema } from './needs.schemas.ts';
 import { needReadableBy } from './needs.visibility.ts';
 import { listComments, type MemberRef, type NeedComment } from './needs.comments.ts';

@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import { inTransaction, requireActor, retryingTransaction, type Actor, type Ctx, type TxCtx } from '#lib/server/platform/context.ts';
+import { requireActor, retryingTransaction, type Ctx, type TxCtx } from '#lib/server/platform/context.ts';
 import { isEmbedded, PREPARED, type Executor } from '#lib/server/platform/db/database.ts';
 import { conflict, forbidden, invalid, notFound, parseInput, unauthenticated } from '#lib/server/platform/errors.ts';
 import { groupAndMembership, loadNeedAccess, needFacts, type NeedAccess, type NeedPolicyRow } from './needs.access.ts';

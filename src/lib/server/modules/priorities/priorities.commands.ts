@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { recordActivity } from '#lib/server/platform/activity.ts';
 import { inTransaction, requireActor, type Ctx, type TxCtx } from '#lib/server/platform/context.ts';
 import { jsonb } from '#lib/server/platform/db/sql.ts';
-import { conflict, forbidden, invalid, isUniqueViolation, notFound, parseInput, unauthenticated } from '#lib/server/platform/errors.ts';
+import { conflict, forbidden, invalid, isUniqueViolation, notFound, parseInput } from '#lib/server/platform/errors.ts';
 import { activeMemberIds, countActiveMembers, loadGroupAccess, mayReadGroupWork } from '#lib/server/modules/groups/index.ts';
 import { findCycle } from '#lib/server/modules/cycles/index.ts';
 import { END_STATUSES, lockNeedsForReference } from '#lib/server/modules/needs/index.ts';

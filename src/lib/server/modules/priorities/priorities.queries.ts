@@ -6,7 +6,7 @@ import { listCycles, type Cycle } from '#lib/server/modules/cycles/index.ts';
 import { needReadableBy, openBacklogOf, readableNeedIdsAmong, type NeedStatus } from '#lib/server/modules/needs/index.ts';
 import { loadRoundAccess, validId } from './priorities.access.ts';
 import { listPublishedLists, type ListSummary } from './priorities.lists.ts';
-import { effectiveRoundState, mayRunRounds, mayVote, roundAbilities, type RoundAbilities } from './priorities.policy.ts';
+import { effectiveRoundState, mayRunRounds, mayVote, type RoundAbilities } from './priorities.policy.ts';
 import type { RoundState, StoredRanking } from './priorities.tables.ts';
 import type { RoundResult } from './priorities.tally.ts';
 

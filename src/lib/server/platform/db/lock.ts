@@ -39,7 +39,8 @@ export function lockDataDir(dataDir: string, purpose: string): () => void {
 			if (holder && holderIsRunning(holder, heldHere.has(key))) {
 				throw new Error(
 					`The embedded database in ${dataDir} is in use by process ${holder.pid} (${holder.purpose}). ` +
-						'Stop it first, or run this against a PostgreSQL server with DATABASE_URL.'
+						'Stop it first, or run this against a PostgreSQL server with DATABASE_URL.',
+					{ cause: error }
 				);
 			}
 			rmSync(file, { force: true });

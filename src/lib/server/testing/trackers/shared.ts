@@ -19,7 +19,7 @@ export async function startJsonServer(handle: (request: FakeRequest) => FakeAnsw
 		const chunks: Buffer[] = [];
 		req.on('data', (c: Buffer) => chunks.push(c));
 		req.on('end', async () => {
-			let body: unknown = undefined;
+			let body: unknown;
 			const text = Buffer.concat(chunks).toString('utf8');
 			try {
 				body = text ? JSON.parse(text) : undefined;
