@@ -5,6 +5,7 @@ import type { JobKind } from '#lib/server/platform/module.ts';
 import type { ChangeState } from './champions.tables.ts';
 import { changeLabel } from './champions.urls.ts';
 import { failOnError, parseJson, trackerRequest } from '#lib/server/modules/handoff/index.ts';
+import { groupIdOfNeed } from '#lib/server/modules/needs/index.ts';
 
 /*
  * An optional refresher for linked GitHub pull requests: a recurring job reads each open one from the
@@ -29,7 +30,9 @@ interface GitHubPull {
 async function readPull(apiBase: string, project: string, number: number): Promise<ChangeState | null> {
 	const [owner, repo] = project.split('/');
 	const url = `${apiBase.replace(/\/$/, '')}/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/pulls/${number}`;
-	const response = await trackerRequest('GitHub', url, { headers: { accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28', 'user-agent': 'Caucus' } });
+	const response = await trackerRequest('GitHub', url, {
+		headers: { accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28', 'user-agent': 'Caucus' }
+	});
 	if (response.status === 404 || response.status === 410) return null;
 	// A rate limit or an outage throws: the job stops here and retries later with backoff.
 	failOnError('GitHub', response, null, `read pull request #${number} of ${project}`);
@@ -45,8 +48,14 @@ export async function refreshGithubChanges(ctx: { db: Executor; now: () => Date 
 	const apiBase = options.apiBase ?? GITHUB_API;
 	const rows = await ctx.db
 		.selectFrom('upstream_change')
-		.innerJoin('need', 'need.id', 'upstream_change.need_id')
-		.select(['upstream_change.id', 'upstream_change.need_id', 'upstream_change.project', 'upstream_change.number', 'upstream_change.state', 'upstream_change.url', 'need.group_id'])
+		.select([
+			'upstream_change.id',
+			'upstream_change.need_id',
+			'upstream_change.project',
+			'upstream_change.number',
+			'upstream_change.state',
+			'upstream_change.url'
+		])
 		.where('upstream_change.forge', '=', 'github')
 		.where('upstream_change.state', '=', 'open')
 		.orderBy('upstream_change.checked_at', (o) => o.nullsFirst())
@@ -72,7 +81,7 @@ export async function refreshGithubChanges(ctx: { db: Executor; now: () => Date 
 				action: 'need.change_state_changed',
 				subjectType: 'need',
 				subjectId: Number(row.need_id),
-				groupId: row.group_id,
+				groupId: await groupIdOfNeed(tx.db, Number(row.need_id)),
 				data: { changeId: Number(row.id), url: row.url, from: row.state, to: state, via: 'github' }
 			});
 			lines.push(`Need #${row.need_id}: ${changeLabel({ forge: 'github', number: Number(row.number) })} (${row.project}) is ${state} on GitHub.`);

@@ -7,7 +7,8 @@ import { enqueueJob, PermanentJobError, type JobContext } from '#lib/server/plat
 import type { JobKind } from '#lib/server/platform/module.ts';
 import { notFound, unauthenticated } from '#lib/server/platform/errors.ts';
 import { log } from '#lib/server/platform/log.ts';
-import { moveNeedForUpstream, readersAmong, STATUS_LABELS, type NeedStatus } from '#lib/server/modules/needs/index.ts';
+import { groupIdOfNeed, moveNeedForUpstream, readersAmong, STATUS_LABELS, supportersAndFollowers, type NeedStatus } from '#lib/server/modules/needs/index.ts';
+import { findGroupRowById } from '#lib/server/modules/groups/index.ts';
 import type { HandoffRow, HandoffStatus, TrackerRow } from './handoff.tables.ts';
 import { providerOf, trackerConnection } from './handoff.trackers.ts';
 import { TrackerError, type TrackerConnection, type UpstreamItem, type WebhookDelivery } from './providers/provider.ts';
@@ -44,7 +45,8 @@ export function upstreamReason(trackerName: string, handoff: Pick<HandoffRow, 'u
 	// The item's link is on the need page beside its handoff; the reason names it without a long URL.
 	const where = `${trackerName} ${/^\d+$/.test(handoff.upstream_key) ? '#' : ''}${handoff.upstream_key}`;
 	if (handoff.status === 'declined_upstream') return `Declined upstream: ${where} says “${handoff.upstream_state}”.`;
-	if (handoff.status === 'delivered') return `Delivered${handoff.delivered_in ? ` in ${handoff.delivered_in}` : ''}: ${where} says “${handoff.upstream_state}”.`;
+	if (handoff.status === 'delivered')
+		return `Delivered${handoff.delivered_in ? ` in ${handoff.delivered_in}` : ''}: ${where} says “${handoff.upstream_state}”.`;
 	if (handoff.status === 'in_progress') return `In progress upstream: ${where} says “${handoff.upstream_state}”.`;
 	return `Handed upstream to ${where}; state “${handoff.upstream_state}”.`;
 }
@@ -59,15 +61,15 @@ export async function settleNeed(tx: TxCtx, needId: number, reason: string, noti
 	if (!target) return null;
 	const moved = await moveNeedForUpstream(tx, needId, target, reason);
 	if (!moved) return null;
-	const people = await tx.db
-		.selectFrom('support')
-		.select('member_id as id')
-		.where('need_id', '=', needId)
-		.union(tx.db.selectFrom('need_follow').select('member_id as id').where('need_id', '=', needId))
-		.execute();
-	const group = moved.group_id === null ? null : ((await tx.db.selectFrom('group').selectAll().where('id', '=', moved.group_id).executeTakeFirst()) ?? null);
-	const readers = (await readersAmong(tx.db, { need: moved, group }, people.map((p) => Number(p.id)))).filter((id) => id !== tx.actor?.memberId);
-	await notify(tx, readers, { kind: notifyKind, subjectType: 'need', subjectId: needId, data: { title: moved.title, status: target, statusLabel: STATUS_LABELS[target], reason } });
+	const people = await supportersAndFollowers(tx.db, needId);
+	const group = moved.group_id === null ? null : ((await findGroupRowById(tx.db, moved.group_id)) ?? null);
+	const readers = (await readersAmong(tx.db, { need: moved, group }, people)).filter((id) => id !== tx.actor?.memberId);
+	await notify(tx, readers, {
+		kind: notifyKind,
+		subjectType: 'need',
+		subjectId: needId,
+		data: { title: moved.title, status: target, statusLabel: STATUS_LABELS[target], reason }
+	});
 	return target;
 }
 
@@ -133,13 +135,13 @@ export async function applyUpstreamItem(ctx: Ctx, tracker: Pick<TrackerRow, 'nam
 			.returningAll()
 			.executeTakeFirstOrThrow();
 		const needId = Number(before.need_id);
-		const need = await tx.db.selectFrom('need').select('group_id').where('id', '=', needId).executeTakeFirstOrThrow();
+		const groupId = await groupIdOfNeed(tx.db, needId);
 		const needStatus = await settleNeed(tx, needId, upstreamReason(tracker.name, after), 'need.upstream_changed');
 		await recordActivity(tx, {
 			action: 'handoff.synced',
 			subjectType: 'need',
 			subjectId: needId,
-			groupId: need.group_id,
+			groupId,
 			data: {
 				handoffId,
 				tracker: tracker.name,
@@ -161,11 +163,21 @@ export async function applyUpstreamItem(ctx: Ctx, tracker: Pick<TrackerRow, 'nam
 }
 
 async function recordSyncError(db: Executor, handoffId: number, now: Date, message: string) {
-	await db.updateTable('handoff').set({ synced_at: now, sync_error: message.slice(0, 1000) }).where('id', '=', handoffId).execute();
+	await db
+		.updateTable('handoff')
+		.set({ synced_at: now, sync_error: message.slice(0, 1000) })
+		.where('id', '=', handoffId)
+		.execute();
 }
 
 /** Reads each handoff's item from its tracker and applies it, a few at a time. Throws only if every read failed retryably. */
-export async function syncHandoffRows(db: Executor, now: () => Date, tracker: TrackerRow, connection: TrackerConnection, handoffs: readonly Pick<HandoffRow, 'id' | 'upstream_key'>[]): Promise<{ changes: SyncChange[]; errors: number }> {
+export async function syncHandoffRows(
+	db: Executor,
+	now: () => Date,
+	tracker: TrackerRow,
+	connection: TrackerConnection,
+	handoffs: readonly Pick<HandoffRow, 'id' | 'upstream_key'>[]
+): Promise<{ changes: SyncChange[]; errors: number }> {
 	const impl = providerOf(tracker.provider);
 	if (!impl) throw new PermanentJobError(`The ${tracker.provider} provider is not available.`);
 	const changes: SyncChange[] = [];
@@ -188,7 +200,8 @@ export async function syncHandoffRows(db: Executor, now: () => Date, tracker: Tr
 		}
 	};
 	await Promise.all(Array.from({ length: Math.min(CONCURRENCY, handoffs.length) }, worker));
-	if (handoffs.length && retryable === handoffs.length) throw new TrackerUnreachableError(`${tracker.name} could not be read for any of ${handoffs.length} handoffs; trying again later.`);
+	if (handoffs.length && retryable === handoffs.length)
+		throw new TrackerUnreachableError(`${tracker.name} could not be read for any of ${handoffs.length} handoffs; trying again later.`);
 	return { changes, errors };
 }
 
@@ -216,7 +229,10 @@ async function syncTrackerJob(job: JobContext, payload: Record<string, unknown>)
 		.execute();
 	const { changes, errors } = await syncHandoffRows(job.db, job.now, tracker, connection, handoffs);
 	if (handoffs.length === BATCH) {
-		await enqueueJob({ db: job.db, now: job.now }, 'handoff.sync', { payload: { trackerId, before: before.toISOString() }, dedupeKey: `handoff.sync:${trackerId}` });
+		await enqueueJob({ db: job.db, now: job.now }, 'handoff.sync', {
+			payload: { trackerId, before: before.toISOString() },
+			dedupeKey: `handoff.sync:${trackerId}`
+		});
 	}
 	const lines = changes.map(describeChange);
 	if (errors) lines.push(`${tracker.name}: ${errors} of ${handoffs.length} handoffs could not be read (see each handoff’s sync error).`);
@@ -309,10 +325,17 @@ export async function syncNeedHandoffs(ctx: Ctx, needId: number): Promise<SyncCh
 		try {
 			connection = trackerConnection(tracker);
 		} catch (error) {
-			for (const h of handoffs.filter((h) => Number(h.tracker_id) === trackerId)) await recordSyncError(ctx.db, Number(h.id), ctx.now(), (error as Error).message);
+			for (const h of handoffs.filter((h) => Number(h.tracker_id) === trackerId))
+				await recordSyncError(ctx.db, Number(h.id), ctx.now(), (error as Error).message);
 			continue;
 		}
-		const result = await syncHandoffRows(ctx.db, ctx.now, tracker, connection, handoffs.filter((h) => Number(h.tracker_id) === trackerId)).catch((error: unknown) => {
+		const result = await syncHandoffRows(
+			ctx.db,
+			ctx.now,
+			tracker,
+			connection,
+			handoffs.filter((h) => Number(h.tracker_id) === trackerId)
+		).catch((error: unknown) => {
 			if (error instanceof TrackerUnreachableError) return { changes: [], errors: 1 };
 			throw error;
 		});

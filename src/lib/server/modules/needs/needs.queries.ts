@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { oneLineText } from '#lib/server/platform/text.ts';
 import type { Ctx } from '#lib/server/platform/context.ts';
 import type { Database, Executor } from '#lib/server/platform/db/database.ts';
-import { invalid, parseInput } from '#lib/server/platform/errors.ts';
+import { invalid, notFound, parseInput } from '#lib/server/platform/errors.ts';
 import { renderMarkdown } from '#lib/server/platform/markdown.ts';
 import { SEGMENTS, type Segment } from '#lib/server/modules/members/index.ts';
 import type { GroupVisibility } from '#lib/server/modules/groups/index.ts';
@@ -56,6 +56,13 @@ export async function getComponent(ctx: Ctx, id: number): Promise<Component | un
 	return row && toComponent(row);
 }
 
+/** The group a need belongs to (null for none); `not_found` for a need that does not exist. For activity records of other modules. */
+export async function groupIdOfNeed(db: Executor, needId: number): Promise<number | null> {
+	const row = await db.selectFrom('need').select('group_id').where('id', '=', needId).executeTakeFirst();
+	if (!row) throw notFound('The need');
+	return row.group_id;
+}
+
 /** A component by its slug (as given: slugs are stored lowercase). */
 export async function findComponentBySlug(db: Executor, slug: string): Promise<Component | undefined> {
 	const row = await db.selectFrom('component').selectAll().where('slug', '=', slug).executeTakeFirst();
@@ -65,7 +72,11 @@ export async function findComponentBySlug(db: Executor, slug: string): Promise<C
 /** The ids of the needs filed under the component `slug`: a subquery, to use with `in`. */
 export function needIdsInComponent(slug: string) {
 	const eb = expressionBuilder<Database, never>();
-	return eb.selectFrom('need_component').innerJoin('component', 'component.id', 'need_component.component_id').select('need_component.need_id').where('component.slug', '=', slug);
+	return eb
+		.selectFrom('need_component')
+		.innerJoin('component', 'component.id', 'need_component.component_id')
+		.select('need_component.need_id')
+		.where('component.slug', '=', slug);
 }
 
 /** The components of the needs `ids`, by name: one row per need and component. */
@@ -94,7 +105,8 @@ export const BOARD_LIMIT_MAX = 100;
 
 const blank = <T extends z.ZodType<string>>(schema: T) => z.union([z.literal(''), schema]).default('');
 /** A filter's text: NUL refused by field, bidi controls stripped (decision 0013). */
-const shortText = (field: string, max: number) => oneLineText({ field, required: `${field} is text.`, max, tooLong: `${field} is at most ${max} characters.` }).default('');
+const shortText = (field: string, max: number) =>
+	oneLineText({ field, required: `${field} is text.`, max, tooLong: `${field} is at most ${max} characters.` }).default('');
 
 export const boardInput = z.object({
 	sort: blank(z.enum(BOARD_SORTS, { error: `Sort is one of ${BOARD_SORTS.join(', ')}.` })),
@@ -166,7 +178,8 @@ export function encodeCursor(sort: BoardSort, key: CursorKey, id: number): strin
 }
 
 export function decodeCursor(sort: BoardSort, cursor: string): { key: CursorKey; id: number } {
-	const stale = () => invalid({ cursor: 'This page link no longer fits the list; start again from the first page.' }, 'This page link no longer fits the list.');
+	const stale = () =>
+		invalid({ cursor: 'This page link no longer fits the list; start again from the first page.' }, 'This page link no longer fits the list.');
 	let parsed: unknown;
 	try {
 		parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -251,21 +264,37 @@ export async function listBoard(ctx: Ctx, input: unknown = {}): Promise<Board> {
 		// The stored rollup (needs.trending.ts, refreshed by a job), walked by need_trending_idx like top.
 		let q = query.select('need.recent_support_count as recent').where('need.recent_support_count', '>', 0);
 		if (cursor) q = q.where(sql<boolean>`(need.recent_support_count, need.id) < (${cursor.key}::int, ${cursor.id}::bigint)`);
-		rows = await q.orderBy('need.recent_support_count', 'desc').orderBy('need.id', 'desc').limit(limit + 1).execute();
+		rows = await q
+			.orderBy('need.recent_support_count', 'desc')
+			.orderBy('need.id', 'desc')
+			.limit(limit + 1)
+			.execute();
 	} else if (sort === 'relevance') {
 		const rank = sql<number>`ts_rank(need.search, ${tsquery})`;
 		let q = query.select(rank.as('rank'));
 		if (cursor) q = q.where(sql<boolean>`(${rank}, need.id) < (cast(${cursor.key} as real), ${cursor.id}::bigint)`);
-		rows = await q.orderBy(rank, 'desc').orderBy('need.id', 'desc').limit(limit + 1).execute();
+		rows = await q
+			.orderBy(rank, 'desc')
+			.orderBy('need.id', 'desc')
+			.limit(limit + 1)
+			.execute();
 	} else if (sort === 'top') {
 		let q = query;
 		if (cursor) q = q.where(sql<boolean>`(need.support_count, need.id) < (${cursor.key}::int, ${cursor.id}::bigint)`);
-		rows = await q.orderBy('need.support_count', 'desc').orderBy('need.id', 'desc').limit(limit + 1).execute();
+		rows = await q
+			.orderBy('need.support_count', 'desc')
+			.orderBy('need.id', 'desc')
+			.limit(limit + 1)
+			.execute();
 	} else {
 		const column = sort === 'new' ? 'need.created_at' : 'need.updated_at';
 		let q = query.select(micros(column).as('micros'));
 		if (cursor) q = q.where(sql<boolean>`(${sql.ref(column)}, need.id) < (${fromMicros(String(cursor.key))}, ${cursor.id}::bigint)`);
-		rows = await q.orderBy(column, 'desc').orderBy('need.id', 'desc').limit(limit + 1).execute();
+		rows = await q
+			.orderBy(column, 'desc')
+			.orderBy('need.id', 'desc')
+			.limit(limit + 1)
+			.execute();
 	}
 
 	const page = rows.slice(0, limit);
@@ -538,7 +567,11 @@ export async function getNeedPage(ctx: Ctx, ref: NeedOrAccess, options: { suppor
 			.orderBy('component.name')
 			.execute(),
 		need.author_id === null ? undefined : db.selectFrom('member').select(['id', 'handle', 'display_name']).where('id', '=', need.author_id).executeTakeFirst(),
-		db.selectFrom('need').select(['id', 'title', 'status', 'support_count', 'group_id', 'published_at', 'hidden_at']).where('duplicate_of_id', '=', need.id).execute(),
+		db
+			.selectFrom('need')
+			.select(['id', 'title', 'status', 'support_count', 'group_id', 'published_at', 'hidden_at'])
+			.where('duplicate_of_id', '=', need.id)
+			.execute(),
 		db
 			.selectFrom('need_status_change')
 			.leftJoin('member', 'member.id', 'need_status_change.actor_id')
@@ -566,7 +599,11 @@ export async function getNeedPage(ctx: Ctx, ref: NeedOrAccess, options: { suppor
 					await db
 						.selectFrom('need')
 						.select('id')
-						.where('id', 'in', duplicateRows.map((d) => d.id))
+						.where(
+							'id',
+							'in',
+							duplicateRows.map((d) => d.id)
+						)
 						.where(needReadableBy(ctx.actor))
 						.execute()
 				).map((r) => r.id)
@@ -631,7 +668,8 @@ export async function getNeedPage(ctx: Ctx, ref: NeedOrAccess, options: { suppor
 			from: h.from_status,
 			to: h.to_status,
 			reason: h.reason,
-			actor: h.actor_id !== null && h.actor_handle !== null && h.actor_name !== null ? { id: h.actor_id, handle: h.actor_handle, displayName: h.actor_name } : null,
+			actor:
+				h.actor_id !== null && h.actor_handle !== null && h.actor_name !== null ? { id: h.actor_id, handle: h.actor_handle, displayName: h.actor_name } : null,
 			at: h.at
 		})),
 		duplicates: duplicateRows
@@ -749,7 +787,12 @@ async function listSupporters(db: Executor, needId: number, ids: number[], reada
 async function viewerState(db: Executor, actorId: number | null, needId: number, ids: number[]): Promise<NeedPage['viewer']> {
 	if (actorId === null) return { supports: null, supportsViaDuplicate: null, follows: false };
 	const [supports, follow] = await Promise.all([
-		db.selectFrom('support').select(['need_id', 'deployment_id', 'impact', 'created_at']).where('member_id', '=', actorId).where('need_id', 'in', ids).execute(),
+		db
+			.selectFrom('support')
+			.select(['need_id', 'deployment_id', 'impact', 'created_at'])
+			.where('member_id', '=', actorId)
+			.where('need_id', 'in', ids)
+			.execute(),
 		db.selectFrom('need_follow').select('need_id').where('member_id', '=', actorId).where('need_id', '=', needId).executeTakeFirst()
 	]);
 	const own = supports.find((s) => s.need_id === needId);
@@ -784,7 +827,12 @@ export async function readableNeedIdsAmong(ctx: Pick<Ctx, 'db' | 'actor'>, needI
  */
 export async function lockNeedsForReference(db: Executor, ids: readonly number[]) {
 	if (!ids.length) return [];
-	return db.selectFrom('need').select(['id', 'group_id', 'status', 'hidden_at', 'duplicate_of_id']).where('id', 'in', [...ids]).forKeyShare().execute();
+	return db
+		.selectFrom('need')
+		.select(['id', 'group_id', 'status', 'hidden_at', 'duplicate_of_id'])
+		.where('id', 'in', [...ids])
+		.forKeyShare()
+		.execute();
 }
 
 /**
@@ -810,7 +858,11 @@ export async function openBacklogOf(db: Executor, groupId: number, limit = 500):
 /** The titles of `ids` as a public record shows them: a hidden need's title is not shown. Missing ids are left out. */
 export async function publicTitlesOf(db: Executor, ids: readonly number[]): Promise<Map<number, string>> {
 	if (!ids.length) return new Map();
-	const rows = await db.selectFrom('need').select(['id', 'title', 'hidden_at']).where('id', 'in', [...ids]).execute();
+	const rows = await db
+		.selectFrom('need')
+		.select(['id', 'title', 'hidden_at'])
+		.where('id', 'in', [...ids])
+		.execute();
 	return new Map(rows.map((n) => [Number(n.id), n.hidden_at ? `(a need hidden by moderators, #${n.id})` : n.title]));
 }
 
@@ -820,7 +872,12 @@ export async function publicTitlesOf(db: Executor, ids: readonly number[]): Prom
  * `reached` (`committed_at`), was first accepted, handed upstream and delivered, its state just before
  * `asOf` (`state`) and just before `start` (`state_at_start`, null when it had none).
  */
-export function statusTimeline(options: { reached: readonly NeedStatus[]; start: Date; asOf: Date; where: readonly RawBuilder<unknown>[] }): RawBuilder<unknown> {
+export function statusTimeline(options: {
+	reached: readonly NeedStatus[];
+	start: Date;
+	asOf: Date;
+	where: readonly RawBuilder<unknown>[];
+}): RawBuilder<unknown> {
 	const { start, asOf } = options;
 	const reached = sql.join(options.reached.map((s) => sql`${s}`));
 	const where = options.where.length ? sql` and ${sql.join(options.where, sql` and `)}` : sql``;

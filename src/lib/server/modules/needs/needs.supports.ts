@@ -132,7 +132,11 @@ export function familyIds(db: Executor, rootId: number) {
  * need's id, e.g. sql.ref('n.id')): its own supports, then its duplicates'. `distinct` drops repeats
  * (`union`); without it a member or deployment appears once per support (`union all`).
  */
-export function familySupportColumn(root: RawBuilder<unknown>, column: 'member_id' | 'deployment_id', options: { distinct?: boolean } = {}): RawBuilder<unknown> {
+export function familySupportColumn(
+	root: RawBuilder<unknown>,
+	column: 'member_id' | 'deployment_id',
+	options: { distinct?: boolean } = {}
+): RawBuilder<unknown> {
 	const value = sql.raw(`s.${column}`);
 	const union = options.distinct ? sql.raw('union') : sql.raw('union all');
 	return sql`select ${value} from support s where s.need_id = ${root}
@@ -230,12 +234,10 @@ async function recountBreakdowns(db: Executor, ids: number[]): Promise<void> {
  * before deleting a deployment: afterwards no support points at it any more.
  */
 export async function lockNeedsForEvidence(db: Executor, change: { memberId: number } | { deploymentId: number }): Promise<() => Promise<void>> {
-	const supported = db
-		.selectFrom('support')
-		.innerJoin('need', 'need.id', 'support.need_id')
-		.select(['need.id', 'need.duplicate_of_id'])
-		.distinct();
-	const rows = await ('memberId' in change ? supported.where('support.member_id', '=', change.memberId) : supported.where('support.deployment_id', '=', change.deploymentId)).execute();
+	const supported = db.selectFrom('support').innerJoin('need', 'need.id', 'support.need_id').select(['need.id', 'need.duplicate_of_id']).distinct();
+	const rows = await (
+		'memberId' in change ? supported.where('support.member_id', '=', change.memberId) : supported.where('support.deployment_id', '=', change.deploymentId)
+	).execute();
 	if (!rows.length) return async () => {};
 	const needIds = rows.map((r) => Number(r.id));
 	const locked = new Set<number>();
@@ -266,6 +268,17 @@ export async function needFollowers(db: Executor, needId: number): Promise<numbe
 	return rows.map((r) => Number(r.member_id));
 }
 
+/** The members who support or follow this one need (not its family), each once: whom news of the need itself concerns. */
+export async function supportersAndFollowers(db: Executor, needId: number): Promise<number[]> {
+	const rows = await db
+		.selectFrom('support')
+		.select('member_id as id')
+		.where('need_id', '=', needId)
+		.union(db.selectFrom('need_follow').select('member_id as id').where('need_id', '=', needId))
+		.execute();
+	return rows.map((r) => Number(r.id));
+}
+
 /** Distinct followers of a need's family. */
 export async function familyFollowers(db: Executor, rootId: number): Promise<number[]> {
 	const rows = await db.selectFrom('need_follow').select('member_id').distinct().where('need_id', 'in', familyIds(db, rootId)).execute();
@@ -278,11 +291,17 @@ async function stateOf(db: Executor, rootId: number, askedId: number, memberId: 
 		.select((eb) => [
 			'need.support_count',
 			eb
-				.exists(eb.selectFrom('support').select('support.need_id').where('support.member_id', '=', memberId).where('support.need_id', 'in', familyIds(db, rootId)))
+				.exists(
+					eb.selectFrom('support').select('support.need_id').where('support.member_id', '=', memberId).where('support.need_id', 'in', familyIds(db, rootId))
+				)
 				.as('supporting'),
 			eb
 				.exists(
-					eb.selectFrom('need_follow').select('need_follow.need_id').where('need_follow.member_id', '=', memberId).where('need_follow.need_id', 'in', familyIds(db, rootId))
+					eb
+						.selectFrom('need_follow')
+						.select('need_follow.need_id')
+						.where('need_follow.member_id', '=', memberId)
+						.where('need_follow.need_id', 'in', familyIds(db, rootId))
 				)
 				.as('following')
 		])
@@ -323,7 +342,12 @@ async function lockedRootFor(tx: TxCtx, needId: number, what: 'support' | 'follo
 async function lockOwnRoot(tx: TxCtx, needId: number, memberId: number, deploymentId: number | null, options: { asynchronousCommit: boolean }) {
 	if (!Number.isSafeInteger(needId) || needId <= 0) return null;
 	const result = await sql<
-		LockedRoot & { m_org_key: string | null; g_visibility: GroupFacts['visibility'] | null; gm_role: MembershipFacts['role'] | null; gm_state: MembershipFacts['state'] | null }
+		LockedRoot & {
+			m_org_key: string | null;
+			g_visibility: GroupFacts['visibility'] | null;
+			gm_role: MembershipFacts['role'] | null;
+			gm_state: MembershipFacts['state'] | null;
+		}
 	>`${PREPARED}
 		select n.id, n.author_id, n.group_id, n.published_at, n.hidden_at, n.locked_at, n.status, n.support_count,
 			${ORG_KEY} as m_org_key, g.visibility as g_visibility, gm.role as gm_role, gm.state as gm_state
@@ -362,7 +386,13 @@ async function lockEvidence(tx: TxCtx, memberId: number, deploymentId: number | 
 	if (!member.rows[0]) throw unauthenticated('Your account is gone; sign in again.');
 	const who = { memberId, orgKey: member.rows[0].org_key };
 	if (deploymentId === null) return { who, own: true };
-	const own = await tx.db.selectFrom('deployment').select('id').where('id', '=', deploymentId).where('member_id', '=', memberId).forKeyShare().executeTakeFirst();
+	const own = await tx.db
+		.selectFrom('deployment')
+		.select('id')
+		.where('id', '=', deploymentId)
+		.where('member_id', '=', memberId)
+		.forKeyShare()
+		.executeTakeFirst();
 	return { who, own: !!own };
 }
 
@@ -374,7 +404,8 @@ const hiddenOrNot = (root: Pick<NeedRow, 'hidden_at'>, what: string) =>
  * or withdrawal statement: `fam.ids`. Every other part takes its ids from there (`= any(FAMILY)`, an index
  * condition), which also keeps the statement cheap to plan.
  */
-const familyCte = (rootId: number) => sql`fam as materialized (select array(select f.id from need f where f.id = ${rootId} or f.duplicate_of_id = ${rootId}) as ids)`;
+const familyCte = (rootId: number) =>
+	sql`fam as materialized (select array(select f.id from need f where f.id = ${rootId} or f.duplicate_of_id = ${rootId}) as ids)`;
 const FAMILY = sql<number[]>`((select fam.ids from fam)::bigint[])`;
 
 /**
@@ -533,7 +564,13 @@ export async function supportNeed(ctx: Ctx, needId: number, input: unknown): Pro
 			who = evidence.who;
 		}
 		const state = await putSupport(tx.db, root, who, data, tx.now());
-		return { needId: root.id, redirectedFrom: root.id === needId ? null : needId, supportCount: state.supportCount, supporting: true, following: state.following };
+		return {
+			needId: root.id,
+			redirectedFrom: root.id === needId ? null : needId,
+			supportCount: state.supportCount,
+			supporting: true,
+			following: state.following
+		};
 	});
 }
 
@@ -561,7 +598,13 @@ export async function withdrawSupport(ctx: Ctx, needId: number): Promise<Support
 		}
 		const state = await dropSupport(tx.db, root, who);
 		if (state.touched.length) await recountSupport(tx.db, state.touched);
-		return { needId: root.id, redirectedFrom: root.id === needId ? null : needId, supportCount: state.supportCount, supporting: false, following: state.following };
+		return {
+			needId: root.id,
+			redirectedFrom: root.id === needId ? null : needId,
+			supportCount: state.supportCount,
+			supporting: false,
+			following: state.following
+		};
 	});
 }
 
