@@ -1,11 +1,10 @@
-export * from './champions.tables.ts';
-export * from './champions.urls.ts';
-export * from './champions.schemas.ts';
-export * from './champions.policy.ts';
-export * from './champions.commands.ts';
-export * from './champions.queries.ts';
-export * from './accountability.queries.ts';
-export * from './champions.refresh.ts';
+// The public surface: what routes and other modules may use, by name (docs/architecture.md, "Crossing modules").
+export { type ChampionsTables, type UpstreamChangeRow } from './champions.tables.ts';
+export { changeLabel } from './champions.urls.ts';
+export { mayVolunteer } from './champions.policy.ts';
+export { linkChange, removeChampion, setChangeState, unlinkChange, volunteer, withdraw } from './champions.commands.ts';
+export { WANTED_STATUSES, type WantedList, getNeedChampions, listNeedsWithoutChampion, wantedInput } from './champions.queries.ts';
+export { type Dashboard, type Metric, dashboardInput, getDashboard, listAccountabilityNeeds } from './accountability.queries.ts';
 
 import { defineModule } from '#lib/server/platform/module.ts';
 import * as m0900 from './migrations/20261126_0900_champions.ts';

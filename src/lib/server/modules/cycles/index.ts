@@ -1,8 +1,9 @@
-export * from './cycles.tables.ts';
-export * from './cycles.queries.ts';
-export * from './cycles.schemas.ts';
-export * from './cycles.policy.ts';
-export * from './cycles.commands.ts';
+// The public surface: what routes and other modules may use, by name (docs/architecture.md, "Crossing modules").
+export { type CycleRow, type CyclesTables } from './cycles.tables.ts';
+export { type Cycle, cycleOn, findCycle, findCycleRowById, listCycles } from './cycles.queries.ts';
+export { cycleSlug } from './cycles.schemas.ts';
+export { mayManageCycles, mayReadCycles, requireManageCycles } from './cycles.policy.ts';
+export { createCycle, updateCycle } from './cycles.commands.ts';
 
 import { defineModule } from '#lib/server/platform/module.ts';
 import * as m0700 from './migrations/20261126_0700_cycles.ts';

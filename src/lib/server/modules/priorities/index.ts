@@ -1,12 +1,12 @@
-export * from './priorities.tables.ts';
-export * from './priorities.schemas.ts';
-export * from './priorities.policy.ts';
-export * from './priorities.access.ts';
-export * from './priorities.tally.ts';
-export * from './priorities.lists.ts';
-export * from './priorities.export.ts';
-export * from './priorities.queries.ts';
-export * from './priorities.commands.ts';
+// The public surface: what routes and other modules may use, by name (docs/architecture.md, "Crossing modules").
+export { type PrioritiesTables } from './priorities.tables.ts';
+export { RANK_FIELD, rankingFromForm } from './priorities.schemas.ts';
+export { mayReadRound, mayVote } from './priorities.policy.ts';
+export { type RoundResult } from './priorities.tally.ts';
+export { getPublishedList, listName, listPublishedLists, priorityRanksOfNeed } from './priorities.lists.ts';
+export { exportList, exportPublishedList } from './priorities.export.ts';
+export { eligibleNeeds, getGroupPriorities, getRoundPage, groupPriorityCounts, listRounds, myBallot, readableNeedIds } from './priorities.queries.ts';
+export { castBallot, closeDueRounds, closeRound, closeRoundIfDue, openRound, publishList, withdrawBallot } from './priorities.commands.ts';
 
 import { defineModule } from '#lib/server/platform/module.ts';
 import * as m0710 from './migrations/20261126_0710_priorities.ts';
