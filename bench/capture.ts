@@ -1,4 +1,13 @@
-import { Kysely, PGliteDialect, PostgresDialect, type AbortableOperationOptions, type CompiledQuery, type DatabaseConnection, type Dialect, type Driver } from 'kysely';
+import {
+	Kysely,
+	PGliteDialect,
+	PostgresDialect,
+	type AbortableOperationOptions,
+	type CompiledQuery,
+	type DatabaseConnection,
+	type Dialect,
+	type Driver
+} from 'kysely';
 import type { PGlite } from '@electric-sql/pglite';
 import type pg from 'pg';
 import type { Database, Db } from '#lib/server/platform/db/database.ts';

@@ -15,11 +15,26 @@ const DB_NAME = 'caucus_bench_crash';
 function reportCrash(suffix: string, r: CrashResult): void {
 	console.log(`  ${describeCrash(r)}`);
 	const kept = r.supports.acknowledged ? r.supports.stored / r.supports.acknowledged : 1;
-	report(`crash.kept_ratio${suffix}`, Number(kept.toFixed(3)), 'x', `${r.supports.stored} of ${r.supports.acknowledged} acknowledged supports stored after SIGKILL`);
+	report(
+		`crash.kept_ratio${suffix}`,
+		Number(kept.toFixed(3)),
+		'x',
+		`${r.supports.stored} of ${r.supports.acknowledged} acknowledged supports stored after SIGKILL`
+	);
 	report(`crash.lost${suffix}`, r.supports.lost, 'supports', `of ${r.supports.acknowledged} acknowledged`);
 	report(`crash.lost_comments${suffix}`, r.comments.lost, 'comments', `of ${r.comments.acknowledged} acknowledged`);
-	report(`crash.lost_ballots${suffix}`, r.ballots.lost, 'voters', `whose last acknowledged ballot is gone, of ${r.ballots.acknowledged} (${r.ballotAnswers} ballots acknowledged)`);
-	report(`crash.supports_per_s${suffix}`, Number(r.supportsPerSecond.toFixed(1)), 'supports/s', 'acknowledged during the burst, mixed with comments and ballots');
+	report(
+		`crash.lost_ballots${suffix}`,
+		r.ballots.lost,
+		'voters',
+		`whose last acknowledged ballot is gone, of ${r.ballots.acknowledged} (${r.ballotAnswers} ballots acknowledged)`
+	);
+	report(
+		`crash.supports_per_s${suffix}`,
+		Number(r.supportsPerSecond.toFixed(1)),
+		'supports/s',
+		'acknowledged during the burst, mixed with comments and ballots'
+	);
 	report(`crash.counts_off${suffix}`, r.countsOff, 'needs', 'stored support_count different from the rows after recovery');
 	const failed = Object.values(r.failedBeforeKill).reduce((a, b) => a + b, 0);
 	if (failed) report(`crash.failed${suffix}`, failed, 'requests', JSON.stringify(r.failedBeforeKill));

@@ -48,7 +48,17 @@ export async function run(): Promise<void> {
 				${`${github.url}/${github.repo}/issues/`} || (row_number() over (order by n.id))::text, n.title, 'handed_upstream', 'open', ${now}, ${now}
 			from need n`.execute(db);
 		for (let number = 1; number <= count; number++) {
-			github.issues.set(number, { number, title: `Handed need ${number}`, body: '', state: 'open', state_reason: null, labels: [], assignees: [], milestone: null, updated_at: now.toISOString() });
+			github.issues.set(number, {
+				number,
+				title: `Handed need ${number}`,
+				body: '',
+				state: 'open',
+				state_reason: null,
+				labels: [],
+				assignees: [],
+				milestone: null,
+				updated_at: now.toISOString()
+			});
 		}
 		// A tenth were delivered upstream since the last sync: those writes (handoff, need, history, activity) are measured too.
 		for (let number = 1; number <= count; number += 10) github.setState(number, 'completed', '2027.1');
@@ -75,11 +85,21 @@ export async function run(): Promise<void> {
 		const seconds = (performance.now() - syncStarted) / 1000;
 		const perS = count / seconds;
 
-		const synced = await db.selectFrom('handoff').select((eb) => eb.fn.countAll<number>().as('n')).where('synced_at', 'is not', null).executeTakeFirstOrThrow();
-		const delivered = await db.selectFrom('need').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'delivered').executeTakeFirstOrThrow();
+		const synced = await db
+			.selectFrom('handoff')
+			.select((eb) => eb.fn.countAll<number>().as('n'))
+			.where('synced_at', 'is not', null)
+			.executeTakeFirstOrThrow();
+		const delivered = await db
+			.selectFrom('need')
+			.select((eb) => eb.fn.countAll<number>().as('n'))
+			.where('status', '=', 'delivered')
+			.executeTakeFirstOrThrow();
 		const expectedDelivered = Math.ceil(count / 10);
 		if (Number(synced.n) !== count || Number(delivered.n) !== expectedDelivered || outcomes.some((o) => o.outcome !== 'done')) {
-			throw new Error(`The sync did not finish right: ${synced.n} of ${count} synced, ${delivered.n} of ${expectedDelivered} delivered, ${outcomes.filter((o) => o.outcome !== 'done').length} jobs not done.`);
+			throw new Error(
+				`The sync did not finish right: ${synced.n} of ${count} synced, ${delivered.n} of ${expectedDelivered} delivered, ${outcomes.filter((o) => o.outcome !== 'done').length} jobs not done.`
+			);
 		}
 		console.log(`  ${database.kind}: ${outcomes.length} sync jobs, ${count} handoffs read, ${delivered.n} needs delivered in ${seconds.toFixed(2)} s`);
 		report('sync.baseline_get_per_s', Math.round(baselinePerS), 'per_s', 'bare GET loop, same fake server, same concurrency');

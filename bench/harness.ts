@@ -63,7 +63,14 @@ export function rssMb(pid: number): Promise<number> {
 			const ps = spawn('ps', ['-o', 'rss=', ...args]);
 			let out = '';
 			ps.stdout.on('data', (d) => (out += d));
-			ps.on('close', () => resolve(out.split('\n').map(Number).filter((kb) => Number.isFinite(kb) && kb > 0)));
+			ps.on('close', () =>
+				resolve(
+					out
+						.split('\n')
+						.map(Number)
+						.filter((kb) => Number.isFinite(kb) && kb > 0)
+				)
+			);
 		});
 	return Promise.all([rssOf(['-p', String(pid)]), rssOf(['--ppid', String(pid)])]).then(([own, children]) => {
 		if (!own.length) throw new Error(`No such process ${pid}`);

@@ -218,7 +218,9 @@ async function measured(base: string, paths: string[]): Promise<LoadResult> {
 
 function describe(label: string, r: LoadResult) {
 	const bad = r.bad ? `  !! ${r.bad} failed (${r.statuses})` : '';
-	console.log(`  ${label.padEnd(34)} ${fmt(r.rps).padStart(8)} req/s   p50 ${fmt(r.p50).padStart(6)} ms   p99 ${fmt(r.p99).padStart(6)} ms   (${r.mode})${bad}`);
+	console.log(
+		`  ${label.padEnd(34)} ${fmt(r.rps).padStart(8)} req/s   p50 ${fmt(r.p50).padStart(6)} ms   p99 ${fmt(r.p99).padStart(6)} ms   (${r.mode})${bad}`
+	);
 }
 
 function reportPage(name: string, suffix: string, app: LoadResult, base: LoadResult) {
@@ -411,7 +413,8 @@ async function probeSupportRoute(appUrl: string, token: string, needId: number):
 	const path = `${appUrl}/api/v1/needs/${needId}/support`;
 	const bare = await fetch(path, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
 	const bareText = await bare.text();
-	if (bare.status !== 200) console.log(`  note: DELETE ${new URL(path).pathname} with a bearer token and no Content-Type answers ${bare.status}: ${bareText.slice(0, 120)}`);
+	if (bare.status !== 200)
+		console.log(`  note: DELETE ${new URL(path).pathname} with a bearer token and no Content-Type answers ${bare.status}: ${bareText.slice(0, 120)}`);
 	const json = await fetch(path, { method: 'DELETE', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } });
 	await json.arrayBuffer();
 	if (json.status !== 200) console.log(`  supports app: DELETE ${new URL(path).pathname} answers ${json.status}; not measured`);
@@ -506,14 +509,21 @@ export async function similarLatencies(db: Db, label: string): Promise<{ p50: nu
 	}
 	const p50 = percentile(times, 50);
 	const p95 = percentile(times, 95);
-	console.log(`  similarNeeds ${label}: ${titles.length} partly typed titles (e.g. "${titles[0]}"): p50 ${fmt(p50, 2)} ms, p95 ${fmt(p95, 2)} ms, max ${fmt(Math.max(...times), 1)} ms; ${hits} with suggestions`);
+	console.log(
+		`  similarNeeds ${label}: ${titles.length} partly typed titles (e.g. "${titles[0]}"): p50 ${fmt(p50, 2)} ms, p95 ${fmt(p95, 2)} ms, max ${fmt(Math.max(...times), 1)} ms; ${hits} with suggestions`
+	);
 	return { p50, p95, hits };
 }
 
 export async function explainPlans(pool: pg.Pool, plans: Plans, popular: number[], recorder: QueryRecorder) {
 	const title = partialTitle(prng(4242));
 	const similar = (await recorder.record((db) => similarNeeds({ db, actor: null, now: systemClock }, title, { limit: 5 }))).plan;
-	const named: [string, CapturedPlan][] = [['board', plans.board], ['list', plans.list], [`need ${popular[0]}`, plans.needs.get(popular[0])!], [`similar "${title}"`, similar]];
+	const named: [string, CapturedPlan][] = [
+		['board', plans.board],
+		['list', plans.list],
+		[`need ${popular[0]}`, plans.needs.get(popular[0])!],
+		[`similar "${title}"`, similar]
+	];
 	for (const [name, plan] of named) {
 		for (const q of plan.waves.flat()) {
 			if (!/^\s*(with|select)/i.test(q.sql)) continue;
@@ -544,7 +554,14 @@ function describeSeed(label: string, sizes: NeedsBoardSizes, seconds: Record<str
 	);
 }
 
-async function pageLoads(suffix: string, appUrl: string | null, baselineUrl: string, popular: number[], results: Map<string, { app?: LoadResult; base?: LoadResult }>, side: 'app' | 'base') {
+async function pageLoads(
+	suffix: string,
+	appUrl: string | null,
+	baselineUrl: string,
+	popular: number[],
+	results: Map<string, { app?: LoadResult; base?: LoadResult }>,
+	side: 'app' | 'base'
+) {
 	for (const s of scenarios(popular)) {
 		const entry = results.get(s.name) ?? {};
 		results.set(s.name, entry);
@@ -617,7 +634,9 @@ async function runPostgres(serverUrl: string) {
 		console.log(
 			`  captured the app's SQL (${Object.entries(plans.how)
 				.map(([k, v]) => `${k}: ${v}`)
-				.join(', ')}): board ${plans.board.queries} queries in ${plans.board.waves.length} waves, need page ${median(needQueries)} queries in ${plans.needs.get(popular[0])!.waves.length} waves, list ${plans.list.queries} queries`
+				.join(
+					', '
+				)}): board ${plans.board.queries} queries in ${plans.board.waves.length} waves, need page ${median(needQueries)} queries in ${plans.needs.get(popular[0])!.waves.length} waves, list ${plans.list.queries} queries`
 		);
 		if (process.env.BENCH_EXPLAIN) await explainPlans(pool, plans, popular, recorder);
 
@@ -659,13 +678,20 @@ async function runPostgres(serverUrl: string) {
 
 		const js = await pageJavaScript(app.url, '/needs');
 		if (js) {
-			console.log(`  board page JavaScript: ${js.files} files, ${fmt(js.raw / 1024)} KB raw, ${fmt(js.gz / 1024)} KB gzipped (+ ${fmt(js.inlineGz / 1024, 2)} KB inline)`);
+			console.log(
+				`  board page JavaScript: ${js.files} files, ${fmt(js.raw / 1024)} KB raw, ${fmt(js.gz / 1024)} KB gzipped (+ ${fmt(js.inlineGz / 1024, 2)} KB inline)`
+			);
 			report('board.js_gz_kb', Number((js.gz / 1024).toFixed(1)), 'KB', `${js.files} files, target < 40 KB`);
 		} else console.log('  board page JavaScript: /needs does not answer 200; not measured');
 
 		// Concurrent supports: the raw loop first (its rows are removed again), then the API.
 		const ids = await supportableNeeds(database.db);
-		const raw = await writeLoop(WRITERS, WRITE_SECONDS, ids, rawWriter((text, values) => pool.query(text, values), rawWriters));
+		const raw = await writeLoop(
+			WRITERS,
+			WRITE_SECONDS,
+			ids,
+			rawWriter((text, values) => pool.query(text, values), rawWriters)
+		);
 		describeWrites(`raw INSERT/DELETE (pg, pool ${POOL})`, raw);
 		await sql`delete from support where member_id in (${sql.join(rawWriters.map((w) => w.memberId))})`.execute(database.db);
 		if (await probeSupportRoute(app.url, writers[0].token, ids[0])) {
@@ -678,9 +704,19 @@ async function runPostgres(serverUrl: string) {
 			console.log(
 				`  counts after the run: ${check.checked} needs checked, support_count ${check.lost} lower than the rows, ${check.double} higher; other stored facts (organizations, deployments, sizes, segments) off on ${check.otherFacts}`
 			);
-			report('supports.ratio', Number((api.writes / api.seconds / (raw.writes / raw.seconds)).toFixed(3)), 'x', `app ${fmt(api.writes / api.seconds)} writes/s vs raw ${fmt(raw.writes / raw.seconds)} writes/s; target >= 0.5`);
+			report(
+				'supports.ratio',
+				Number((api.writes / api.seconds / (raw.writes / raw.seconds)).toFixed(3)),
+				'x',
+				`app ${fmt(api.writes / api.seconds)} writes/s vs raw ${fmt(raw.writes / raw.seconds)} writes/s; target >= 0.5`
+			);
 			report('supports.writes_per_s', Number((api.writes / api.seconds).toFixed(1)), 'writes/s', `p99 ${fmt(api.p99)} ms`);
-			report('supports.failed', Object.values(api.failures).reduce((a, b) => a + b, 0), 'requests', JSON.stringify(api.failures));
+			report(
+				'supports.failed',
+				Object.values(api.failures).reduce((a, b) => a + b, 0),
+				'requests',
+				JSON.stringify(api.failures)
+			);
 			report('supports.lost', check.lost, 'needs');
 			report('supports.double', check.double, 'needs');
 			report('supports.facts_off', check.otherFacts, 'needs', 'stored organization, deployment and segment counts and sizes that differ from the rows');
@@ -726,7 +762,12 @@ async function runPglite() {
 
 		// The raw write loop runs here, on the same embedded database, before the server takes it over.
 		const open = pglite!;
-		const raw = await writeLoop(WRITERS, WRITE_SECONDS, ids, rawWriter((text, values) => open.query(text, values), rawWriters));
+		const raw = await writeLoop(
+			WRITERS,
+			WRITE_SECONDS,
+			ids,
+			rawWriter((text, values) => open.query(text, values), rawWriters)
+		);
 		describeWrites('raw INSERT/DELETE (PGlite in-process)', raw);
 		await sql`delete from support where member_id in (${sql.join(rawWriters.map((w) => w.memberId))})`.execute(db);
 		await closeDb();
@@ -749,8 +790,18 @@ async function runPglite() {
 				client.close();
 				describeWrites(`app PUT/DELETE support (${WRITERS} clients)`, api);
 				for (const [code, text] of client.samples) console.log(`    first ${code}: ${text.slice(0, 300)}`);
-				report('supports.ratio.pglite', Number((api.writes / api.seconds / (raw.writes / raw.seconds)).toFixed(3)), 'x', `app ${fmt(api.writes / api.seconds)} vs raw ${fmt(raw.writes / raw.seconds)} writes/s`);
-				report('supports.failed.pglite', Object.values(api.failures).reduce((a, b) => a + b, 0), 'requests', JSON.stringify(api.failures));
+				report(
+					'supports.ratio.pglite',
+					Number((api.writes / api.seconds / (raw.writes / raw.seconds)).toFixed(3)),
+					'x',
+					`app ${fmt(api.writes / api.seconds)} vs raw ${fmt(raw.writes / raw.seconds)} writes/s`
+				);
+				report(
+					'supports.failed.pglite',
+					Object.values(api.failures).reduce((a, b) => a + b, 0),
+					'requests',
+					JSON.stringify(api.failures)
+				);
 			}
 		} finally {
 			await app.stop();

@@ -172,7 +172,9 @@ export function recomputedOrganizations() {
 
 /** Whether this schema has a table (the stored breakdowns came with later migrations). */
 async function hasTable(db: Kysely<Database>, table: string): Promise<boolean> {
-	const result = await sql<{ n: number }>`select count(*)::int as n from information_schema.tables where table_schema = current_schema() and table_name = ${table}`.execute(db);
+	const result = await sql<{
+		n: number;
+	}>`select count(*)::int as n from information_schema.tables where table_schema = current_schema() and table_name = ${table}`.execute(db);
 	return result.rows[0].n > 0;
 }
 
@@ -183,7 +185,12 @@ async function hasTable(db: Kysely<Database>, table: string): Promise<boolean> {
 export async function checkFacts(db: Kysely<Database>): Promise<{ checked: number; lost: number; double: number; otherFacts: number }> {
 	const columns = await factColumns(db);
 	const others = columns.filter((c) => c !== 'support_count');
-	const differs = others.length ? sql.join(others.map((c) => sql`n.${sql.id(c)} <> f.${sql.id(FACT_SOURCES[c])}`), sql` or `) : sql`false`;
+	const differs = others.length
+		? sql.join(
+				others.map((c) => sql`n.${sql.id(c)} <> f.${sql.id(FACT_SOURCES[c])}`),
+				sql` or `
+			)
+		: sql`false`;
 	const result = await sql<{ checked: number; lost: number; double: number; other: number }>`
 		select count(*)::int as checked,
 			count(*) filter (where n.support_count < f.supporters)::int as lost,
@@ -250,7 +257,12 @@ export async function seedNeedsBoard(db: Db, sizes: NeedsBoardSizes, options: { 
 		for (const slug of COMPONENT_SLUGS) {
 			const row = await conn
 				.insertInto('component')
-				.values({ slug, name: COMPONENT_SUBJECTS[slug].name, description: `Needs about ${COMPONENT_SUBJECTS[slug].name}.`, created_at: new Date(now.getTime() - 1200 * DAY) })
+				.values({
+					slug,
+					name: COMPONENT_SUBJECTS[slug].name,
+					description: `Needs about ${COMPONENT_SUBJECTS[slug].name}.`,
+					created_at: new Date(now.getTime() - 1200 * DAY)
+				})
 				.onConflict((oc) => oc.column('slug').doUpdateSet({ name: COMPONENT_SUBJECTS[slug].name }))
 				.returning('id')
 				.executeTakeFirstOrThrow();
@@ -464,7 +476,9 @@ export async function seedNeedsBoard(db: Db, sizes: NeedsBoardSizes, options: { 
 				from need n
 				cross join lateral generate_series(1, least(40, n.support_count / 40) + (n.id % 3)::int) j
 				join bench_m bm on bm.k = ((n.id * 31 + j * 7919) % ${memberCount})`.execute(conn);
-			await sql`update need set comment_count = x.c from (select need_id, count(*)::int as c from need_comment group by need_id) x where x.need_id = need.id`.execute(conn);
+			await sql`update need set comment_count = x.c from (select need_id, count(*)::int as c from need_comment group by need_id) x where x.need_id = need.id`.execute(
+				conn
+			);
 		});
 
 		await timed('indexes', async () => {
@@ -509,10 +523,23 @@ export async function seedWriters(db: Db, count: number, prefix: string): Promis
 		)
 		.returning('id')
 		.execute();
-	const writers = members.map((m, i) => ({ memberId: Number(m.id), token: `caucus_bench_${prefix}_${i}_${Math.random().toString(36).slice(2)}${Date.now().toString(36)}` }));
+	const writers = members.map((m, i) => ({
+		memberId: Number(m.id),
+		token: `caucus_bench_${prefix}_${i}_${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`
+	}));
 	await db
 		.insertInto('api_token')
-		.values(writers.map((w) => ({ member_id: w.memberId, name: 'bench', token_hash: hashSecret(w.token), prefix: w.token.slice(0, 12), created_at: now, last_used_at: null, revoked_at: null })))
+		.values(
+			writers.map((w) => ({
+				member_id: w.memberId,
+				name: 'bench',
+				token_hash: hashSecret(w.token),
+				prefix: w.token.slice(0, 12),
+				created_at: now,
+				last_used_at: null,
+				revoked_at: null
+			}))
+		)
 		.execute();
 	return writers;
 }

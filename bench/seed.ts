@@ -3,7 +3,26 @@ import type { Db } from '#lib/server/platform/db/database.ts';
 import { FACTORY_PASSWORD_HASH } from '#lib/server/modules/members/members.factories.ts';
 import { SEGMENTS } from '#lib/server/modules/members/members.tables.ts';
 
-const ORGANIZATIONS = ['CERN', 'OVHcloud', 'Bloomberg', 'Workday', 'Walmart Labs', 'China Mobile', 'Deutsche Telekom', 'Vexxhost', 'StackHPC', 'Red Hat', 'Canonical', 'NeCTAR', 'Rackspace', 'Verizon Media', 'SWITCH', 'CSC', 'Catalyst Cloud', 'Ubisoft'];
+const ORGANIZATIONS = [
+	'CERN',
+	'OVHcloud',
+	'Bloomberg',
+	'Workday',
+	'Walmart Labs',
+	'China Mobile',
+	'Deutsche Telekom',
+	'Vexxhost',
+	'StackHPC',
+	'Red Hat',
+	'Canonical',
+	'NeCTAR',
+	'Rackspace',
+	'Verizon Media',
+	'SWITCH',
+	'CSC',
+	'Catalyst Cloud',
+	'Ubisoft'
+];
 const REGIONS = ['eu-west', 'eu-central', 'us-east', 'us-west', 'ap-south', 'ap-east', 'sa-east'];
 const RELEASES = ['2023.1', '2023.2', '2024.1', '2024.2', '2025.1', '2025.2', '2026.1'];
 const COMPONENTS = ['nova', 'neutron', 'cinder', 'keystone', 'glance', 'octavia', 'ironic', 'manila', 'heat', 'horizon', 'placement', 'swift'];

@@ -14,7 +14,11 @@ const RUNS = 5;
 /** Launches a process that serves on `port`, and measures the time until `path` answers and its memory then. */
 async function launchAndTime(args: string[], env: Record<string, string>, port: number, path: string) {
 	const started = performance.now();
-	const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', CAUCUS_LOG_LEVEL: 'warn' }, stdio: 'ignore' });
+	const child = spawn(process.execPath, args, {
+		cwd: ROOT,
+		env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', CAUCUS_LOG_LEVEL: 'warn' },
+		stdio: 'ignore'
+	});
 	try {
 		await waitForOk(`http://127.0.0.1:${port}${path}`);
 		const readyMs = performance.now() - started;
@@ -79,8 +83,15 @@ export async function run(): Promise<void> {
 		await seedMembers(database.db, members);
 		await database.close();
 		const pglite = await measure('pglite', { CAUCUS_DATA: dataDir });
-		console.log(`embedded (${members} members): ready ${pglite.readyMs.toFixed(0)} ms = ${(pglite.readyMs / floor.readyMs).toFixed(2)}× baseline, rss ${pglite.rss.toFixed(1)} MB = ${(pglite.rss / floor.rss).toFixed(2)}× baseline`);
-		report('start.ready_ms', Math.round(pglite.readyMs), 'ms', `pglite, ${(pglite.readyMs / floor.readyMs).toFixed(2)}x baseline ${floor.readyMs.toFixed(0)} ms`);
+		console.log(
+			`embedded (${members} members): ready ${pglite.readyMs.toFixed(0)} ms = ${(pglite.readyMs / floor.readyMs).toFixed(2)}× baseline, rss ${pglite.rss.toFixed(1)} MB = ${(pglite.rss / floor.rss).toFixed(2)}× baseline`
+		);
+		report(
+			'start.ready_ms',
+			Math.round(pglite.readyMs),
+			'ms',
+			`pglite, ${(pglite.readyMs / floor.readyMs).toFixed(2)}x baseline ${floor.readyMs.toFixed(0)} ms`
+		);
 		report('start.rss_mb', Number(pglite.rss.toFixed(1)), 'MB', `pglite, ${(pglite.rss / floor.rss).toFixed(2)}x baseline ${floor.rss.toFixed(1)} MB`);
 		report('start.ready_ratio', Number((pglite.readyMs / floor.readyMs).toFixed(2)), 'x', 'pglite');
 	} finally {
@@ -97,14 +108,26 @@ export async function run(): Promise<void> {
 		await seedMembers(database.db, members);
 		await database.close();
 		const postgres = await measure('postgres', { DATABASE_URL: url });
-		console.log(`PostgreSQL (${members} members): ready ${postgres.readyMs.toFixed(0)} ms = ${(postgres.readyMs / floor.readyMs).toFixed(2)}× baseline, rss ${postgres.rss.toFixed(1)} MB = ${(postgres.rss / floor.rss).toFixed(2)}× baseline`);
+		console.log(
+			`PostgreSQL (${members} members): ready ${postgres.readyMs.toFixed(0)} ms = ${(postgres.readyMs / floor.readyMs).toFixed(2)}× baseline, rss ${postgres.rss.toFixed(1)} MB = ${(postgres.rss / floor.rss).toFixed(2)}× baseline`
+		);
 		report('start.ready_ms.postgres', Math.round(postgres.readyMs), 'ms', `${(postgres.readyMs / floor.readyMs).toFixed(2)}x baseline`);
-		report('start.rss_mb.postgres', Number(postgres.rss.toFixed(1)), 'MB', `${(postgres.rss / floor.rss).toFixed(2)}x baseline; the primary and its HTTP workers`);
+		report(
+			'start.rss_mb.postgres',
+			Number(postgres.rss.toFixed(1)),
+			'MB',
+			`${(postgres.rss / floor.rss).toFixed(2)}x baseline; the primary and its HTTP workers`
+		);
 		// By default on PostgreSQL the server is a cluster (one HTTP worker per CPU, after the primary migrated):
 		// the same once more as one process.
 		const single = await measure('postgres, one process', { DATABASE_URL: url, CAUCUS_WORKERS: '1' });
 		console.log(`PostgreSQL, one process: ready ${single.readyMs.toFixed(0)} ms, rss ${single.rss.toFixed(1)} MB`);
-		report('start.ready_ms.postgres_one_process', Math.round(single.readyMs), 'ms', `${(single.readyMs / floor.readyMs).toFixed(2)}x baseline; CAUCUS_WORKERS=1`);
+		report(
+			'start.ready_ms.postgres_one_process',
+			Math.round(single.readyMs),
+			'ms',
+			`${(single.readyMs / floor.readyMs).toFixed(2)}x baseline; CAUCUS_WORKERS=1`
+		);
 		report('start.rss_mb.postgres_one_process', Number(single.rss.toFixed(1)), 'MB', 'CAUCUS_WORKERS=1');
 	} finally {
 		await dropPostgresDatabase(server, name);

@@ -46,7 +46,7 @@ function castBallots(rand: Rand, candidateCount: number, ballotCount: number): {
 	for (let b = 1; b <= ballotCount; b++) {
 		const length = Math.min(candidateCount, 3 + Math.floor(rand() * 13));
 		const ranking: string[][] = [];
-		for (let listed = 0; listed < length; ) {
+		for (let listed = 0; listed < length;) {
 			const candidate = pick();
 			if (chosenOn[candidate] === b) continue;
 			chosenOn[candidate] = b;
@@ -80,7 +80,7 @@ async function measure(name: string, ballotCount: number, candidateCount: number
 	// Interleaved, so drift in machine load (the machine is shared) falls on both alike.
 	const floorMs: number[] = [];
 	const schulzeMs: number[] = [];
-	for (const started = performance.now(); floorMs.length < MEASURE.minRuns || (floorMs.length < MEASURE.maxRuns && performance.now() - started < MEASURE.ms); ) {
+	for (const started = performance.now(); floorMs.length < MEASURE.minRuns || (floorMs.length < MEASURE.maxRuns && performance.now() - started < MEASURE.ms);) {
 		floorMs.push(timed(countOnly));
 		schulzeMs.push(timed(fullTally));
 	}

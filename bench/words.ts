@@ -23,17 +23,76 @@ export const RELEASES = ['2023.1', '2023.2', '2024.1', '2024.2', '2025.1', '2025
 export const COMPONENT_SUBJECTS: Record<string, { name: string; subjects: string[] }> = {
 	nova: {
 		name: 'Nova',
-		subjects: ['live migration', 'cold migration', 'resize', 'evacuate', 'the scheduler', 'cells v2', 'server groups', 'NUMA pinning', 'vGPU instances', 'the serial console', 'rebuild', 'shelve and unshelve', 'instance snapshots', 'PCI passthrough', 'hugepages']
+		subjects: [
+			'live migration',
+			'cold migration',
+			'resize',
+			'evacuate',
+			'the scheduler',
+			'cells v2',
+			'server groups',
+			'NUMA pinning',
+			'vGPU instances',
+			'the serial console',
+			'rebuild',
+			'shelve and unshelve',
+			'instance snapshots',
+			'PCI passthrough',
+			'hugepages'
+		]
 	},
 	neutron: {
 		name: 'Neutron',
-		subjects: ['OVN metadata', 'the DHCP agent', 'L3 HA routers', 'security groups', 'port binding', 'trunk ports', 'BGP dynamic routing', 'floating IPs', 'QoS policies', 'SR-IOV ports', 'the OVS to OVN migration', 'provider networks', 'DVR routers']
+		subjects: [
+			'OVN metadata',
+			'the DHCP agent',
+			'L3 HA routers',
+			'security groups',
+			'port binding',
+			'trunk ports',
+			'BGP dynamic routing',
+			'floating IPs',
+			'QoS policies',
+			'SR-IOV ports',
+			'the OVS to OVN migration',
+			'provider networks',
+			'DVR routers'
+		]
 	},
-	cinder: { name: 'Cinder', subjects: ['volume attach', 'multiattach volumes', 'the backup service', 'RBD snapshots', 'volume retype', 'encrypted volumes', 'volume migration', 'volume quotas'] },
-	keystone: { name: 'Keystone', subjects: ['application credentials', 'federated login', 'the LDAP backend', 'token revocation', 'role assignments', 'the service catalog', 'password policies'] },
+	cinder: {
+		name: 'Cinder',
+		subjects: [
+			'volume attach',
+			'multiattach volumes',
+			'the backup service',
+			'RBD snapshots',
+			'volume retype',
+			'encrypted volumes',
+			'volume migration',
+			'volume quotas'
+		]
+	},
+	keystone: {
+		name: 'Keystone',
+		subjects: [
+			'application credentials',
+			'federated login',
+			'the LDAP backend',
+			'token revocation',
+			'role assignments',
+			'the service catalog',
+			'password policies'
+		]
+	},
 	glance: { name: 'Glance', subjects: ['image import', 'multi-store images', 'image conversion', 'the image cache', 'Ceph-backed images', 'image signing'] },
-	octavia: { name: 'Octavia', subjects: ['amphora failover', 'TLS termination', 'health monitors', 'the OVN provider', 'listener timeouts', 'load balancer quotas'] },
-	ironic: { name: 'Ironic', subjects: ['node cleaning', 'deploy templates', 'BIOS settings', 'Redfish virtual media', 'conductor takeover', 'hardware inspection', 'RAID configuration'] },
+	octavia: {
+		name: 'Octavia',
+		subjects: ['amphora failover', 'TLS termination', 'health monitors', 'the OVN provider', 'listener timeouts', 'load balancer quotas']
+	},
+	ironic: {
+		name: 'Ironic',
+		subjects: ['node cleaning', 'deploy templates', 'BIOS settings', 'Redfish virtual media', 'conductor takeover', 'hardware inspection', 'RAID configuration']
+	},
 	manila: { name: 'Manila', subjects: ['CephFS shares', 'share replication', 'access rules', 'NFS-Ganesha exports', 'share quotas'] },
 	heat: { name: 'Heat', subjects: ['stack updates', 'nested stacks', 'autoscaling groups', 'stack deletion'] },
 	horizon: { name: 'Horizon', subjects: ['the instance launch dialog', 'the network topology view', 'session timeouts', 'the quota overview'] },
@@ -42,7 +101,10 @@ export const COMPONENT_SUBJECTS: Record<string, { name: string; subjects: string
 	designate: { name: 'Designate', subjects: ['zone transfers', 'PTR records', 'the pool manager', 'recordset quotas'] },
 	barbican: { name: 'Barbican', subjects: ['the secret store', 'the PKCS#11 backend', 'certificate containers'] },
 	magnum: { name: 'Magnum', subjects: ['cluster upgrades', 'Kubernetes templates', 'node group resize'] },
-	'kolla-ansible': { name: 'Kolla Ansible', subjects: ['rolling upgrades', 'container restarts', 'the prechecks', 'certificate rotation', 'the RabbitMQ upgrade'] },
+	'kolla-ansible': {
+		name: 'Kolla Ansible',
+		subjects: ['rolling upgrades', 'container restarts', 'the prechecks', 'certificate rotation', 'the RabbitMQ upgrade']
+	},
 	'openstack-ansible': { name: 'OpenStack-Ansible', subjects: ['the upgrade playbooks', 'LXC containers', 'the repo server'] },
 	ceilometer: { name: 'Ceilometer', subjects: ['metering pollsters', 'the Gnocchi publisher', 'event notifications'] },
 	masakari: { name: 'Masakari', subjects: ['host failure recovery', 'instance HA', 'process monitors'] },
@@ -110,7 +172,30 @@ const PAINS = [
 const DOCS = ['is not documented', 'has outdated documentation', 'needs an operator guide', 'lacks upgrade notes', 'is missing a troubleshooting page'];
 const OPERATIONS = ['Alerting for', 'A runbook for', 'Capacity planning for', 'Backup and restore of', 'Monitoring of', 'Safe rollback of'];
 
-export const TAGS = ['numa', 'live-migration', 'upgrade', 'ovn', 'ceph', 'sriov', 'gpu', 'ipv6', 'tls', 'quota', 'scheduler', 'performance', 'ha', 'backup', 'rbac', 'api', 'dpdk', 'arm', 'rabbitmq', 'galera', 'metrics', 'scale'];
+export const TAGS = [
+	'numa',
+	'live-migration',
+	'upgrade',
+	'ovn',
+	'ceph',
+	'sriov',
+	'gpu',
+	'ipv6',
+	'tls',
+	'quota',
+	'scheduler',
+	'performance',
+	'ha',
+	'backup',
+	'rbac',
+	'api',
+	'dpdk',
+	'arm',
+	'rabbitmq',
+	'galera',
+	'metrics',
+	'scale'
+];
 
 export const KINDS = ['bug', 'feature', 'pain_point', 'documentation', 'operations'] as const;
 const KIND_WEIGHTS = [0.42, 0.28, 0.14, 0.08, 0.08];

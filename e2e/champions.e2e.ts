@@ -22,7 +22,6 @@ let dataDir: string;
 const DAY = 86_400_000;
 const ids: Record<string, number> = {};
 
-
 async function seedWhileStopped() {
 	await server.stop();
 	const opened = await openDatabase({ kind: 'pglite', dataDir });
@@ -31,34 +30,86 @@ async function seedWhileStopped() {
 		const now = Date.now();
 		const day = (offset: number) => new Date(now + offset * DAY);
 		const iso = (d: Date) => d.toISOString().slice(0, 10);
-		await db.insertInto('cycle').values({ slug: 'e2e.1', name: 'E2E cycle', starts_on: iso(day(-90)), ends_on: iso(day(90)), created_at: day(-100) }).execute();
+		await db
+			.insertInto('cycle')
+			.values({ slug: 'e2e.1', name: 'E2E cycle', starts_on: iso(day(-90)), ends_on: iso(day(90)), created_at: day(-100) })
+			.execute();
 		const group = await db
 			.insertInto('group')
-			.values({ slug: 'compute-sig', name: 'Compute SIG', kind: 'sig', visibility: 'open', summary: '', charter: '', created_by: null, created_at: day(-100), updated_at: day(-100) })
+			.values({
+				slug: 'compute-sig',
+				name: 'Compute SIG',
+				kind: 'sig',
+				visibility: 'open',
+				summary: '',
+				charter: '',
+				created_by: null,
+				created_at: day(-100),
+				updated_at: day(-100)
+			})
 			.returningAll()
 			.executeTakeFirstOrThrow();
 		const tracker = await db
 			.insertInto('tracker')
-			.values({ name: 'Nova bugs', provider: 'launchpad', base_url: 'https://api.launchpad.net/devel', project: 'nova', created_at: day(-100), updated_at: day(-100), disabled_at: day(-100) })
+			.values({
+				name: 'Nova bugs',
+				provider: 'launchpad',
+				base_url: 'https://api.launchpad.net/devel',
+				project: 'nova',
+				created_at: day(-100),
+				updated_at: day(-100),
+				disabled_at: day(-100)
+			})
 			.returning('id')
 			.executeTakeFirstOrThrow();
 		const history = async (name: string, steps: [NeedStatus, number][], components: string[]) => {
 			const need = await buildNeed(db, { group, title: name, components, createdAt: day(steps[0][1] - 5) });
 			let from: NeedStatus = 'new';
 			for (const [to, offset] of steps) {
-				await db.insertInto('need_status_change').values({ need_id: need.id, from_status: from, to_status: to, reason: 'Agreed at the ops meetup.', actor_id: null, at: day(offset) }).execute();
+				await db
+					.insertInto('need_status_change')
+					.values({ need_id: need.id, from_status: from, to_status: to, reason: 'Agreed at the ops meetup.', actor_id: null, at: day(offset) })
+					.execute();
 				from = to;
 			}
 			await db.updateTable('need').set({ status: from }).where('id', '=', need.id).execute();
 			return need;
 		};
 		const accepted = await history('Cells v2 archive needs a dry-run mode', [['accepted', -20]], ['nova']);
-		const handed = await history('Live migration aborts for NUMA-pinned instances', [['accepted', -60], ['handed_upstream', -50]], ['nova']);
-		const delivered = await history('Placement allocation candidates time out at 2,000 nodes', [['accepted', -80], ['handed_upstream', -70], ['delivered', -10]], ['placement']);
-		for (const [need, status, last] of [[handed, 'handed_upstream', -50], [delivered, 'delivered', -10]] as const) {
+		const handed = await history(
+			'Live migration aborts for NUMA-pinned instances',
+			[
+				['accepted', -60],
+				['handed_upstream', -50]
+			],
+			['nova']
+		);
+		const delivered = await history(
+			'Placement allocation candidates time out at 2,000 nodes',
+			[
+				['accepted', -80],
+				['handed_upstream', -70],
+				['delivered', -10]
+			],
+			['placement']
+		);
+		for (const [need, status, last] of [
+			[handed, 'handed_upstream', -50],
+			[delivered, 'delivered', -10]
+		] as const) {
 			await db
 				.insertInto('handoff')
-				.values({ need_id: need.id, tracker_id: tracker.id, kind: 'bug', upstream_key: String(need.id), upstream_url: `https://bugs.launchpad.net/nova/+bug/${need.id}`, title: need.title, status, created_at: day(-50), upstream_updated_at: day(last) })
+				.values({
+					need_id: need.id,
+					tracker_id: tracker.id,
+					kind: 'bug',
+					upstream_key: String(need.id),
+					upstream_url: `https://bugs.launchpad.net/nova/+bug/${need.id}`,
+					title: need.title,
+					status,
+					created_at: day(-50),
+					upstream_updated_at: day(last)
+				})
 				.execute();
 		}
 		Object.assign(ids, { accepted: accepted.id, handed: handed.id, delivered: delivered.id });
@@ -149,7 +200,11 @@ describe('champions and accountability', () => {
 		// The dashboard for the group's cycle: three needs, one handed in the cycle, one delivered, one stalled.
 		await page.goto(`${server.url}/accountability?cycle=e2e.1&group=compute-sig`);
 		await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Accountability');
-		const tile = (label: string) => page.locator('.tile').filter({ has: page.getByText(label, { exact: true }) }).locator('a.big');
+		const tile = (label: string) =>
+			page
+				.locator('.tile')
+				.filter({ has: page.getByText(label, { exact: true }) })
+				.locator('a.big');
 		await expect.poll(() => tile('Needs of the cycle').textContent()).toBe('3');
 		expect(await tile('Handed upstream').textContent()).toBe('2');
 		expect(await tile('Delivered').textContent()).toBe('1');
@@ -170,7 +225,11 @@ describe('champions and accountability', () => {
 		await screenshot(page, 'accountability-needs-stalled');
 
 		await page.goto(`${server.url}/accountability?cycle=e2e.1&group=compute-sig`);
-		await page.getByRole('row', { name: /^Placement/ }).getByRole('link', { name: '1' }).first().click();
+		await page
+			.getByRole('row', { name: /^Placement/ })
+			.getByRole('link', { name: '1' })
+			.first()
+			.click();
 		await page.waitForURL(/component=placement/);
 		await expect.poll(() => rows.count()).toBe(1);
 		expect(await rows.first().textContent()).toContain('Placement allocation candidates');

@@ -89,10 +89,14 @@ describe.skipIf(!serverUrl)('caucus serve with CAUCUS_WORKERS=2 on PostgreSQL', 
 		});
 		primary.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
 		primary.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-		url = await until('the running line', () => {
-			if (primary.exitCode !== null) throw new Error(`The server exited with ${primary.exitCode}:\n${output}`);
-			return output.match(/Caucus is running at (http:\/\/\S+) \(database: PostgreSQL, 2 workers\)/)?.[1];
-		}, 120_000);
+		url = await until(
+			'the running line',
+			() => {
+				if (primary.exitCode !== null) throw new Error(`The server exited with ${primary.exitCode}:\n${output}`);
+				return output.match(/Caucus is running at (http:\/\/\S+) \(database: PostgreSQL, 2 workers\)/)?.[1];
+			},
+			120_000
+		);
 	});
 
 	afterAll(async () => {
@@ -130,12 +134,14 @@ describe.skipIf(!serverUrl)('caucus serve with CAUCUS_WORKERS=2 on PostgreSQL', 
 		const scrapes = [];
 		for (let i = 0; i < 2; i++) {
 			const { worker, body } = await new Promise<{ worker: string | undefined; body: string }>((resolve, reject) => {
-				http.get(`${url}/metrics`, { agent: false }, (response) => {
-					let body = '';
-					response.setEncoding('utf8');
-					response.on('data', (chunk: string) => (body += chunk));
-					response.on('end', () => resolve({ worker: response.headers['x-caucus-worker'] as string | undefined, body }));
-				}).on('error', reject);
+				http
+					.get(`${url}/metrics`, { agent: false }, (response) => {
+						let body = '';
+						response.setEncoding('utf8');
+						response.on('data', (chunk: string) => (body += chunk));
+						response.on('end', () => resolve({ worker: response.headers['x-caucus-worker'] as string | undefined, body }));
+					})
+					.on('error', reject);
 			});
 			scrapes.push({ worker, board: boardRequests(body) });
 		}

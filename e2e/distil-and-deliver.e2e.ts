@@ -39,23 +39,44 @@ beforeAll(async () => {
 		const group = await buildGroup(db, { slug: 'compute-sig', name: 'Compute SIG', visibility: 'open', chair });
 		const voters = [];
 		for (const handle of ['ana', 'ben', 'cleo']) {
-			const member = await buildMember(db, { handle, displayName: handle[0].toUpperCase() + handle.slice(1), email: `${handle}@example.org`, organization: `${handle} cloud` });
+			const member = await buildMember(db, {
+				handle,
+				displayName: handle[0].toUpperCase() + handle.slice(1),
+				email: `${handle}@example.org`,
+				organization: `${handle} cloud`
+			});
 			await addMembership(db, group, member);
 			voters.push(member);
 		}
 		const as = (member: typeof chair) => ({ db, actor: toActor(member, 'session'), now: () => new Date() });
-		const titles = { quorum: 'RabbitMQ quorum queues by default', numa: 'Live migration of NUMA-pinned instances', amphora: 'Octavia amphora failover under load' };
+		const titles = {
+			quorum: 'RabbitMQ quorum queues by default',
+			numa: 'Live migration of NUMA-pinned instances',
+			amphora: 'Octavia amphora failover under load'
+		};
 		for (const key of ['quorum', 'numa', 'amphora'] as const) {
-			const need = await fileNeed(as(voters[0]), { title: titles[key], body: `Operators keep hitting this: ${titles[key].toLowerCase()}.`, kind: 'feature', groupId: group.id });
+			const need = await fileNeed(as(voters[0]), {
+				title: titles[key],
+				body: `Operators keep hitting this: ${titles[key].toLowerCase()}.`,
+				kind: 'feature',
+				groupId: group.id
+			});
 			needs[key] = need.id;
 			await changeStatus(as(chair), need.id, { status: 'accepted', reason: 'Confirmed by operators at the November meetup.' });
 		}
 		await supportNeed(as(voters[1]), needs.numa, { impact: 'We drain hosts by hand on every patch day.' });
-		await db.insertInto('cycle').values({ slug: '2027.1', name: '2027.1 (Hibiscus)', starts_on: '2026-11-01', ends_on: '2027-06-30', created_at: new Date() }).execute();
+		await db
+			.insertInto('cycle')
+			.values({ slug: '2027.1', name: '2027.1 (Hibiscus)', starts_on: '2026-11-01', ends_on: '2027-06-30', created_at: new Date() })
+			.execute();
 	} finally {
 		await opened.close();
 	}
-	[server, browser, github] = await Promise.all([startServer({}, { dataDir }), launchBrowser(), startFakeGitHub({ token: 'ghp_loop_token', repo: 'openstack/nova' })]);
+	[server, browser, github] = await Promise.all([
+		startServer({}, { dataDir }),
+		launchBrowser(),
+		startFakeGitHub({ token: 'ghp_loop_token', repo: 'openstack/nova' })
+	]);
 });
 afterAll(async () => {
 	await browser?.close();
@@ -63,7 +84,6 @@ afterAll(async () => {
 	await github?.close();
 	if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
-
 
 const signedIn = (email: string) => signedInPage(browser, server.url, email);
 

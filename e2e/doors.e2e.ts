@@ -69,7 +69,13 @@ beforeAll(async () => {
 	memberCookie = cookieOf(await postForm('/signup', { displayName: 'Mo Member', handle: 'mo', email: 'mo@example.org', password: PASSWORD }));
 	const created = await fetch(`${server.url}/settings/tokens?/create`, {
 		method: 'POST',
-		headers: { origin: server.url, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', 'x-sveltekit-action': 'true', cookie: memberCookie },
+		headers: {
+			origin: server.url,
+			'content-type': 'application/x-www-form-urlencoded',
+			accept: 'application/json',
+			'x-sveltekit-action': 'true',
+			cookie: memberCookie
+		},
 		body: new URLSearchParams({ name: 'doors' })
 	});
 	memberToken = (await created.text()).match(/cau_[\w-]+/)?.[0] ?? '';
@@ -80,10 +86,7 @@ afterAll(async () => {
 });
 
 describe('admin and settings pages guard their data whatever the invalidation mask', () => {
-	const cases = [
-		...pagesOf('(admin)').map((page) => ({ group: '(admin)', page })),
-		...pagesOf('(app)').map((page) => ({ group: '(app)', page }))
-	];
+	const cases = [...pagesOf('(admin)').map((page) => ({ group: '(admin)', page })), ...pagesOf('(app)').map((page) => ({ group: '(app)', page }))];
 
 	it('finds the pages to try', () => {
 		expect(cases.map((c) => c.page)).toEqual(expect.arrayContaining(['/admin/cycles', '/admin/components', '/settings/profile', '/settings/tokens']));
@@ -119,7 +122,12 @@ describe('the JSON API refuses cookie-authenticated writes from other sites', ()
 	const need = { title: 'Cross-site filing attempt', body: 'Filed by a page on another site.', kind: 'feature' };
 
 	it('refuses a session-cookie write that a browser marks as coming from another site', async () => {
-		const crossSite: Record<string, string>[] = [{ origin: 'http://evil.example' }, { origin: 'null' }, { 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }];
+		const crossSite: Record<string, string>[] = [
+			{ origin: 'http://evil.example' },
+			{ origin: 'null' },
+			{ 'sec-fetch-site': 'cross-site' },
+			{ 'sec-fetch-site': 'same-site' }
+		];
 		for (const headers of crossSite) {
 			const response = await fetch(`${server.url}/api/v1/needs`, {
 				method: 'POST',

@@ -49,16 +49,17 @@ afterAll(async () => {
 	await provider?.close();
 });
 
-
 async function signIn(page: Page, email: string, password: string) {
 	await page.goto(`${server.url}/signin`);
 	await page.getByLabel('E-mail').fill(email);
 	await page.getByLabel('Password').fill(password);
 	await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-	await page.waitForURL((url) => url.pathname !== '/signin').catch(async (error) => {
-		await screenshot(page, `signin-failed-${email}`);
-		throw error;
-	});
+	await page
+		.waitForURL((url) => url.pathname !== '/signin')
+		.catch(async (error) => {
+			await screenshot(page, `signin-failed-${email}`);
+			throw error;
+		});
 }
 
 describe('a newcomer arrives at an empty site', () => {

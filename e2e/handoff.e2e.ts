@@ -27,7 +27,11 @@ const SECRET = 'a-long-webhook-secret-for-the-journey';
 
 beforeAll(async () => {
 	dataDir = mkdtempSync(join(tmpdir(), 'caucus-handoff-'));
-	[server, browser, github] = await Promise.all([startServer({}, { dataDir }), launchBrowser(), startFakeGitHub({ token: 'ghp_journey_token', repo: 'openstack/nova' })]);
+	[server, browser, github] = await Promise.all([
+		startServer({}, { dataDir }),
+		launchBrowser(),
+		startFakeGitHub({ token: 'ghp_journey_token', repo: 'openstack/nova' })
+	]);
 	context = await browser.newContext();
 });
 afterAll(async () => {
@@ -37,7 +41,6 @@ afterAll(async () => {
 	await github?.close();
 	if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
-
 
 /** Files and accepts a need with one supporter while the server is stopped (the embedded database is locked while it runs). */
 async function acceptedNeedWhileStopped(): Promise<number> {
@@ -49,7 +52,12 @@ async function acceptedNeedWhileStopped(): Promise<number> {
 		const mo = await db.selectFrom('member').selectAll().where('handle', '=', 'mo').executeTakeFirstOrThrow();
 		const olga = await buildMember(db, { handle: 'olga', displayName: 'Olga', email: 'olga@example.org', organization: 'CERN' });
 		const as = (m: typeof mo) => ({ db, actor: toActor(m, 'session'), now: () => new Date() });
-		const need = await fileNeed(as(olga), { title: 'Live migration fails for NUMA-pinned instances', body: 'The migration aborts with a NUMA topology error.', kind: 'bug', groupId: group.id });
+		const need = await fileNeed(as(olga), {
+			title: 'Live migration fails for NUMA-pinned instances',
+			body: 'The migration aborts with a NUMA topology error.',
+			kind: 'bug',
+			groupId: group.id
+		});
 		await supportNeed(as(olga), need.id, { impact: 'We drain hosts by hand on every patch day.' });
 		await changeStatus(as(mo), need.id, { status: 'accepted', reason: 'Confirmed by three operators at the ops meetup.' });
 		return need.id;

@@ -55,7 +55,6 @@ async function api(method: string, path: string, body?: unknown, expected = meth
 	return text ? JSON.parse(text) : null;
 }
 
-
 /** A new member, signed up through the page, in a browser context of their own. */
 async function signUp(handle: string, name: string, options: { javaScriptEnabled?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
 	const context = await browser.newContext({ javaScriptEnabled: options.javaScriptEnabled ?? true });
@@ -183,7 +182,9 @@ describe('closed groups', () => {
 		expect(direct?.status()).toBe(404);
 		await screenshot(page, 'needs-closed-not-found');
 		expect((await page.request.get(`${server.url}/api/v1/needs/${secret.id}`)).status()).toBe(404);
-		const similar = await (await page.request.get(`${server.url}/api/v1/needs/similar?title=${encodeURIComponent('Hypervisor escape via virtio-gpu firmware')}`)).json();
+		const similar = await (
+			await page.request.get(`${server.url}/api/v1/needs/similar?title=${encodeURIComponent('Hypervisor escape via virtio-gpu firmware')}`)
+		).json();
 		expect(similar.needs).toEqual([]);
 
 		// The administrator (who may read every group) sees it, and once the group publishes it, so does everyone.
@@ -201,7 +202,12 @@ describe('closed groups', () => {
 
 describe('the board by group', () => {
 	it('a visitor narrows the board to a group by typing its name, clears it, and is told when no group has the name typed', async () => {
-		const group = await api('POST', '/groups', { name: 'Large Scale SIG', kind: 'sig', visibility: 'open', summary: 'Clouds of a thousand hypervisors and more.' });
+		const group = await api('POST', '/groups', {
+			name: 'Large Scale SIG',
+			kind: 'sig',
+			visibility: 'open',
+			summary: 'Clouds of a thousand hypervisors and more.'
+		});
 		const ours = await api('POST', '/needs', { title: 'Cells rebalancing stalls above a thousand hypervisors', kind: 'bug', groupId: group.id });
 		await api('POST', '/needs', { title: 'Image upload progress is not shown in the dashboard', kind: 'feature' });
 

@@ -35,7 +35,6 @@ afterAll(async () => {
 	if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
-
 /** Stops the server, files needs and supports straight through the commands, and starts it again. */
 async function fileNeedsWhileStopped() {
 	await server.stop();
@@ -45,10 +44,22 @@ async function fileNeedsWhileStopped() {
 		const group = await db.selectFrom('group').selectAll().where('slug', '=', 'compute-sig').executeTakeFirstOrThrow();
 		const as = (m: MemberRow) => ({ db, actor: toActor(m, 'session'), now: () => new Date() });
 		const [olga, ivan, kim, lee] = await Promise.all(
-			['olga', 'ivan', 'kim', 'lee'].map((handle) => buildMember(db, { handle, displayName: handle[0].toUpperCase() + handle.slice(1), email: `${handle}@example.org` }))
+			['olga', 'ivan', 'kim', 'lee'].map((handle) =>
+				buildMember(db, { handle, displayName: handle[0].toUpperCase() + handle.slice(1), email: `${handle}@example.org` })
+			)
 		);
-		const a = await fileNeed(as(olga), { title: 'Live migration fails for NUMA-pinned instances', body: 'The migration aborts.', kind: 'bug', groupId: group.id });
-		const b = await fileNeed(as(ivan), { title: 'NUMA pinned instances cannot be live migrated', body: 'Same here, since 2025.1.', kind: 'bug', groupId: group.id });
+		const a = await fileNeed(as(olga), {
+			title: 'Live migration fails for NUMA-pinned instances',
+			body: 'The migration aborts.',
+			kind: 'bug',
+			groupId: group.id
+		});
+		const b = await fileNeed(as(ivan), {
+			title: 'NUMA pinned instances cannot be live migrated',
+			body: 'Same here, since 2025.1.',
+			kind: 'bug',
+			groupId: group.id
+		});
 		await supportNeed(as(kim), a.id, {});
 		await supportNeed(as(kim), b.id, { impact: 'Blocks our upgrade.' });
 		await supportNeed(as(lee), b.id, {});
@@ -114,7 +125,14 @@ describe('needs moderation', () => {
 		await screenshot(page, 'triage-target-with-merge');
 		await row.getByRole('button', { name: `Undo the merge of #${b}` }).click();
 		await expect.poll(() => page.getByRole('status').textContent()).toContain(`Merge undone: #${b} is new again with 3 supporters; #${a} has 2 supporters.`);
-		await expect.poll(() => page.getByRole('row', { name: new RegExp(`#${b} NUMA pinned`) }).getByText(/Undone/).isVisible()).toBe(true);
+		await expect
+			.poll(() =>
+				page
+					.getByRole('row', { name: new RegExp(`#${b} NUMA pinned`) })
+					.getByText(/Undone/)
+					.isVisible()
+			)
+			.toBe(true);
 		await screenshot(page, 'triage-after-undo');
 
 		// The duplicate has its own status back, and its history tells the story.

@@ -37,7 +37,12 @@ beforeAll(async () => {
 			await addMembership(db, group, m);
 		}
 		const crowd = await Promise.all(['d1', 'd2', 'd3', 'd4'].map((handle) => buildMember(db, { handle, email: `${handle}@example.org` })));
-		const titles = ['RabbitMQ quorum queues by default', 'Live migration of NUMA-pinned instances', 'Octavia amphora failover under load', 'Metrics for the cells v2 scheduler'];
+		const titles = [
+			'RabbitMQ quorum queues by default',
+			'Live migration of NUMA-pinned instances',
+			'Octavia amphora failover under load',
+			'Metrics for the cells v2 scheduler'
+		];
 		for (const [i, title] of titles.entries()) {
 			const need = await buildNeed(db, { group, title, status: 'accepted' });
 			needIds.push(need.id);
@@ -55,7 +60,6 @@ afterAll(async () => {
 	await server?.stop();
 	if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
-
 
 const signedIn = (email: string) => signedInPage(browser, server.url, email);
 
@@ -143,7 +147,16 @@ describe('ranked priorities', () => {
 		expect(rows[0]).toContain('Live migration of NUMA-pinned instances');
 		expect(rows).toHaveLength(4);
 		const body = (await visitor.locator('main').textContent()) ?? '';
-		for (const text of ['By supporters', 'By deployments', 'log₂(1 + nodes)', 'Pairwise table', 'Strongest paths', '3 of 4 members ranked', 'Agreed at the November meeting.']) expect(body).toContain(text);
+		for (const text of [
+			'By supporters',
+			'By deployments',
+			'log₂(1 + nodes)',
+			'Pairwise table',
+			'Strongest paths',
+			'3 of 4 members ranked',
+			'Agreed at the November meeting.'
+		])
+			expect(body).toContain(text);
 		// The need pages of a closed group stay closed: the list shows titles without links for a visitor.
 		expect(await visitor.locator('table.ranking a[href^="/needs/"]').count()).toBe(0);
 		await screenshot(visitor, 'priorities-list');

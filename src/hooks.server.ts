@@ -47,7 +47,14 @@ export const handle: Handle = async ({ event, resolve }) => {
 	const seconds = (performance.now() - started) / 1000;
 	httpRequests.observe({ route: event.route.id ?? 'unmatched', method: event.request.method, status: String(response.status) }, seconds);
 	event.locals.log.info(
-		{ method: event.request.method, path: event.url.pathname, route: event.route.id, status: response.status, ms: Math.round(seconds * 1000), member: event.locals.actor?.handle },
+		{
+			method: event.request.method,
+			path: event.url.pathname,
+			route: event.route.id,
+			status: response.status,
+			ms: Math.round(seconds * 1000),
+			member: event.locals.actor?.handle
+		},
 		'request'
 	);
 	return response;

@@ -50,7 +50,10 @@ afterAll(() => {
 });
 
 const caucus = (...args: string[]) =>
-	run(process.execPath, [join(ROOT, 'bin', 'caucus.js'), ...args], { cwd: ROOT, env: { ...process.env, CAUCUS_DATA: dataDir, DATABASE_URL: '', CAUCUS_LOG_LEVEL: 'warn' } });
+	run(process.execPath, [join(ROOT, 'bin', 'caucus.js'), ...args], {
+		cwd: ROOT,
+		env: { ...process.env, CAUCUS_DATA: dataDir, DATABASE_URL: '', CAUCUS_LOG_LEVEL: 'warn' }
+	});
 
 describe('caucus priorities export', () => {
 	it('prints a published list as Markdown, found by its series', async () => {
@@ -69,7 +72,13 @@ describe('caucus priorities export', () => {
 	});
 
 	it('says what is wrong with an unknown list or format, and fails', async () => {
-		await expect(caucus('priorities', 'export', 'no-such-list')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('priority list was not found') });
-		await expect(caucus('priorities', 'export', '1', '--format', 'pdf')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('--format: Give md or json.') });
+		await expect(caucus('priorities', 'export', 'no-such-list')).rejects.toMatchObject({
+			code: 1,
+			stderr: expect.stringContaining('priority list was not found')
+		});
+		await expect(caucus('priorities', 'export', '1', '--format', 'pdf')).rejects.toMatchObject({
+			code: 1,
+			stderr: expect.stringContaining('--format: Give md or json.')
+		});
 	});
 });

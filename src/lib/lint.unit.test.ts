@@ -8,7 +8,13 @@ const FIXTURE = new URL('../../test/fixtures/boundaries', import.meta.url).pathn
 
 describe('the module boundary rules', () => {
 	it('refuse a deliberately broken fixture: a module reaching into another, the kernel importing a module, a route reaching past index.ts', async () => {
-		const result = await cruise(['src'], { ...config.options, baseDir: FIXTURE, tsConfig: undefined, ruleSet: { forbidden: config.forbidden }, validate: true });
+		const result = await cruise(['src'], {
+			...config.options,
+			baseDir: FIXTURE,
+			tsConfig: undefined,
+			ruleSet: { forbidden: config.forbidden },
+			validate: true
+		});
 		const output = result.output as { summary: { violations: { from: string; to: string; rule: { name: string } }[] } };
 		const violations = output.summary.violations.map((v) => `${v.rule.name}: ${v.from} → ${v.to}`).sort();
 		expect(violations).toEqual([

@@ -38,11 +38,13 @@ export interface Answer {
 	failureOf(intent?: string): FailureAnswer | null;
 }
 
-const isFailure = (form: unknown): form is FailureAnswer => typeof form === 'object' && form !== null && typeof (form as { message?: unknown }).message === 'string' && !!(form as { message: string }).message;
+const isFailure = (form: unknown): form is FailureAnswer =>
+	typeof form === 'object' && form !== null && typeof (form as { message?: unknown }).message === 'string' && !!(form as { message: string }).message;
 
 export function answerOf(form: unknown): Answer {
 	const failure = isFailure(form) ? form : null;
-	const success = typeof form === 'object' && form !== null && typeof (form as { success?: unknown }).success === 'string' ? (form as { success: string }).success : null;
+	const success =
+		typeof form === 'object' && form !== null && typeof (form as { success?: unknown }).success === 'string' ? (form as { success: string }).success : null;
 	const failedIntent = failure ? String(failure.values?.intent ?? '') : '';
 	const failed = (intent?: string) => !!failure && (intent === undefined || failedIntent === intent);
 	const kept = (intent?: string) => (failed(intent) ? (failure!.values ?? {}) : {});

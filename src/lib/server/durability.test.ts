@@ -17,7 +17,6 @@ import { isEmbedded } from '#lib/server/platform/db/database.ts';
 
 const onPostgres = process.env.CAUCUS_TEST_DB === 'postgres';
 
-
 async function withFreshPostgres<T>(work: (url: string) => Promise<T>): Promise<T> {
 	const serverUrl = process.env.TEST_DATABASE_URL;
 	if (!serverUrl) throw new Error('CAUCUS_TEST_DB=postgres needs TEST_DATABASE_URL');

@@ -4,7 +4,9 @@ import { commands, migrations, modules, navigation, operations } from './modules
 import { platformMigrations } from './platform/db/migrations.ts';
 
 const MODULES = new URL('./modules/', import.meta.url).pathname;
-const folders = readdirSync(MODULES, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+const folders = readdirSync(MODULES, { withFileTypes: true })
+	.filter((d) => d.isDirectory())
+	.map((d) => d.name);
 
 /** The composition root and the module folders agree, so a module is added by its folder and one line. */
 describe('the composition root', () => {
@@ -14,7 +16,9 @@ describe('the composition root', () => {
 
 	it('has every migration file of every module in that module’s manifest, and none twice', () => {
 		for (const module of modules) {
-			const files = readdirSync(`${MODULES}${module.name}/migrations`).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, ''));
+			const files = readdirSync(`${MODULES}${module.name}/migrations`)
+				.filter((f) => f.endsWith('.ts'))
+				.map((f) => f.replace(/\.ts$/, ''));
 			expect(Object.keys(module.migrations).sort(), module.name).toEqual(files.sort());
 		}
 		const count = Object.keys(platformMigrations).length + modules.reduce((n, m) => n + Object.keys(m.migrations).length, 0);

@@ -1,4 +1,14 @@
-import { indexCandidates, listedTwice, malformedTier, TallyInputError, unknownCandidate, weightOf, type Ballot, type CandidateId, type CandidateIndex } from './ballots.ts';
+import {
+	indexCandidates,
+	listedTwice,
+	malformedTier,
+	TallyInputError,
+	unknownCandidate,
+	weightOf,
+	type Ballot,
+	type CandidateId,
+	type CandidateIndex
+} from './ballots.ts';
 
 /** d[i][j]: how many voters strictly prefer candidate i to candidate j, in the order of the candidate list. */
 export type PairwiseMatrix = number[][];

@@ -17,7 +17,10 @@ const electionArb = fc.integer({ min: 1, max: 6 }).chain((n) => {
 	const ballot = fc
 		.tuple(
 			fc.shuffledSubarray(candidates),
-			fc.array(fc.integer({ min: 0, max: 3 }).map((x) => x === 0), { minLength: n, maxLength: n }),
+			fc.array(
+				fc.integer({ min: 0, max: 3 }).map((x) => x === 0),
+				{ minLength: n, maxLength: n }
+			),
 			fc.option(fc.integer({ min: 1, max: 4 }), { nil: undefined })
 		)
 		.map(([order, tied, weight]) => ballotFrom(order, tied, weight));

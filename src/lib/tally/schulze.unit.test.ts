@@ -122,14 +122,49 @@ describe("the winners of the paper's other examples", () => {
 	it.each([
 		{ name: 'example 3', candidates: 'ABCD', lines: ['12 A>B>C', '6 A>D>B', '9 B>C>D', '15 C>D>A', '21 D>B>A'], winners: ['D'] },
 		{ name: 'example 4', candidates: 'ABCD', lines: ['6 A>C>D', '1 B>A>D', '3 C>B>D', '3 D>B>A', '2 D>C>B'], winners: ['A', 'D'] },
-		{ name: 'example 5, situation 1', candidates: 'ABCDEF', lines: ['3 A>D>E>B>C', '3 B>F>E>C>D', '4 C>A>B>F>D', '1 D>B>C>E>F', '4 D>E>F>A>B', '2 E>C>B>D>F', '2 F>A>C>D>B'], winners: ['A'] },
-		{ name: 'example 5, situation 2', candidates: 'ABCDEF', lines: ['3 A>D>E>B>C', '3 B>F>E>C>D', '4 C>A>B>F>D', '1 D>B>C>E>F', '4 D>E>F>A>B', '2 E>C>B>D>F', '2 F>A>C>D>B', '2 A>E>F>C>B'], winners: ['D'] },
-		{ name: 'example 6, situation 1', candidates: 'ABCD', lines: ['3 A>B>D', '5 A>D>B', '1 A>D>C', '2 B>A>D', '2 B>D>C', '4 C>A>B', '6 C>B>A', '2 D>B>C', '5 D>C>A'], winners: ['A'] },
-		{ name: 'example 6, situation 2 (E a clone of D)', candidates: 'ABCDE', lines: ['3 A>B>D>E', '5 A>D>E>B', '1 A>D>E>C', '2 B>A>D>E', '2 B>D>E>C', '4 C>A>B>D', '6 C>B>A>D', '2 D>B>E>C', '5 D>E>C>A'], winners: ['B'] },
+		{
+			name: 'example 5, situation 1',
+			candidates: 'ABCDEF',
+			lines: ['3 A>D>E>B>C', '3 B>F>E>C>D', '4 C>A>B>F>D', '1 D>B>C>E>F', '4 D>E>F>A>B', '2 E>C>B>D>F', '2 F>A>C>D>B'],
+			winners: ['A']
+		},
+		{
+			name: 'example 5, situation 2',
+			candidates: 'ABCDEF',
+			lines: ['3 A>D>E>B>C', '3 B>F>E>C>D', '4 C>A>B>F>D', '1 D>B>C>E>F', '4 D>E>F>A>B', '2 E>C>B>D>F', '2 F>A>C>D>B', '2 A>E>F>C>B'],
+			winners: ['D']
+		},
+		{
+			name: 'example 6, situation 1',
+			candidates: 'ABCD',
+			lines: ['3 A>B>D', '5 A>D>B', '1 A>D>C', '2 B>A>D', '2 B>D>C', '4 C>A>B', '6 C>B>A', '2 D>B>C', '5 D>C>A'],
+			winners: ['A']
+		},
+		{
+			name: 'example 6, situation 2 (E a clone of D)',
+			candidates: 'ABCDE',
+			lines: ['3 A>B>D>E', '5 A>D>E>B', '1 A>D>E>C', '2 B>A>D>E', '2 B>D>E>C', '4 C>A>B>D', '6 C>B>A>D', '2 D>B>E>C', '5 D>E>C>A'],
+			winners: ['B']
+		},
 		// Tied candidates on ballots; the paper shows margins, ratios and winning votes disagreeing here.
-		{ name: 'example 7 (winning votes)', candidates: 'ABCD', lines: ['6 A>B>C>D', '8 A=B', '8 A=C', '18 A=C>D', '8 A=C=D', '40 B', '4 C>B>D', '9 C>D>A', '8 C=D', '14 D>A>B', '11 D>B>C', '4 D>C>A'], winners: ['D'] },
-		{ name: 'example 8', candidates: 'ABCDE', lines: ['9 A>D>B>E', '6 B>C>A>D', '5 B>C>D>E', '2 C>D>B>E', '6 D>E>C>B', '14 E>A>C>B', '2 E>C>A>B', '1 E>D>A>C'], winners: ['B'] },
-		{ name: 'example 9', candidates: 'ABCDE', lines: ['9 A>D>B>E', '1 B>A>C>E', '6 C>B>A>D', '2 C>D>B>E', '5 C>D>E>A', '6 D>E>C>A', '14 E>B>A>C', '2 E>B>C>A'], winners: ['E'] }
+		{
+			name: 'example 7 (winning votes)',
+			candidates: 'ABCD',
+			lines: ['6 A>B>C>D', '8 A=B', '8 A=C', '18 A=C>D', '8 A=C=D', '40 B', '4 C>B>D', '9 C>D>A', '8 C=D', '14 D>A>B', '11 D>B>C', '4 D>C>A'],
+			winners: ['D']
+		},
+		{
+			name: 'example 8',
+			candidates: 'ABCDE',
+			lines: ['9 A>D>B>E', '6 B>C>A>D', '5 B>C>D>E', '2 C>D>B>E', '6 D>E>C>B', '14 E>A>C>B', '2 E>C>A>B', '1 E>D>A>C'],
+			winners: ['B']
+		},
+		{
+			name: 'example 9',
+			candidates: 'ABCDE',
+			lines: ['9 A>D>B>E', '1 B>A>C>E', '6 C>B>A>D', '2 C>D>B>E', '5 C>D>E>A', '6 D>E>C>A', '14 E>B>A>C', '2 E>B>C>A'],
+			winners: ['E']
+		}
 	])('$name', ({ candidates, lines, winners }) => {
 		const result = schulze([...candidates], ballots(...lines), { seed: 'paper' });
 		expect(result.tiers[0]).toEqual(winners);

@@ -35,7 +35,7 @@ export function naiveStrongestPaths(d: number[][]): number[][] {
 	const n = d.length;
 	const link = d.map((row, i) => row.map((forward, j) => (forward > d[j][i] ? forward : 0)));
 	const p = link.map((row) => [...row]);
-	for (let changed = true; changed; ) {
+	for (let changed = true; changed;) {
 		changed = false;
 		for (let i = 0; i < n; i++)
 			for (let k = 0; k < n; k++)

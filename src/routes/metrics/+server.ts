@@ -22,6 +22,9 @@ export const GET: RequestHandler = async (event) => {
 		return new Response(await all, { headers });
 	} catch (error) {
 		// A worker still starting cannot answer yet; a scrape that fails is better than one that shows part of the site.
-		return new Response(`${(error as Error).message}\n`, { status: 503, headers: { 'content-type': 'text/plain', 'cache-control': 'no-store', 'retry-after': '5' } });
+		return new Response(`${(error as Error).message}\n`, {
+			status: 503,
+			headers: { 'content-type': 'text/plain', 'cache-control': 'no-store', 'retry-after': '5' }
+		});
 	}
 };

@@ -19,7 +19,12 @@ describe('/metrics in one process', () => {
 	});
 
 	it('refuses a scraper on another machine without the token, and one that came through a proxy', async () => {
-		for (const event of [from('203.0.113.9'), from('10.0.0.5'), from('127.0.0.1', { 'x-forwarded-for': '203.0.113.9' }), from('::1', { forwarded: 'for=203.0.113.9' })]) {
+		for (const event of [
+			from('203.0.113.9'),
+			from('10.0.0.5'),
+			from('127.0.0.1', { 'x-forwarded-for': '203.0.113.9' }),
+			from('::1', { forwarded: 'for=203.0.113.9' })
+		]) {
 			const response = await GET(event);
 			expect(response.status).toBe(401);
 			expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);

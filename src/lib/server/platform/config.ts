@@ -11,11 +11,14 @@ const DEFAULT_MAX_WORKERS = 8;
  * A wrong value stops the start with a message naming the setting and how to fix it.
  */
 const settings = z.object({
-	PORT: z.coerce.number({ error: 'must be a port number from 0 to 65535' }).int('must be a whole port number').min(0).max(65535, 'must be at most 65535').default(3000),
+	PORT: z.coerce
+		.number({ error: 'must be a port number from 0 to 65535' })
+		.int('must be a whole port number')
+		.min(0)
+		.max(65535, 'must be at most 65535')
+		.default(3000),
 	HOST: z.string().min(1).default('127.0.0.1'),
-	ORIGIN: z
-		.url({ protocol: /^https?$/, error: 'must be the public URL of the site, e.g. https://caucus.example.org' })
-		.optional(),
+	ORIGIN: z.url({ protocol: /^https?$/, error: 'must be the public URL of the site, e.g. https://caucus.example.org' }).optional(),
 	DATABASE_URL: z
 		.string()
 		.regex(/^postgres(ql)?:\/\//, 'must start with postgres:// (leave it unset to use the embedded database)')
@@ -29,8 +32,18 @@ const settings = z.object({
 	CAUCUS_OIDC_NAME: z.string().min(1).max(40).default('single sign-on'),
 	CAUCUS_SIGNIN_MAX_ATTEMPTS: z.coerce.number({ error: 'must be a whole number from 1 to 1000' }).int().min(1).max(1000).default(5),
 	CAUCUS_SIGNIN_WINDOW_MINUTES: z.coerce.number({ error: 'must be a number of minutes from 1 to 1440' }).int().min(1).max(1440).default(15),
-	CAUCUS_SIGNUP_MAX_PER_ADDRESS: z.coerce.number({ error: 'must be a whole number of sign-ups from 1 to 10000' }).int('must be a whole number of sign-ups from 1 to 10000').min(1).max(10_000).default(5),
-	CAUCUS_SIGNUP_WINDOW_MINUTES: z.coerce.number({ error: 'must be a number of minutes from 1 to 10080' }).int('must be a whole number of minutes from 1 to 10080').min(1).max(10_080).default(60),
+	CAUCUS_SIGNUP_MAX_PER_ADDRESS: z.coerce
+		.number({ error: 'must be a whole number of sign-ups from 1 to 10000' })
+		.int('must be a whole number of sign-ups from 1 to 10000')
+		.min(1)
+		.max(10_000)
+		.default(5),
+	CAUCUS_SIGNUP_WINDOW_MINUTES: z.coerce
+		.number({ error: 'must be a number of minutes from 1 to 10080' })
+		.int('must be a whole number of minutes from 1 to 10080')
+		.min(1)
+		.max(10_080)
+		.default(60),
 	CAUCUS_METRICS_TOKEN: z
 		.string()
 		.min(16, 'must be at least 16 characters, e.g. from `openssl rand -hex 32`')

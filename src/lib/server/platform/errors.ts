@@ -1,14 +1,7 @@
 import type { z } from 'zod';
 
 /** Stable error codes; each maps to one HTTP status in `statusOf`. */
-export type ErrorCode =
-	| 'invalid_input'
-	| 'unauthenticated'
-	| 'forbidden'
-	| 'not_found'
-	| 'conflict'
-	| 'rate_limited'
-	| 'payload_too_large';
+export type ErrorCode = 'invalid_input' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'rate_limited' | 'payload_too_large';
 
 export type FieldErrors = Record<string, string>;
 
@@ -23,8 +16,7 @@ export class AppError extends Error {
 	}
 }
 
-export const invalid = (fields: FieldErrors, message = 'Some fields need another look.') =>
-	new AppError('invalid_input', message, fields);
+export const invalid = (fields: FieldErrors, message = 'Some fields need another look.') => new AppError('invalid_input', message, fields);
 export const unauthenticated = (message = 'Sign in first.') => new AppError('unauthenticated', message);
 export const forbidden = (message = 'You may not do that.') => new AppError('forbidden', message);
 export const notFound = (what: string) => new AppError('not_found', `${what} was not found.`);
@@ -83,6 +75,7 @@ export function isUnstorableTextError(error: unknown): boolean {
 /** The AppError a thrown error stands for: itself, `invalid_input` for unstorable text, or null for a real failure. */
 export function appErrorOf(error: unknown): AppError | null {
 	if (error instanceof AppError) return error;
-	if (isUnstorableTextError(error)) return invalid({ _: 'Remove the invisible or broken characters (such as NUL) from what you sent.' }, 'The text contains characters that cannot be stored.');
+	if (isUnstorableTextError(error))
+		return invalid({ _: 'Remove the invisible or broken characters (such as NUL) from what you sent.' }, 'The text contains characters that cannot be stored.');
 	return null;
 }

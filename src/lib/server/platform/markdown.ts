@@ -28,8 +28,36 @@ function sanitizedHtml(source: string): string {
 	const html = marked.parse(source) as string;
 	return sanitizeHtml(html, {
 		allowedTags: [
-			'p', 'br', 'hr', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'code', 'em', 'strong', 'del', 's',
-			'ul', 'ol', 'li', 'a', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'sup', 'sub', 'kbd', 'input'
+			'p',
+			'br',
+			'hr',
+			'h1',
+			'h2',
+			'h3',
+			'h4',
+			'h5',
+			'h6',
+			'blockquote',
+			'pre',
+			'code',
+			'em',
+			'strong',
+			'del',
+			's',
+			'ul',
+			'ol',
+			'li',
+			'a',
+			'table',
+			'thead',
+			'tbody',
+			'tr',
+			'th',
+			'td',
+			'sup',
+			'sub',
+			'kbd',
+			'input'
 		],
 		allowedAttributes: {
 			a: ['href', 'title', 'rel', 'class'],

@@ -31,7 +31,12 @@ const cursor = z.coerce
 	.int('The cursor is a whole number.')
 	.positive('The cursor is a whole number.')
 	.max(Number.MAX_SAFE_INTEGER);
-const limit = z.coerce.number({ error: 'Limit is a whole number.' }).int('Limit is a whole number.').min(1, 'Limit is at least 1.').max(100, 'Limit is at most 100.').optional();
+const limit = z.coerce
+	.number({ error: 'Limit is a whole number.' })
+	.int('Limit is a whole number.')
+	.min(1, 'Limit is at least 1.')
+	.max(100, 'Limit is at most 100.')
+	.optional();
 
 export const myNotificationsOp = defineOperation({
 	id: 'listMyNotifications',

@@ -54,5 +54,12 @@ export async function notify(
 }
 
 export async function listNotifications(ctx: Ctx, memberId: number, limit = 50): Promise<NotificationRow[]> {
-	return ctx.db.selectFrom('notification').selectAll().where('member_id', '=', memberId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+	return ctx.db
+		.selectFrom('notification')
+		.selectAll()
+		.where('member_id', '=', memberId)
+		.orderBy('created_at', 'desc')
+		.orderBy('id', 'desc')
+		.limit(limit)
+		.execute();
 }

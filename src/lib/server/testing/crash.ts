@@ -95,13 +95,22 @@ async function seed(db: Db, clients: number, needs: number): Promise<Seeded> {
 		const token = `caucus_crash_${i}_${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
 		await db
 			.insertInto('api_token')
-			.values({ member_id: member.id, name: 'crash', token_hash: hashSecret(token), prefix: token.slice(0, 12), created_at: now, last_used_at: null, revoked_at: null })
+			.values({
+				member_id: member.id,
+				name: 'crash',
+				token_hash: hashSecret(token),
+				prefix: token.slice(0, 12),
+				created_at: now,
+				last_used_at: null,
+				revoked_at: null
+			})
 			.execute();
 		tokens.push(token);
 		memberIds.push(member.id);
 	}
 	const needIds: number[] = [];
-	for (let i = 0; i < needs; i++) needIds.push((await buildNeed(db, { group: { id: group.id, visibility: 'open' }, status: 'accepted', title: `Crash need ${i + 1}` })).id);
+	for (let i = 0; i < needs; i++)
+		needIds.push((await buildNeed(db, { group: { id: group.id, visibility: 'open' }, status: 'accepted', title: `Crash need ${i + 1}` })).id);
 	const candidates = needIds.slice(0, 6);
 	const round = await openRound(ctx, group.slug, { cycle: '2029.1', title: 'Crash round', candidates });
 	return { tokens, memberIds, needIds, roundId: round.id, candidates };

@@ -16,7 +16,8 @@ function query(values: Record<string, string | number | null | undefined>): stri
 	return params.toString();
 }
 
-export const dashboardHref = (s: ScopeParams) => `/accountability?${query({ cycle: s.cycle, group: s.group, days: s.days === STALLED_DEFAULT ? null : s.days })}`;
+export const dashboardHref = (s: ScopeParams) =>
+	`/accountability?${query({ cycle: s.cycle, group: s.group, days: s.days === STALLED_DEFAULT ? null : s.days })}`;
 
 export const needsHref = (s: ScopeParams, metric: Metric, component?: string | null) =>
 	`/accountability/needs?${query({ cycle: s.cycle, group: s.group, days: s.days === STALLED_DEFAULT ? null : s.days, metric, component })}`;

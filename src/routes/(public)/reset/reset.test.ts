@@ -56,18 +56,30 @@ describe('a password reset link from /admin/members to /reset/<token>', () => {
 		expect(await resetPage.load(page.event)).toMatchObject({ valid: true, handle: 'page-ana' });
 		expect(page.headers['cache-control']).toMatch(/no-store/);
 
-		const short = (await resetPage.actions.default(event(`/reset/${token}`, { params: { token }, fields: { password: 'short' } }).event)) as { status: number; data: { fields: Record<string, string> } };
+		const short = (await resetPage.actions.default(event(`/reset/${token}`, { params: { token }, fields: { password: 'short' } }).event)) as {
+			status: number;
+			data: { fields: Record<string, string> };
+		};
 		expect(short.status).toBe(400);
 		expect(short.data.fields.password).toMatch(/at least 10/);
 
-		expect(await resetPage.actions.default(event(`/reset/${token}`, { params: { token }, fields: { password: 'page ana new password' } }).event)).toEqual({ done: true, handle: 'page-ana' });
+		expect(await resetPage.actions.default(event(`/reset/${token}`, { params: { token }, fields: { password: 'page ana new password' } }).event)).toEqual({
+			done: true,
+			handle: 'page-ana'
+		});
 		const row = await t.db.selectFrom('member').select('password_hash').where('id', '=', ana.id).executeTakeFirstOrThrow();
 		expect(row.password_hash).not.toBe(ana.password_hash);
 
-		const reused = (await resetPage.actions.default(event(`/reset/${token}`, { params: { token }, fields: { password: 'yet another password' } }).event)) as { status: number; data: { message: string } };
+		const reused = (await resetPage.actions.default(event(`/reset/${token}`, { params: { token }, fields: { password: 'yet another password' } }).event)) as {
+			status: number;
+			data: { message: string };
+		};
 		expect(reused.status).toBe(409);
 		expect(reused.data.message).toMatch(/already been used/);
-		expect(await resetPage.load(event(`/reset/${token}`, { params: { token } }).event)).toMatchObject({ valid: false, problem: expect.stringMatching(/already been used/) });
+		expect(await resetPage.load(event(`/reset/${token}`, { params: { token } }).event)).toMatchObject({
+			valid: false,
+			problem: expect.stringMatching(/already been used/)
+		});
 	});
 
 	it('a wrong token gets a clear message, not a form', async () => {
@@ -79,7 +91,9 @@ describe('a password reset link from /admin/members to /reset/<token>', () => {
 
 	it('a member who is not an administrator cannot issue one', async () => {
 		const ed = toActor(await buildMember(t.db, { handle: 'page-ed' }), 'session');
-		const refused = (await adminMembers.actions.resetLink(event('/admin/members?/resetLink', { fields: { handle: 'page-root' }, actor: ed }).event)) as { status: number };
+		const refused = (await adminMembers.actions.resetLink(event('/admin/members?/resetLink', { fields: { handle: 'page-root' }, actor: ed }).event)) as {
+			status: number;
+		};
 		expect(refused.status).toBe(403);
 	});
 });

@@ -72,7 +72,9 @@ describe('POST /signin', () => {
 	it('40 simultaneous wrong passwords for one account: 5 are checked (400), 35 refused (429) with the way out', async () => {
 		const member = await buildMember(t.db);
 		const results = await Promise.all(
-			Array.from({ length: 40 }, (_, i) => outcome(() => signin.actions.default(post('/signin', { email: member.email, password: `wrong ${i}` }, `198.51.100.${i}`).event)))
+			Array.from({ length: 40 }, (_, i) =>
+				outcome(() => signin.actions.default(post('/signin', { email: member.email, password: `wrong ${i}` }, `198.51.100.${i}`).event))
+			)
 		);
 		const statuses = results.map((r) => r.status).sort();
 		expect(statuses.filter((s) => s === 400)).toHaveLength(5);
@@ -83,7 +85,11 @@ describe('POST /signin', () => {
 
 describe('POST /signup', () => {
 	it('with an odd next goes to the profile, not to a 500', async () => {
-		const { event, set } = post('/signup?next=/%09/evil.com', { email: 'odd-next@example.org', handle: 'odd-next', displayName: 'Odd', password: 'a long password' }, '192.0.2.50');
+		const { event, set } = post(
+			'/signup?next=/%09/evil.com',
+			{ email: 'odd-next@example.org', handle: 'odd-next', displayName: 'Odd', password: 'a long password' },
+			'192.0.2.50'
+		);
 		expect(await outcome(() => signup.actions.default(event))).toEqual({ status: 303, location: '/settings/profile?welcome=1' });
 		expect(set).toEqual(['caucus_session']);
 	});
@@ -91,7 +97,11 @@ describe('POST /signup', () => {
 	it('throttles accounts made from one address: 30 at once make 5', async () => {
 		const results = await Promise.all(
 			Array.from({ length: 30 }, (_, i) =>
-				outcome(() => signup.actions.default(post('/signup', { email: `burst${i}@example.org`, handle: `burst${i}`, displayName: 'Burst', password: 'a long password' }, '203.0.113.66').event))
+				outcome(() =>
+					signup.actions.default(
+						post('/signup', { email: `burst${i}@example.org`, handle: `burst${i}`, displayName: 'Burst', password: 'a long password' }, '203.0.113.66').event
+					)
+				)
 			)
 		);
 		expect(results.filter((r) => r.status === 303)).toHaveLength(5);

@@ -67,14 +67,27 @@ const days = z.coerce
 	.max(3650, 'Days is at most 3,650.')
 	.default(STALLED_DAYS_DEFAULT);
 /** A filter's text: NUL refused by field, bidi controls stripped (decision 0013). */
-const slug = (field: string, max: number) => oneLineText({ field, required: `${field} is text.`, max, tooLong: `${field} is at most ${max} characters.` }).default('').transform((s) => s.toLowerCase());
+const slug = (field: string, max: number) =>
+	oneLineText({ field, required: `${field} is text.`, max, tooLong: `${field} is at most ${max} characters.` })
+		.default('')
+		.transform((s) => s.toLowerCase());
 
 export const dashboardInput = z.object({ cycle: slug('Cycle', 40), group: slug('Group', 100), days });
 export const accountabilityNeedsInput = dashboardInput.extend({
 	metric: z.enum(METRICS, { error: `Metric is one of ${METRICS.join(', ')}.` }).default('in_scope'),
 	component: slug('Component', 80).describe('A component slug, or "none" for needs without a component.'),
-	after: z.coerce.number({ error: 'The cursor is a need id.' }).int('The cursor is a need id.').positive('The cursor is a need id.').max(Number.MAX_SAFE_INTEGER).optional(),
-	limit: z.coerce.number({ error: 'Limit is a number.' }).int('Limit is a whole number.').min(1, 'Limit is at least 1.').max(500, 'Limit is at most 500.').default(100)
+	after: z.coerce
+		.number({ error: 'The cursor is a need id.' })
+		.int('The cursor is a need id.')
+		.positive('The cursor is a need id.')
+		.max(Number.MAX_SAFE_INTEGER)
+		.optional(),
+	limit: z.coerce
+		.number({ error: 'Limit is a number.' })
+		.int('Limit is a whole number.')
+		.min(1, 'Limit is at least 1.')
+		.max(500, 'Limit is at most 500.')
+		.default(100)
 });
 
 export interface Scope {

@@ -26,10 +26,17 @@ const ids: Record<string, number> = {};
 async function history(need: NeedRow, steps: [NeedStatus, string][]) {
 	let from: NeedStatus | null = 'new';
 	for (const [to, day] of steps) {
-		await t.db.insertInto('need_status_change').values({ need_id: need.id, from_status: from, to_status: to, reason: 'Scenario.', actor_id: chair.id, at: new Date(`${day}T10:00:00Z`) }).execute();
+		await t.db
+			.insertInto('need_status_change')
+			.values({ need_id: need.id, from_status: from, to_status: to, reason: 'Scenario.', actor_id: chair.id, at: new Date(`${day}T10:00:00Z`) })
+			.execute();
 		from = to;
 	}
-	await t.db.updateTable('need').set({ status: steps.at(-1)![0] }).where('id', '=', need.id).execute();
+	await t.db
+		.updateTable('need')
+		.set({ status: steps.at(-1)![0] })
+		.where('id', '=', need.id)
+		.execute();
 }
 
 let trackerId = 0;
@@ -83,21 +90,35 @@ beforeAll(async () => {
 	};
 	// A: accepted in 2026.2, handed 2027-01-11 (41 days), delivered 2027-02-10 (30 days later).
 	const a = await need('A', { components: ['nova'] });
-	await history(a, [['accepted', '2026-12-01'], ['handed_upstream', '2027-01-11'], ['delivered', '2027-02-10']]);
+	await history(a, [
+		['accepted', '2026-12-01'],
+		['handed_upstream', '2027-01-11'],
+		['delivered', '2027-02-10']
+	]);
 	await handoff(a, 'delivered', '2027-02-10');
 	// B: accepted 2027-01-05, handed 10 days later, no upstream change since 2027-01-15: stalled at 30 days.
 	const b = await need('B', { components: ['nova'] });
-	await history(b, [['accepted', '2027-01-05'], ['handed_upstream', '2027-01-15']]);
+	await history(b, [
+		['accepted', '2027-01-05'],
+		['handed_upstream', '2027-01-15']
+	]);
 	await handoff(b, 'handed_upstream', '2027-01-15');
 	// C: accepted in the cycle, nothing since.
 	const c = await need('C', { components: ['neutron'] });
 	await history(c, [['accepted', '2027-01-10']]);
 	// D: delivered in 2026.2, so closed before 2027.1 began.
 	const d = await need('D', { components: ['neutron'] });
-	await history(d, [['accepted', '2026-08-01'], ['handed_upstream', '2026-09-01'], ['delivered', '2026-10-01']]);
+	await history(d, [
+		['accepted', '2026-08-01'],
+		['handed_upstream', '2026-09-01'],
+		['delivered', '2026-10-01']
+	]);
 	// E: accepted in 2026.2, declined during 2027.1: counts in both, declined in 2027.1.
 	const e = await need('E');
-	await history(e, [['accepted', '2026-10-01'], ['declined', '2027-01-20']]);
+	await history(e, [
+		['accepted', '2026-10-01'],
+		['declined', '2027-01-20']
+	]);
 	// F: never accepted.
 	const f = await need('F', { components: ['nova'] });
 	await history(f, [['triaged', '2027-01-02']]);
@@ -106,12 +127,19 @@ beforeAll(async () => {
 	await history(g, [['accepted', '2027-04-01']]);
 	// H: accepted 2027-02-01, handed 20 days later, in progress with a change 4 days ago.
 	const h = await need('H', { components: ['neutron'] });
-	await history(h, [['accepted', '2027-02-01'], ['handed_upstream', '2027-02-21'], ['in_progress', '2027-02-25']]);
+	await history(h, [
+		['accepted', '2027-02-01'],
+		['handed_upstream', '2027-02-21'],
+		['in_progress', '2027-02-25']
+	]);
 	await handoff(h, 'in_progress', '2027-02-25');
 	// X: the closed group's unpublished need, handed a day after acceptance: only its members count it.
 	const x = await buildNeed(t.db, { group: closed, title: 'Scenario need X' });
 	ids.X = x.id;
-	await history(x, [['accepted', '2027-01-02'], ['handed_upstream', '2027-01-03']]);
+	await history(x, [
+		['accepted', '2027-01-02'],
+		['handed_upstream', '2027-01-03']
+	]);
 	// Y: hidden; counted for nobody.
 	const y = await need('Y', { hiddenAt: new Date('2027-01-04T00:00:00Z'), hiddenReason: 'Spam.' });
 	await history(y, [['accepted', '2027-01-03']]);
@@ -186,7 +214,14 @@ describe('the accountability dashboard', () => {
 		const board = (await getDashboard(as(null), { cycle: '2027.1' }))!;
 		const rows = Object.fromEntries(board.components.map((r) => [r.component?.slug ?? 'none', r]));
 		expect(Object.keys(rows).sort()).toEqual(['neutron', 'none', 'nova']);
-		expect(rows.nova).toMatchObject({ inScope: 2, handedInCycle: 2, deliveredInCycle: 1, stalled: 1, medianAcceptedToHanded: 25.5, medianHandedToDelivered: 30 });
+		expect(rows.nova).toMatchObject({
+			inScope: 2,
+			handedInCycle: 2,
+			deliveredInCycle: 1,
+			stalled: 1,
+			medianAcceptedToHanded: 25.5,
+			medianHandedToDelivered: 30
+		});
 		expect(rows.neutron).toMatchObject({ inScope: 2, byState: { accepted: 1, in_progress: 1 }, medianAcceptedToHanded: 20, medianHandedToDelivered: null });
 		expect(rows.none).toMatchObject({ inScope: 1, byState: { declined: 1 } });
 	});
@@ -212,10 +247,15 @@ describe('the accountability dashboard', () => {
 				? c.inScope
 				: m.startsWith('state_')
 					? c.byState[m.slice('state_'.length) as NeedStatus]
-					: { handed_in_cycle: c.handedInCycle, delivered_in_cycle: c.deliveredInCycle, stalled: c.stalled, accepted_to_handed: c.acceptedToHandedCount, handed_to_delivered: c.handedToDeliveredCount }[
-							m as 'stalled'
-						];
-		const ids = async (who: MemberRow | null, query: Record<string, unknown>) => (await listAccountabilityNeeds(as(who), { ...query, limit: 500 }))!.needs.length;
+					: {
+							handed_in_cycle: c.handedInCycle,
+							delivered_in_cycle: c.deliveredInCycle,
+							stalled: c.stalled,
+							accepted_to_handed: c.acceptedToHandedCount,
+							handed_to_delivered: c.handedToDeliveredCount
+						}[m as 'stalled'];
+		const ids = async (who: MemberRow | null, query: Record<string, unknown>) =>
+			(await listAccountabilityNeeds(as(who), { ...query, limit: 500 }))!.needs.length;
 		let checked = 0;
 		for (const who of [null, insider]) {
 			for (const cycle of ['2026.2', '2027.1']) {
@@ -236,11 +276,27 @@ describe('the accountability dashboard', () => {
 	});
 
 	it('refuses an unknown cycle, group or component with a field error', async () => {
-		const failure = (p: Promise<unknown>) => p.then(() => null, (e: { code: string; fields: Record<string, string> }) => e);
-		expect(await failure(getDashboard(as(null), { cycle: '1999.9' }))).toMatchObject({ code: 'invalid_input', fields: { cycle: expect.stringContaining('1999.9') } });
-		expect(await failure(getDashboard(as(null), { cycle: '2027.1', group: 'nope' }))).toMatchObject({ code: 'invalid_input', fields: { group: expect.any(String) } });
-		expect(await failure(listAccountabilityNeeds(as(null), { component: 'nope' }))).toMatchObject({ code: 'invalid_input', fields: { component: expect.any(String) } });
-		expect(await failure(listAccountabilityNeeds(as(null), { metric: 'everything' }))).toMatchObject({ code: 'invalid_input', fields: { metric: expect.any(String) } });
+		const failure = (p: Promise<unknown>) =>
+			p.then(
+				() => null,
+				(e: { code: string; fields: Record<string, string> }) => e
+			);
+		expect(await failure(getDashboard(as(null), { cycle: '1999.9' }))).toMatchObject({
+			code: 'invalid_input',
+			fields: { cycle: expect.stringContaining('1999.9') }
+		});
+		expect(await failure(getDashboard(as(null), { cycle: '2027.1', group: 'nope' }))).toMatchObject({
+			code: 'invalid_input',
+			fields: { group: expect.any(String) }
+		});
+		expect(await failure(listAccountabilityNeeds(as(null), { component: 'nope' }))).toMatchObject({
+			code: 'invalid_input',
+			fields: { component: expect.any(String) }
+		});
+		expect(await failure(listAccountabilityNeeds(as(null), { metric: 'everything' }))).toMatchObject({
+			code: 'invalid_input',
+			fields: { metric: expect.any(String) }
+		});
 		expect(await failure(getDashboard(as(null), { days: 0 }))).toMatchObject({ code: 'invalid_input', fields: { days: expect.any(String) } });
 	});
 });

@@ -47,7 +47,11 @@ describe('the champions API', () => {
 
 		const put = await call('PUT', `/champions/needs/${need.id}/me`, olga, { body: { role: 'champion', note: 'I will write the spec.' } });
 		expect(put.status).toBe(200);
-		expect(put.json).toMatchObject({ champions: [{ member: { handle: 'champ-olga' }, role: 'champion', note: 'I will write the spec.' }], viewer: { role: 'champion' }, abilities: { withdraw: true, linkChanges: true } });
+		expect(put.json).toMatchObject({
+			champions: [{ member: { handle: 'champ-olga' }, role: 'champion', note: 'I will write the spec.' }],
+			viewer: { role: 'champion' },
+			abilities: { withdraw: true, linkChanges: true }
+		});
 		expect((await call('GET', '/champions', null, { query: { group: group.slug } })).json.needs).toEqual([]);
 
 		const linked = await call('POST', `/champions/needs/${need.id}/changes`, olga, { body: { url: 'https://github.com/openstack/nova/pull/12' } });
@@ -69,7 +73,10 @@ describe('the champions API', () => {
 		await addMembership(t.db, closed, olga);
 		const need = await buildNeed(t.db, { group: closed, status: 'accepted' });
 		await t.db.insertInto('cycle').values({ slug: '2026.2', name: '2026.2', starts_on: '2026-07-01', ends_on: '2026-12-31', created_at: new Date() }).execute();
-		await t.db.insertInto('need_status_change').values({ need_id: need.id, from_status: 'new', to_status: 'accepted', reason: 'Yes.', actor_id: chair.id, at: new Date('2026-11-20T00:00:00Z') }).execute();
+		await t.db
+			.insertInto('need_status_change')
+			.values({ need_id: need.id, from_status: 'new', to_status: 'accepted', reason: 'Yes.', actor_id: chair.id, at: new Date('2026-11-20T00:00:00Z') })
+			.execute();
 
 		expect((await call('GET', `/champions/needs/${need.id}`, outsider)).status).toBe(404);
 		expect((await call('PUT', `/champions/needs/${need.id}/me`, outsider, { body: { role: 'sponsor' } })).status).toBe(404);
@@ -78,8 +85,13 @@ describe('the champions API', () => {
 		const query = { cycle: '2026.2', group: closed.slug };
 		expect((await call('GET', '/accountability', outsider, { query })).json.totals).toMatchObject({ inScope: 0, byState: { accepted: 0 } });
 		expect((await call('GET', '/accountability/needs', outsider, { query: { ...query, metric: 'state_accepted' } })).json.needs).toEqual([]);
-		expect((await call('GET', '/accountability', olga, { query })).json).toMatchObject({ scope: { cycle: { slug: '2026.2' }, group: { slug: closed.slug } }, totals: { inScope: 1, byState: { accepted: 1 } } });
-		expect((await call('GET', '/accountability/needs', olga, { query: { ...query, metric: 'state_accepted' } })).json.needs.map((n: { id: number }) => n.id)).toEqual([need.id]);
+		expect((await call('GET', '/accountability', olga, { query })).json).toMatchObject({
+			scope: { cycle: { slug: '2026.2' }, group: { slug: closed.slug } },
+			totals: { inScope: 1, byState: { accepted: 1 } }
+		});
+		expect(
+			(await call('GET', '/accountability/needs', olga, { query: { ...query, metric: 'state_accepted' } })).json.needs.map((n: { id: number }) => n.id)
+		).toEqual([need.id]);
 		expect((await call('GET', '/accountability', olga, { query: { cycle: 'nope' } })).json.error.fields).toHaveProperty('cycle');
 	});
 });

@@ -5,7 +5,15 @@ import { CHAMPION_ROLES, CHANGE_STATES, FORGES } from './champions.tables.ts';
 import { changeState, NOTE_MAX, REASON_MAX, role } from './champions.schemas.ts';
 import { CHANGE_URL_MAX } from './champions.urls.ts';
 import { WANTED_SORTS, wantedInput, type NeedChampions, type UpstreamChange, type WantedList } from './champions.queries.ts';
-import { accountabilityNeedsInput, dashboardInput, METRICS, type AccountabilityNeeds, type Dashboard, type MetricCounts, type Scope } from './accountability.queries.ts';
+import {
+	accountabilityNeedsInput,
+	dashboardInput,
+	METRICS,
+	type AccountabilityNeeds,
+	type Dashboard,
+	type MetricCounts,
+	type Scope
+} from './accountability.queries.ts';
 import type { Cycle } from '#lib/server/modules/cycles/index.ts';
 
 /*
@@ -16,7 +24,12 @@ import type { Cycle } from '#lib/server/modules/cycles/index.ts';
 const iso = z.iso.datetime();
 const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
 const memberRefOut = z.object({ id: z.number().int(), handle: z.string(), displayName: z.string() });
-const id = (what: string) => z.coerce.number({ error: `${what} is a whole number.` }).int(`${what} is a whole number.`).positive(`${what} is a whole number.`).max(Number.MAX_SAFE_INTEGER);
+const id = (what: string) =>
+	z.coerce
+		.number({ error: `${what} is a whole number.` })
+		.int(`${what} is a whole number.`)
+		.positive(`${what} is a whole number.`)
+		.max(Number.MAX_SAFE_INTEGER);
 const needParams = z.object({ id: id('The need id').describe('The need number.') });
 const changeParams = z.object({ changeId: id('The change id') });
 const memberParams = needParams.extend({ handle: z.string().min(1).max(100).describe('The champion’s or sponsor’s handle.') });
@@ -51,7 +64,11 @@ export const needChampionsOut = z.object({
 	abilities: z.object({ volunteer: z.boolean(), withdraw: z.boolean(), remove: z.boolean(), linkChanges: z.boolean() })
 });
 
-const changeJson = (c: UpstreamChange): z.input<typeof changeOut> => ({ ...c, createdAt: c.createdAt.toISOString(), stateChangedAt: c.stateChangedAt.toISOString() });
+const changeJson = (c: UpstreamChange): z.input<typeof changeOut> => ({
+	...c,
+	createdAt: c.createdAt.toISOString(),
+	stateChangedAt: c.stateChangedAt.toISOString()
+});
 
 export const needChampionsJson = (n: NeedChampions): z.input<typeof needChampionsOut> => ({
 	champions: n.champions.map((c) => ({ ...c, since: c.since.toISOString() })),
@@ -175,7 +192,8 @@ export const listWantedOp = defineOperation({
 	id: 'listNeedsWithoutChampion',
 	method: 'GET',
 	path: '/champions',
-	summary: 'Needs a champion: accepted needs and needs with the developers that nobody champions yet (sponsors alone do not count), as the caller may read them. Sort by supporters (default), newest or oldest; filter by group and component slugs.',
+	summary:
+		'Needs a champion: accepted needs and needs with the developers that nobody champions yet (sponsors alone do not count), as the caller may read them. Sort by supporters (default), newest or oldest; filter by group and component slugs.',
 	tag,
 	auth: 'public',
 	query: wantedInput,
@@ -197,7 +215,8 @@ export const volunteerOp = defineOperation({
 	id: 'volunteerForNeed',
 	method: 'PUT',
 	path: '/champions/needs/{id}/me',
-	summary: 'Stand as champion (you carry it upstream) or sponsor (you review or mentor) of a need that is not yet delivered, declined or merged. A closed group’s needs take its members only. The need’s followers are told.',
+	summary:
+		'Stand as champion (you carry it upstream) or sponsor (you review or mentor) of a need that is not yet delivered, declined or merged. A closed group’s needs take its members only. The need’s followers are told.',
 	tag,
 	auth,
 	params: needParams,
@@ -237,7 +256,10 @@ export const linkChangeOp = defineOperation({
 	tag,
 	auth,
 	params: needParams,
-	body: z.object({ url: z.string().max(CHANGE_URL_MAX, `Address is at most ${CHANGE_URL_MAX.toLocaleString('en')} characters.`), state: changeState.optional() }),
+	body: z.object({
+		url: z.string().max(CHANGE_URL_MAX, `Address is at most ${CHANGE_URL_MAX.toLocaleString('en')} characters.`),
+		state: changeState.optional()
+	}),
 	response: changeOut,
 	status: 201
 });

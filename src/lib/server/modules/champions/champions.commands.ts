@@ -24,7 +24,15 @@ const activity = (tx: TxCtx, need: NeedAccess['need'], action: string, data: Rec
 /** The actor's standing row on the need, if any. */
 export async function standingOf(db: Ctx['db'], needId: number, memberId: number | null): Promise<NeedChampionRow | null> {
 	if (memberId === null) return null;
-	return (await db.selectFrom('need_champion').selectAll().where('need_id', '=', needId).where('member_id', '=', memberId).where('ended_at', 'is', null).executeTakeFirst()) ?? null;
+	return (
+		(await db
+			.selectFrom('need_champion')
+			.selectAll()
+			.where('need_id', '=', needId)
+			.where('member_id', '=', memberId)
+			.where('ended_at', 'is', null)
+			.executeTakeFirst()) ?? null
+	);
 }
 
 const closedNeedMessage = (access: NeedAccess) =>
@@ -51,7 +59,8 @@ export async function volunteer(ctx: Ctx, needId: number, input: unknown): Promi
 			throw access.need.hidden_at || access.group?.visibility === 'closed' ? forbidden(message) : conflict(message);
 		}
 		const existing = await standingOf(tx.db, needId, actor.memberId);
-		if (existing) throw conflict(`You are already this need’s ${ROLE_LABELS[existing.role]}; withdraw first to change.`, { role: 'You already stand for this need.' });
+		if (existing)
+			throw conflict(`You are already this need’s ${ROLE_LABELS[existing.role]}; withdraw first to change.`, { role: 'You already stand for this need.' });
 		let row: NeedChampionRow;
 		try {
 			// Two requests racing past the check above meet at the unique index.
@@ -61,7 +70,8 @@ export async function volunteer(ctx: Ctx, needId: number, input: unknown): Promi
 				.returningAll()
 				.executeTakeFirstOrThrow();
 		} catch (error) {
-			if (isUniqueViolation(error, 'need_champion_active_key')) throw conflict('You already stand for this need.', { role: 'You already stand for this need.' });
+			if (isUniqueViolation(error, 'need_champion_active_key'))
+				throw conflict('You already stand for this need.', { role: 'You already stand for this need.' });
 			throw error;
 		}
 		const followers = await needFollowers(tx.db, needId);
@@ -154,11 +164,24 @@ export async function linkChange(ctx: Ctx, needId: number, input: unknown): Prom
 		const now = tx.now();
 		const row = await tx.db
 			.insertInto('upstream_change')
-			.values({ need_id: needId, url: ref.url, forge: ref.forge, host: ref.host, project: ref.project, number: ref.number, state: data.state, added_by: actor.memberId, created_at: now, state_changed_at: now, state_changed_by: actor.memberId })
+			.values({
+				need_id: needId,
+				url: ref.url,
+				forge: ref.forge,
+				host: ref.host,
+				project: ref.project,
+				number: ref.number,
+				state: data.state,
+				added_by: actor.memberId,
+				created_at: now,
+				state_changed_at: now,
+				state_changed_by: actor.memberId
+			})
 			.returningAll()
 			.executeTakeFirstOrThrow()
 			.catch((error: unknown) => {
-				if (isUniqueViolation(error, 'upstream_change_need_url_key')) throw conflict(`${changeLabel(ref)} is already linked to this need.`, { url: 'This change is already linked.' });
+				if (isUniqueViolation(error, 'upstream_change_need_url_key'))
+					throw conflict(`${changeLabel(ref)} is already linked to this need.`, { url: 'This change is already linked.' });
 				throw error;
 			});
 		await activity(tx, access.need, 'change_linked', { changeId: Number(row.id), url: row.url, forge: row.forge, state: row.state });

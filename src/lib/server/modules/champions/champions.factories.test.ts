@@ -64,13 +64,25 @@ describe('champions factories', () => {
 		const need = await buildNeed(t.db, { group, status: 'accepted' });
 		const sponsor = await buildSponsor(t.db, { need, member });
 		const change = await buildUpstreamChange(t.db, { need, url: 'https://review.opendev.org/c/openstack/nova/+/912345', addedBy: member });
-		expect(change).toMatchObject({ forge: 'gerrit', host: 'review.opendev.org', project: 'openstack/nova', number: 912345, state: 'open', state_changed_by: member.id });
+		expect(change).toMatchObject({
+			forge: 'gerrit',
+			host: 'review.opendev.org',
+			project: 'openstack/nova',
+			number: 912345,
+			state: 'open',
+			state_changed_by: member.id
+		});
 		const changed = await setChangeState(as(member), change.id, { state: 'merged' });
 		expect(changed.state).toBe('merged');
 		// The same address again is the same change: the command and the table both refuse it.
 		await expect(linkChange(as(member), need.id, { url: 'https://review.opendev.org/c/openstack/nova/+/912345' })).rejects.toMatchObject({ code: 'conflict' });
 		await expect(buildUpstreamChange(t.db, { need, url: 'https://review.opendev.org/c/openstack/nova/+/912345' })).rejects.toThrow();
-		await removeChampion(as(chair), need.id, (await t.db.selectFrom('member').select('handle').where('id', '=', sponsor.member_id).executeTakeFirstOrThrow()).handle, { reason: 'Not active.' });
+		await removeChampion(
+			as(chair),
+			need.id,
+			(await t.db.selectFrom('member').select('handle').where('id', '=', sponsor.member_id).executeTakeFirstOrThrow()).handle,
+			{ reason: 'Not active.' }
+		);
 		const page = await getNeedChampions(as(null), need.id);
 		expect(page.sponsors).toEqual([]);
 		expect(page.changes.map((c) => [c.url, c.state])).toEqual([['https://review.opendev.org/c/openstack/nova/+/912345', 'merged']]);

@@ -3,7 +3,15 @@ import { z } from 'zod';
 import { oneLineText } from '#lib/server/platform/text.ts';
 import type { Ctx } from '#lib/server/platform/context.ts';
 import { invalid, parseInput } from '#lib/server/platform/errors.ts';
-import { componentsOfNeeds, needFacts, needIdsInComponent, needReadableBy, resolveNeedAccess, type NeedOrAccess, type NeedStatus } from '#lib/server/modules/needs/index.ts';
+import {
+	componentsOfNeeds,
+	needFacts,
+	needIdsInComponent,
+	needReadableBy,
+	resolveNeedAccess,
+	type NeedOrAccess,
+	type NeedStatus
+} from '#lib/server/modules/needs/index.ts';
 import { championAbilities, type ChampionAbilities } from './champions.policy.ts';
 import type { ChampionRole, ChangeState, Forge } from './champions.tables.ts';
 import { changeLabel } from './champions.urls.ts';
@@ -55,7 +63,15 @@ export async function getNeedChampions(ctx: Ctx, ref: NeedOrAccess): Promise<Nee
 		ctx.db
 			.selectFrom('need_champion')
 			.innerJoin('member', 'member.id', 'need_champion.member_id')
-			.select(['need_champion.role', 'need_champion.note', 'need_champion.created_at', 'member.id', 'member.handle', 'member.display_name', 'member.organization'])
+			.select([
+				'need_champion.role',
+				'need_champion.note',
+				'need_champion.created_at',
+				'member.id',
+				'member.handle',
+				'member.display_name',
+				'member.organization'
+			])
 			.where('need_champion.need_id', '=', needId)
 			.where('need_champion.ended_at', 'is', null)
 			.orderBy('need_champion.created_at')
@@ -72,14 +88,12 @@ export async function getNeedChampions(ctx: Ctx, ref: NeedOrAccess): Promise<Nee
 			.execute(),
 		standingOf(ctx.db, needId, ctx.actor?.memberId ?? null)
 	]);
-	const entries = people.map(
-		(p): ChampionEntry => ({
-			member: { id: Number(p.id), handle: p.handle, displayName: p.display_name, organization: p.organization },
-			role: p.role,
-			note: p.note,
-			since: p.created_at
-		})
-	);
+	const entries = people.map((p): ChampionEntry => ({
+		member: { id: Number(p.id), handle: p.handle, displayName: p.display_name, organization: p.organization },
+		role: p.role,
+		note: p.note,
+		since: p.created_at
+	}));
 	return {
 		champions: entries.filter((e) => e.role === 'champion'),
 		sponsors: entries.filter((e) => e.role === 'sponsor'),
@@ -93,7 +107,8 @@ export async function getNeedChampions(ctx: Ctx, ref: NeedOrAccess): Promise<Nee
 			number: Number(c.number),
 			label: changeLabel({ forge: c.forge, number: Number(c.number) }),
 			state: c.state,
-			addedBy: c.added_by !== null && c.handle !== null && c.display_name !== null ? { id: Number(c.added_by), handle: c.handle, displayName: c.display_name } : null,
+			addedBy:
+				c.added_by !== null && c.handle !== null && c.display_name !== null ? { id: Number(c.added_by), handle: c.handle, displayName: c.display_name } : null,
 			createdAt: c.created_at,
 			stateChangedAt: c.state_changed_at
 		})),
@@ -111,14 +126,20 @@ export const WANTED_SORTS = ['support', 'newest', 'oldest'] as const;
 export type WantedSort = (typeof WANTED_SORTS)[number];
 
 /** A filter's text: NUL refused by field, bidi controls stripped (decision 0013). */
-const shortText = (field: string, max: number) => oneLineText({ field, required: `${field} is text.`, max, tooLong: `${field} is at most ${max} characters.` }).default('');
+const shortText = (field: string, max: number) =>
+	oneLineText({ field, required: `${field} is text.`, max, tooLong: `${field} is at most ${max} characters.` }).default('');
 
 export const wantedInput = z.object({
 	sort: z.union([z.literal(''), z.enum(WANTED_SORTS, { error: `Sort is one of ${WANTED_SORTS.join(', ')}.` })]).default(''),
 	group: shortText('Group', 100).transform((s) => s.toLowerCase()),
 	component: shortText('Component', 80).transform((s) => s.toLowerCase()),
 	cursor: shortText('Cursor', 200),
-	limit: z.coerce.number({ error: 'Limit is a number.' }).int('Limit is a whole number.').min(1, 'Limit is at least 1.').max(100, 'Limit is at most 100.').default(25)
+	limit: z.coerce
+		.number({ error: 'Limit is a number.' })
+		.int('Limit is a whole number.')
+		.min(1, 'Limit is at least 1.')
+		.max(100, 'Limit is at most 100.')
+		.default(25)
 });
 
 export interface WantedNeed {
@@ -157,14 +178,28 @@ export async function listNeedsWithoutChampion(ctx: Ctx, input: unknown = {}): P
 	let query = ctx.db
 		.selectFrom('need')
 		.leftJoin('group', 'group.id', 'need.group_id')
-		.select(['need.id', 'need.title', 'need.status', 'need.support_count', 'need.organization_count', 'need.created_at', 'group.slug as group_slug', 'group.name as group_name'])
+		.select([
+			'need.id',
+			'need.title',
+			'need.status',
+			'need.support_count',
+			'need.organization_count',
+			'need.created_at',
+			'group.slug as group_slug',
+			'group.name as group_name'
+		])
 		.where('need.status', 'in', WANTED_STATUSES)
 		.where('need.hidden_at', 'is', null)
 		.where(needReadableBy(ctx.actor))
 		.where((eb) =>
 			eb.not(
 				eb.exists(
-					eb.selectFrom('need_champion').select('need_champion.id').whereRef('need_champion.need_id', '=', 'need.id').where('need_champion.role', '=', 'champion').where('need_champion.ended_at', 'is', null)
+					eb
+						.selectFrom('need_champion')
+						.select('need_champion.id')
+						.whereRef('need_champion.need_id', '=', 'need.id')
+						.where('need_champion.role', '=', 'champion')
+						.where('need_champion.ended_at', 'is', null)
 				)
 			)
 		);

@@ -56,7 +56,8 @@ async function linked(number: number) {
 	const need = await buildNeed(t.db, { group, status: 'accepted' });
 	return linkChange(ctxFor(t.db, chair, clock), need.id, { url: `https://github.com/openstack/nova/pull/${number}` });
 }
-const stateOf = async (id: number) => (await t.db.selectFrom('upstream_change').select(['state', 'checked_at', 'state_changed_by']).where('id', '=', id).executeTakeFirstOrThrow());
+const stateOf = async (id: number) =>
+	await t.db.selectFrom('upstream_change').select(['state', 'checked_at', 'state_changed_by']).where('id', '=', id).executeTakeFirstOrThrow();
 
 describe('refreshing GitHub pull requests', () => {
 	it('moves merged and closed pull requests, leaves open and vanished ones, and records what it changed', async () => {
@@ -64,7 +65,9 @@ describe('refreshing GitHub pull requests', () => {
 		const closed = await linked(102);
 		const open = await linked(103);
 		const gone = await linked(104);
-		const gerrit = await linkChange(ctxFor(t.db, await buildMember(t.db, { isAdmin: true }), clock), (await buildNeed(t.db, { status: 'accepted' })).id, { url: 'https://review.opendev.org/c/openstack/nova/+/5' });
+		const gerrit = await linkChange(ctxFor(t.db, await buildMember(t.db, { isAdmin: true }), clock), (await buildNeed(t.db, { status: 'accepted' })).id, {
+			url: 'https://review.opendev.org/c/openstack/nova/+/5'
+		});
 		pulls.set(101, { state: 'closed', merged_at: '2026-11-20T10:00:00Z' });
 		pulls.set(102, { state: 'closed', merged_at: null });
 		pulls.set(103, { state: 'open', merged_at: null });
@@ -91,7 +94,11 @@ describe('refreshing GitHub pull requests', () => {
 	it('runs as a job, and a rate limit fails the run for a later retry without losing what was read', async () => {
 		const first = await linked(201);
 		const second = await linked(202);
-		await t.db.updateTable('upstream_change').set({ checked_at: new Date('2026-01-01T00:00:00Z') }).where('id', 'not in', [first.id, second.id]).execute();
+		await t.db
+			.updateTable('upstream_change')
+			.set({ checked_at: new Date('2026-01-01T00:00:00Z') })
+			.where('id', 'not in', [first.id, second.id])
+			.execute();
 		pulls.set(201, { state: 'closed', merged_at: '2026-11-21T00:00:00Z' });
 		pulls.set(202, 'rate-limited');
 		await enqueueJob({ db: t.db, now: clock.now }, 'champions.refresh_github', { payload: { apiBase } });

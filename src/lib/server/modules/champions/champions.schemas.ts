@@ -18,7 +18,9 @@ export const volunteerInput = z.object({
 });
 
 export const removeChampionInput = z.object({
-	reason: userText({ field: 'Reason' }).min(3, 'Give a reason of at least 3 characters.').max(REASON_MAX, `Reason is at most ${REASON_MAX.toLocaleString('en')} characters.`)
+	reason: userText({ field: 'Reason' })
+		.min(3, 'Give a reason of at least 3 characters.')
+		.max(REASON_MAX, `Reason is at most ${REASON_MAX.toLocaleString('en')} characters.`)
 });
 
 export const linkChangeInput = z.object({
@@ -30,7 +32,8 @@ export const linkChangeInput = z.object({
 			if (!ref) {
 				ctx.addIssue({
 					code: 'custom',
-					message: 'Link a Gerrit change (…/c/<project>/+/<number>), a GitHub pull request (…/pull/<number>) or a GitLab merge request (…/-/merge_requests/<number>).'
+					message:
+						'Link a Gerrit change (…/c/<project>/+/<number>), a GitHub pull request (…/pull/<number>) or a GitLab merge request (…/-/merge_requests/<number>).'
 				});
 				return z.NEVER;
 			}

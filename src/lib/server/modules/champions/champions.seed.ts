@@ -34,11 +34,29 @@ async function seedDemoChampions(ctx: Ctx, { admin, members, groups, as }: Seede
 		(await ctx.db.selectFrom('tracker').select('id').orderBy('id').executeTakeFirst()) ??
 		(await ctx.db
 			.insertInto('tracker')
-			.values({ name: 'Nova bugs (demo, disabled)', provider: 'launchpad', base_url: 'https://api.launchpad.net/devel', project: 'nova', created_at: now, updated_at: now, disabled_at: now })
+			.values({
+				name: 'Nova bugs (demo, disabled)',
+				provider: 'launchpad',
+				base_url: 'https://api.launchpad.net/devel',
+				project: 'nova',
+				created_at: now,
+				updated_at: now,
+				disabled_at: now
+			})
 			.returning('id')
 			.executeTakeFirstOrThrow());
 
-	const openGroupIds = (await ctx.db.selectFrom('group').select('id').where('slug', 'in', groups.filter((g) => g.visibility === 'open').map((g) => g.slug)).execute()).map((g) => Number(g.id));
+	const openGroupIds = (
+		await ctx.db
+			.selectFrom('group')
+			.select('id')
+			.where(
+				'slug',
+				'in',
+				groups.filter((g) => g.visibility === 'open').map((g) => g.slug)
+			)
+			.execute()
+	).map((g) => Number(g.id));
 	const accepted = await ctx.db
 		.selectFrom('need')
 		.select(['id', 'title', 'group_id'])
@@ -63,11 +81,24 @@ async function seedDemoChampions(ctx: Ctx, { admin, members, groups, as }: Seede
 		const champion = members[(k * 5 + 3) % members.length];
 		const sponsor = members[(k * 7 + 11) % members.length];
 		// Every third need keeps waiting for a champion (a sponsor alone does not count).
-		if (k % 3 !== 2) await volunteer(as(champion), need.id, { role: 'champion', note: k % 2 ? 'We run this at scale and can test every patch set.' : 'I will write the spec and follow the review.' });
+		if (k % 3 !== 2)
+			await volunteer(as(champion), need.id, {
+				role: 'champion',
+				note: k % 2 ? 'We run this at scale and can test every patch set.' : 'I will write the spec and follow the review.'
+			});
 		if (k % 4 === 0 && sponsor.id !== champion.id) await volunteer(as(sponsor), need.id, { role: 'sponsor', note: 'Core reviewer; happy to mentor.' });
 
-		await ctx.db.updateTable('need').set({ created_at: new Date(acceptedAt.getTime() - 12 * DAY) }).where('id', '=', need.id).execute();
-		await ctx.db.updateTable('need_status_change').set({ at: new Date(acceptedAt.getTime() - 3 * DAY) }).where('need_id', '=', need.id).where('to_status', '!=', 'accepted').execute();
+		await ctx.db
+			.updateTable('need')
+			.set({ created_at: new Date(acceptedAt.getTime() - 12 * DAY) })
+			.where('id', '=', need.id)
+			.execute();
+		await ctx.db
+			.updateTable('need_status_change')
+			.set({ at: new Date(acceptedAt.getTime() - 3 * DAY) })
+			.where('need_id', '=', need.id)
+			.where('to_status', '!=', 'accepted')
+			.execute();
 		await ctx.db.updateTable('need_status_change').set({ at: acceptedAt }).where('need_id', '=', need.id).where('to_status', '=', 'accepted').execute();
 		if (fate === 'accepted') continue;
 
@@ -78,7 +109,11 @@ async function seedDemoChampions(ctx: Ctx, { admin, members, groups, as }: Seede
 			.insertInto('need_status_change')
 			.values(steps.map(([from, to, at, reason]) => ({ need_id: need.id, from_status: from, to_status: to, reason, actor_id: null, at })))
 			.execute();
-		await ctx.db.updateTable('need').set({ status: fate, status_reason: steps.at(-1)![3], updated_at: steps.at(-1)![2] }).where('id', '=', need.id).execute();
+		await ctx.db
+			.updateTable('need')
+			.set({ status: fate, status_reason: steps.at(-1)![3], updated_at: steps.at(-1)![2] })
+			.where('id', '=', need.id)
+			.execute();
 		// The handed-only needs are the stalled ones: nothing has moved upstream since the handoff.
 		const lastUpstream = steps.at(-1)![2];
 		await ctx.db

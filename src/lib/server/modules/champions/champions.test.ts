@@ -151,10 +151,20 @@ describe('volunteering', () => {
 		expect(view.sponsors.map((c) => c.member.id)).toEqual([chair.id]);
 		expect(view.viewer?.role).toBe('champion');
 
-		const told = await t.db.selectFrom('notification').select(['member_id', 'data']).where('kind', '=', 'need.champion_joined').where('subject_id', '=', need.id).execute();
+		const told = await t.db
+			.selectFrom('notification')
+			.select(['member_id', 'data'])
+			.where('kind', '=', 'need.champion_joined')
+			.where('subject_id', '=', need.id)
+			.execute();
 		expect(told.filter((n) => n.member_id === follower.id)).toHaveLength(3);
 		expect(told.filter((n) => n.member_id === formerMember.id)).toHaveLength(0);
-		const events = await t.db.selectFrom('activity').select(['action', 'group_id']).where('subject_type', '=', 'need').where('subject_id', '=', need.id).execute();
+		const events = await t.db
+			.selectFrom('activity')
+			.select(['action', 'group_id'])
+			.where('subject_type', '=', 'need')
+			.where('subject_id', '=', need.id)
+			.execute();
 		expect(events).toEqual(Array(3).fill({ action: 'need.champion_joined', group_id: closed.id }));
 	});
 
@@ -200,22 +210,53 @@ describe('upstream changes', () => {
 		]);
 		await unlinkChange(as(chair), change.id);
 		expect((await getNeedChampions(as(null), need.id)).changes).toHaveLength(1);
-		const events = await t.db.selectFrom('activity').select('action').where('subject_id', '=', need.id).where('subject_type', '=', 'need').orderBy('id').execute();
-		expect(events.map((e) => e.action)).toEqual(['need.champion_joined', 'need.change_linked', 'need.change_linked', 'need.change_state_changed', 'need.change_unlinked']);
+		const events = await t.db
+			.selectFrom('activity')
+			.select('action')
+			.where('subject_id', '=', need.id)
+			.where('subject_type', '=', 'need')
+			.orderBy('id')
+			.execute();
+		expect(events.map((e) => e.action)).toEqual([
+			'need.champion_joined',
+			'need.change_linked',
+			'need.change_linked',
+			'need.change_state_changed',
+			'need.change_unlinked'
+		]);
 	});
 
 	it('refuses addresses that are not reviews or pull requests, oversized input and unknown needs or changes, writing nothing', async () => {
 		const need = await acceptedNeed(open);
-		const before = await t.db.selectFrom('upstream_change').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-		const failure = (p: Promise<unknown>) => p.then(() => null, (e: { code: string; fields: Record<string, string> }) => e);
-		expect(await failure(linkChange(as(chair), need.id, { url: 'https://example.org/my-blog' }))).toMatchObject({ code: 'invalid_input', fields: { url: expect.stringContaining('Gerrit') } });
-		expect(await failure(linkChange(as(chair), need.id, { url: `https://github.com/o/r/pull/1?${'x'.repeat(3000)}` }))).toMatchObject({ code: 'invalid_input', fields: { url: expect.stringContaining('2,000') } });
-		expect(await failure(linkChange(as(chair), need.id, { url: REVIEW, state: 'landed' }))).toMatchObject({ code: 'invalid_input', fields: { state: expect.any(String) } });
+		const before = await t.db
+			.selectFrom('upstream_change')
+			.select((eb) => eb.fn.countAll<number>().as('n'))
+			.executeTakeFirstOrThrow();
+		const failure = (p: Promise<unknown>) =>
+			p.then(
+				() => null,
+				(e: { code: string; fields: Record<string, string> }) => e
+			);
+		expect(await failure(linkChange(as(chair), need.id, { url: 'https://example.org/my-blog' }))).toMatchObject({
+			code: 'invalid_input',
+			fields: { url: expect.stringContaining('Gerrit') }
+		});
+		expect(await failure(linkChange(as(chair), need.id, { url: `https://github.com/o/r/pull/1?${'x'.repeat(3000)}` }))).toMatchObject({
+			code: 'invalid_input',
+			fields: { url: expect.stringContaining('2,000') }
+		});
+		expect(await failure(linkChange(as(chair), need.id, { url: REVIEW, state: 'landed' }))).toMatchObject({
+			code: 'invalid_input',
+			fields: { state: expect.any(String) }
+		});
 		expect(await failure(linkChange(as(chair), need.id, {}))).toMatchObject({ code: 'invalid_input', fields: { url: expect.any(String) } });
 		expect(await outcome(linkChange(as(chair), 987654321, { url: REVIEW }))).toBe('not_found');
 		expect(await outcome(setChangeState(as(chair), 987654321, { state: 'merged' }))).toBe('not_found');
 		expect(await outcome(unlinkChange(as(chair), -4))).toBe('not_found');
-		const after = await t.db.selectFrom('upstream_change').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+		const after = await t.db
+			.selectFrom('upstream_change')
+			.select((eb) => eb.fn.countAll<number>().as('n'))
+			.executeTakeFirstOrThrow();
 		expect(Number(after.n)).toBe(Number(before.n));
 	});
 
@@ -250,7 +291,12 @@ describe('needs a champion', () => {
 		expect(page.needs.find((n) => n.id === sponsored.id)?.sponsorCount).toBe(1);
 		expect(page.needs.map((n) => n.id)).not.toContain(hidden.id);
 		expect((await listNeedsWithoutChampion(as(null), { group: 'wanted-ops', component: 'wanted-nova' })).needs.map((n) => n.id)).toEqual([big.id, middle.id]);
-		expect((await listNeedsWithoutChampion(as(null), { group: 'wanted-ops', sort: 'oldest' })).needs.map((n) => n.id)).toEqual([big.id, small.id, middle.id, sponsored.id]);
+		expect((await listNeedsWithoutChampion(as(null), { group: 'wanted-ops', sort: 'oldest' })).needs.map((n) => n.id)).toEqual([
+			big.id,
+			small.id,
+			middle.id,
+			sponsored.id
+		]);
 
 		// Keyset pages walk the whole list once.
 		const first = await listNeedsWithoutChampion(as(null), { group: 'wanted-ops', limit: 3 });

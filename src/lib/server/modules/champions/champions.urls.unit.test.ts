@@ -3,13 +3,28 @@ import { changeLabel, parseChangeUrl } from './champions.urls.ts';
 
 describe('recognising upstream change addresses', () => {
 	it.each([
-		['https://review.opendev.org/c/openstack/nova/+/912345', { forge: 'gerrit', host: 'review.opendev.org', project: 'openstack/nova', number: 912345, url: 'https://review.opendev.org/c/openstack/nova/+/912345' }],
-		['https://review.opendev.org/c/openstack/nova/+/912345/3/nova/compute/manager.py?foo=1#l12', { project: 'openstack/nova', number: 912345, url: 'https://review.opendev.org/c/openstack/nova/+/912345' }],
+		[
+			'https://review.opendev.org/c/openstack/nova/+/912345',
+			{ forge: 'gerrit', host: 'review.opendev.org', project: 'openstack/nova', number: 912345, url: 'https://review.opendev.org/c/openstack/nova/+/912345' }
+		],
+		[
+			'https://review.opendev.org/c/openstack/nova/+/912345/3/nova/compute/manager.py?foo=1#l12',
+			{ project: 'openstack/nova', number: 912345, url: 'https://review.opendev.org/c/openstack/nova/+/912345' }
+		],
 		['https://review.opendev.org/#/c/654321/', { forge: 'gerrit', project: '', number: 654321, url: 'https://review.opendev.org/c/654321' }],
 		['https://gerrit.example.org/c/123', { forge: 'gerrit', host: 'gerrit.example.org', number: 123 }],
-		['https://github.com/kubernetes/kubernetes/pull/12', { forge: 'github', project: 'kubernetes/kubernetes', number: 12, url: 'https://github.com/kubernetes/kubernetes/pull/12' }],
-		['https://www.github.com/ceph/ceph/pull/5678/files', { forge: 'github', project: 'ceph/ceph', number: 5678, url: 'https://github.com/ceph/ceph/pull/5678' }],
-		['https://gitlab.com/group/sub/project/-/merge_requests/7', { forge: 'gitlab', host: 'gitlab.com', project: 'group/sub/project', number: 7, url: 'https://gitlab.com/group/sub/project/-/merge_requests/7' }],
+		[
+			'https://github.com/kubernetes/kubernetes/pull/12',
+			{ forge: 'github', project: 'kubernetes/kubernetes', number: 12, url: 'https://github.com/kubernetes/kubernetes/pull/12' }
+		],
+		[
+			'https://www.github.com/ceph/ceph/pull/5678/files',
+			{ forge: 'github', project: 'ceph/ceph', number: 5678, url: 'https://github.com/ceph/ceph/pull/5678' }
+		],
+		[
+			'https://gitlab.com/group/sub/project/-/merge_requests/7',
+			{ forge: 'gitlab', host: 'gitlab.com', project: 'group/sub/project', number: 7, url: 'https://gitlab.com/group/sub/project/-/merge_requests/7' }
+		],
 		['https://opendev.example/gitlab/ops/tool/-/merge_requests/42/diffs', { forge: 'gitlab', project: 'gitlab/ops/tool', number: 42 }]
 	])('%s', (url, expected) => {
 		expect(parseChangeUrl(url)).toMatchObject(expected);

@@ -18,7 +18,12 @@ export async function createCycle(ctx: Ctx, input: unknown): Promise<Cycle> {
 				.values({ slug: data.slug, name: data.name ?? data.slug, starts_on: data.startsOn, ends_on: data.endsOn, created_at: tx.now() })
 				.returningAll()
 				.executeTakeFirstOrThrow();
-			await recordActivity(tx, { action: 'cycle.created', subjectType: 'cycle', subjectId: row.id, data: { slug: row.slug, startsOn: row.starts_on, endsOn: row.ends_on } });
+			await recordActivity(tx, {
+				action: 'cycle.created',
+				subjectType: 'cycle',
+				subjectId: row.id,
+				data: { slug: row.slug, startsOn: row.starts_on, endsOn: row.ends_on }
+			});
 			return cycleOf(row);
 		});
 	} catch (error) {
@@ -45,7 +50,10 @@ export async function updateCycle(ctx: Ctx, slug: string, input: unknown): Promi
 				action: 'cycle.updated',
 				subjectType: 'cycle',
 				subjectId: row.id,
-				data: { before: { slug: before.slug, name: before.name, startsOn: before.starts_on, endsOn: before.ends_on }, after: { slug: row.slug, name: row.name, startsOn: row.starts_on, endsOn: row.ends_on } }
+				data: {
+					before: { slug: before.slug, name: before.name, startsOn: before.starts_on, endsOn: before.ends_on },
+					after: { slug: row.slug, name: row.name, startsOn: row.starts_on, endsOn: row.ends_on }
+				}
 			});
 			return cycleOf(row);
 		});

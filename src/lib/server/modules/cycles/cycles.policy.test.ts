@@ -90,7 +90,14 @@ const policyExpected = {
 };
 
 const count = async (table: 'cycle' | 'activity') =>
-	Number((await t.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+	Number(
+		(
+			await t.db
+				.selectFrom(table)
+				.select((eb) => eb.fn.countAll<number>().as('n'))
+				.executeTakeFirstOrThrow()
+		).n
+	);
 
 describe('the cycles authorization matrix', () => {
 	it('the pure policy: everyone reads, administrators manage', () => {

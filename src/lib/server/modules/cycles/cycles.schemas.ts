@@ -12,8 +12,7 @@ const isoDay = (field: string) =>
 			return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
 		}, `${field} is not a date in the calendar.`);
 
-export const cycleSlug = oneLineText({ field: 'Cycle' })
-	.regex(CYCLE_SLUG, 'A cycle is named like 2027.1: the year, a dot, the cycle in that year.');
+export const cycleSlug = oneLineText({ field: 'Cycle' }).regex(CYCLE_SLUG, 'A cycle is named like 2027.1: the year, a dot, the cycle in that year.');
 
 const fields = {
 	slug: cycleSlug,

@@ -17,7 +17,11 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 const as = (who: MemberRow | null) => ctxFor(t.db, who, clock);
-const failure = (promise: Promise<unknown>) => promise.then(() => null, (error: unknown) => error as { code: string; fields: Record<string, string> });
+const failure = (promise: Promise<unknown>) =>
+	promise.then(
+		() => null,
+		(error: unknown) => error as { code: string; fields: Record<string, string> }
+	);
 
 describe('cycles administration', () => {
 	it('an administrator adds a cycle, names default to the slug, and the day finds it', async () => {

@@ -123,7 +123,9 @@ const activity = (tx: TxCtx, group: GroupRow, action: string, data: Record<strin
 	recordActivity(tx, { action: `group.${action}`, subjectType: 'group', subjectId: group.id, groupId: group.id, data });
 
 const alreadyMember = (handle?: string) =>
-	handle ? conflict(`@${handle} is already a member of this group.`, { handle: `@${handle} is already a member.` }) : conflict('You are already a member of this group.');
+	handle
+		? conflict(`@${handle} is already a member of this group.`, { handle: `@${handle} is already a member.` })
+		: conflict('You are already a member of this group.');
 
 // ---------------------------------------------------------------------------------------------------
 // The group itself
@@ -172,9 +174,9 @@ export async function updateGroup(ctx: Ctx, slug: string, input: unknown): Promi
 		const mine = await membershipRow(tx.db, group.id, actor.memberId);
 		if (!mayUpdateGroup(actor, group, mine)) throw forbidden("Only the group's chairs edit the group.");
 		const data = parseInput(updateGroupInput, input);
-		const changes = Object.fromEntries(
-			Object.entries(data).filter(([key, value]) => value !== undefined && value !== group[key as keyof GroupRow])
-		) as Partial<Pick<GroupRow, 'name' | 'kind' | 'visibility' | 'summary' | 'charter'>>;
+		const changes = Object.fromEntries(Object.entries(data).filter(([key, value]) => value !== undefined && value !== group[key as keyof GroupRow])) as Partial<
+			Pick<GroupRow, 'name' | 'kind' | 'visibility' | 'summary' | 'charter'>
+		>;
 		if (Object.keys(changes).length === 0) return toGroup(group);
 		const row = await tx.db
 			.updateTable('group')
@@ -233,10 +235,8 @@ export async function requestToJoin(ctx: Ctx, slug: string, input: unknown = {})
 			await activity(tx, group, 'invitation_accepted', { member: actor.handle, memberId: actor.memberId });
 			return membershipOut(tx, group.id, actor.memberId);
 		}
-		await insertMembership(
-			tx,
-			{ groupId: group.id, memberId: actor.memberId, role: 'member', state: 'requested', message: data.message },
-			() => conflict('You have already asked to join; a chair or moderator will answer.')
+		await insertMembership(tx, { groupId: group.id, memberId: actor.memberId, role: 'member', state: 'requested', message: data.message }, () =>
+			conflict('You have already asked to join; a chair or moderator will answer.')
 		);
 		await activity(tx, group, 'join_requested', { member: actor.handle, memberId: actor.memberId, message: data.message });
 		return membershipOut(tx, group.id, actor.memberId);
@@ -337,7 +337,12 @@ export async function declineInvitation(ctx: Ctx, slug: string): Promise<void> {
 		const group = await loadGroup(tx, slug);
 		const mine = await membershipRow(tx.db, group.id, actor.memberId, { lock: true });
 		if (!mayRespondToInvitation(actor, mine)) throw notFound('An invitation for you to this group');
-		await tx.db.deleteFrom('group_membership').where('group_id', '=', group.id).where('member_id', '=', actor.memberId).where('state', '=', 'invited').execute();
+		await tx.db
+			.deleteFrom('group_membership')
+			.where('group_id', '=', group.id)
+			.where('member_id', '=', actor.memberId)
+			.where('state', '=', 'invited')
+			.execute();
 		await activity(tx, group, 'invitation_declined', { member: actor.handle, memberId: actor.memberId });
 	});
 }

@@ -6,7 +6,15 @@ let sequence = 0;
 /** A group row straight in the table; with `chair`, that member is added as its active chair. */
 export async function buildGroup(
 	db: Db,
-	overrides: Partial<{ slug: string; name: string; kind: GroupKind; visibility: GroupVisibility; summary: string; charter: string; chair: { id: number } | null }> = {}
+	overrides: Partial<{
+		slug: string;
+		name: string;
+		kind: GroupKind;
+		visibility: GroupVisibility;
+		summary: string;
+		charter: string;
+		chair: { id: number } | null;
+	}> = {}
 ): Promise<GroupRow> {
 	sequence += 1;
 	const slug = overrides.slug ?? `group-${sequence}-${Math.random().toString(36).slice(2, 6)}`;

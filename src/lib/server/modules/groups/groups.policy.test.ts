@@ -153,7 +153,10 @@ const expected: Record<string, { open: Row; closed: Row }> = {
 };
 
 async function activityCount(): Promise<number> {
-	const { n } = await t.db.selectFrom('activity').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+	const { n } = await t.db
+		.selectFrom('activity')
+		.select((eb) => eb.fn.countAll<number>().as('n'))
+		.executeTakeFirstOrThrow();
 	return Number(n);
 }
 

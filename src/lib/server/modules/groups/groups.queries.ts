@@ -159,16 +159,16 @@ function toGroupMembership(row: MembershipJoinRow): GroupMembership {
 
 /** One membership with the names around it; no policy check (callers have made theirs). */
 export async function getMembership(db: Executor, groupId: number, memberId: number): Promise<GroupMembership | undefined> {
-	const row = await membershipsQuery(db)
-		.where('group_membership.group_id', '=', groupId)
-		.where('group_membership.member_id', '=', memberId)
-		.executeTakeFirst();
+	const row = await membershipsQuery(db).where('group_membership.group_id', '=', groupId).where('group_membership.member_id', '=', memberId).executeTakeFirst();
 	return row && toGroupMembership(row);
 }
 
 async function membershipsInState(db: Executor, groupId: number, state: MembershipState): Promise<GroupMembership[]> {
 	let query = membershipsQuery(db).where('group_membership.group_id', '=', groupId).where('group_membership.state', '=', state);
-	query = state === 'active' ? query.orderBy(roleOrder).orderBy('member.display_name').orderBy('member.id') : query.orderBy('group_membership.created_at').orderBy('member.id');
+	query =
+		state === 'active'
+			? query.orderBy(roleOrder).orderBy('member.display_name').orderBy('member.id')
+			: query.orderBy('group_membership.created_at').orderBy('member.id');
 	return (await query.execute()).map(toGroupMembership);
 }
 
@@ -214,16 +214,7 @@ export async function listGroups(ctx: Ctx, options: unknown = {}): Promise<Group
 	const actorId = ctx.actor?.memberId ?? null;
 	let query = ctx.db
 		.selectFrom('group')
-		.select([
-			'group.id',
-			'group.slug',
-			'group.name',
-			'group.kind',
-			'group.visibility',
-			'group.summary',
-			'group.created_at',
-			'group.updated_at'
-		])
+		.select(['group.id', 'group.slug', 'group.name', 'group.kind', 'group.visibility', 'group.summary', 'group.created_at', 'group.updated_at'])
 		.select((eb) => [
 			eb
 				.selectFrom('group_membership')
@@ -333,7 +324,10 @@ export async function listMemberships(ctx: Ctx, slug: string, options: unknown =
  * The groups a member belongs to (active memberships), as the actor may see them: a closed group's
  * membership shows only to those who may read that group's work. Pending rows show to the member alone.
  */
-export async function listGroupsOfMember(ctx: Ctx, memberId: number): Promise<Array<{ group: Omit<Group, 'charter'>; role: GroupRole; state: MembershipState }>> {
+export async function listGroupsOfMember(
+	ctx: Ctx,
+	memberId: number
+): Promise<Array<{ group: Omit<Group, 'charter'>; role: GroupRole; state: MembershipState }>> {
 	const self = ctx.actor?.memberId === memberId;
 	const rows = await ctx.db
 		.selectFrom('group_membership')

@@ -16,7 +16,8 @@ export const DEMO_GROUPS = [
 		kind: 'ops_team',
 		visibility: 'open',
 		summary: 'Organizes the ops meetups and summit ops tracks; turns session notes into needs.',
-		charter: '## Scope\n\nCall for topics, +1 voting, moderators and notes for every ops meetup. Action items from sessions become needs with a link back to the session.'
+		charter:
+			'## Scope\n\nCall for topics, +1 voting, moderators and notes for every ops meetup. Action items from sessions become needs with a link back to the session.'
 	},
 	{
 		name: 'Edge Computing Working Group',

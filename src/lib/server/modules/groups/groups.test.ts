@@ -65,7 +65,12 @@ describe('creating and editing a group', () => {
 		const group = await buildGroup(t.db, { chair, visibility: 'open' });
 		const updated = await updateGroup(as(chair), group.slug, { name: 'Renamed', visibility: 'closed', charter: '## New' });
 		expect(updated).toMatchObject({ name: 'Renamed', visibility: 'closed', charter: '## New', slug: group.slug });
-		const event = await t.db.selectFrom('activity').selectAll().where('action', '=', 'group.updated').where('group_id', '=', group.id).executeTakeFirstOrThrow();
+		const event = await t.db
+			.selectFrom('activity')
+			.selectAll()
+			.where('action', '=', 'group.updated')
+			.where('group_id', '=', group.id)
+			.executeTakeFirstOrThrow();
 		expect(event.data).toMatchObject({ changed: expect.arrayContaining(['name', 'visibility', 'charter']), visibility: { from: 'open', to: 'closed' } });
 		await expect(updateGroup(as(chair), group.slug, { kind: 'band' })).rejects.toMatchObject({ code: 'invalid_input', fields: { kind: expect.any(String) } });
 	});
@@ -148,7 +153,10 @@ describe('invitations', () => {
 		const invited = await invite(as(chair), group.slug, { handle: ana.handle.toUpperCase(), message: 'Join us' });
 		expect(invited).toMatchObject({ state: 'invited', member: { handle: ana.handle }, invitedBy: { handle: chair.handle }, message: 'Join us' });
 		await expect(invite(as(chair), group.slug, { handle: ana.handle })).rejects.toMatchObject({ code: 'conflict', fields: { handle: expect.any(String) } });
-		await expect(invite(as(chair), group.slug, { handle: 'nobody-here' })).rejects.toMatchObject({ code: 'invalid_input', fields: { handle: expect.any(String) } });
+		await expect(invite(as(chair), group.slug, { handle: 'nobody-here' })).rejects.toMatchObject({
+			code: 'invalid_input',
+			fields: { handle: expect.any(String) }
+		});
 		await expect(invite(as(chair), group.slug, { handle: chair.handle })).rejects.toMatchObject({ code: 'conflict' });
 		expect((await getGroupPage(as(chair), group.slug))?.invitations?.map((i) => i.member.handle)).toEqual([ana.handle]);
 		expect((await getGroupPage(as(ana), group.slug))?.myMembership).toMatchObject({ state: 'invited', message: 'Join us' });
@@ -197,7 +205,10 @@ describe('roles and the last chair', () => {
 		await expect(removeMember(as(admin), group.slug, chair.handle)).rejects.toMatchObject({ code: 'conflict' });
 
 		expect(await setRole(as(chair), group.slug, next.handle, { role: 'chair' })).toMatchObject({ role: 'chair' });
-		await expect(setRole(as(chair), group.slug, next.handle, { role: 'owner' })).rejects.toMatchObject({ code: 'invalid_input', fields: { role: expect.any(String) } });
+		await expect(setRole(as(chair), group.slug, next.handle, { role: 'owner' })).rejects.toMatchObject({
+			code: 'invalid_input',
+			fields: { role: expect.any(String) }
+		});
 		await leaveGroup(as(chair), group.slug);
 		expect(await membershipRows(group.id)).toEqual([expect.objectContaining({ member_id: next.id, role: 'chair' })]);
 	});
@@ -234,7 +245,11 @@ describe('concurrency', () => {
 		const chair = await buildMember(t.db);
 		const member = await buildMember(t.db);
 		const group = await buildGroup(t.db, { chair, visibility: 'open' });
-		const results = await Promise.allSettled([joinOpenGroup(as(member), group.slug), joinOpenGroup(as(member), group.slug), joinOrRequest(as(member), group.slug)]);
+		const results = await Promise.allSettled([
+			joinOpenGroup(as(member), group.slug),
+			joinOpenGroup(as(member), group.slug),
+			joinOrRequest(as(member), group.slug)
+		]);
 		expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
 		for (const r of results) if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: 'conflict' });
 		expect((await membershipRows(group.id)).filter((r) => r.member_id === member.id)).toHaveLength(1);
@@ -290,10 +305,7 @@ describe('closed groups keep their work to their members', () => {
 			[closed.id, 'test.closed_work'],
 			[null, 'test.no_group']
 		] as const) {
-			await t.db
-				.insertInto('activity')
-				.values({ at: new Date(), actor_id: null, action, subject_type: 'test', subject_id: null, group_id: groupId })
-				.execute();
+			await t.db.insertInto('activity').values({ at: new Date(), actor_id: null, action, subject_type: 'test', subject_id: null, group_id: groupId }).execute();
 		}
 	});
 
@@ -342,7 +354,9 @@ describe('closed groups keep their work to their members', () => {
 			const ids = (await t.db.selectFrom('group').select('id').where('id', 'in', readableGroupIds(actor)).execute()).map((r) => r.id).sort((a, b) => a - b);
 			const expected: number[] = [];
 			for (const g of groups) {
-				const m = who ? await t.db.selectFrom('group_membership').selectAll().where('group_id', '=', g.id).where('member_id', '=', who.id).executeTakeFirst() : null;
+				const m = who
+					? await t.db.selectFrom('group_membership').selectAll().where('group_id', '=', g.id).where('member_id', '=', who.id).executeTakeFirst()
+					: null;
 				if (mayReadGroupWork(actor, g, m)) expected.push(g.id);
 			}
 			expect(ids).toEqual(expected.sort((a, b) => a - b));
@@ -350,7 +364,10 @@ describe('closed groups keep their work to their members', () => {
 	});
 
 	it('one item of a closed group is not found for outsiders', async () => {
-		await expect(requireGroupWorkReadable(as(outsider), closed.id, 'The need')).rejects.toMatchObject({ code: 'not_found', message: 'The need was not found.' });
+		await expect(requireGroupWorkReadable(as(outsider), closed.id, 'The need')).rejects.toMatchObject({
+			code: 'not_found',
+			message: 'The need was not found.'
+		});
 		await expect(requireGroupWorkReadable(as(null), closed.id, 'The need')).rejects.toMatchObject({ code: 'not_found' });
 		await expect(requireGroupWorkReadable(as(insider), closed.id, 'The need')).resolves.toMatchObject({ group: { id: closed.id } });
 		await expect(requireGroupWorkReadable(as(outsider), open.id, 'The need')).resolves.toMatchObject({ group: { id: open.id } });
@@ -394,7 +411,12 @@ describe('closed groups keep their work to their members', () => {
 		const member = await buildMember(t.db);
 		await invite(as(chair), group.slug, { handle: member.handle });
 		await acceptInvitation(as(member), group.slug);
-		const rows = await t.db.selectFrom('activity').select(['action', 'group_id']).where('subject_type', '=', 'group').where('subject_id', '=', group.id).execute();
+		const rows = await t.db
+			.selectFrom('activity')
+			.select(['action', 'group_id'])
+			.where('subject_type', '=', 'group')
+			.where('subject_id', '=', group.id)
+			.execute();
 		expect(rows.length).toBe(2);
 		expect(rows.every((r) => r.group_id === group.id)).toBe(true);
 	});

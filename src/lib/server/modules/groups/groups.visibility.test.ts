@@ -65,7 +65,8 @@ async function viewer(name: string, isAdmin = false) {
 
 beforeAll(async () => {
 	t = await createTestDatabase();
-	for (const [i, visibility] of (['open', 'closed', 'open', 'closed'] as const).entries()) groups.push(await buildGroup(t.db, { visibility, name: `${visibility} ${i}` }));
+	for (const [i, visibility] of (['open', 'closed', 'open', 'closed'] as const).entries())
+		groups.push(await buildGroup(t.db, { visibility, name: `${visibility} ${i}` }));
 	viewers.push({ name: 'visitor', member: null, actor: null });
 	await viewer('plain member');
 	await viewer('administrator', true);
@@ -108,7 +109,12 @@ describe('the group visibility filters agree with mayReadGroupWork', () => {
 		for (const v of viewers) {
 			const wantedNeeds = readableByPolicy(v).map((id) => needOfGroup.get(id)!);
 			const mine = [...needOfGroup.values()];
-			const withNull = await t.db.selectFrom('need').select('need.id').where('need.id', 'in', mine).where(groupWorkReadableBy(v.actor, 'need.group_id')).execute();
+			const withNull = await t.db
+				.selectFrom('need')
+				.select('need.id')
+				.where('need.id', 'in', mine)
+				.where(groupWorkReadableBy(v.actor, 'need.group_id'))
+				.execute();
 			expect(sorted(withNull.map((r) => r.id)), `${v.name}, null is public`).toEqual(sorted([needOfGroup.get(null)!, ...wantedNeeds]));
 			const withoutNull = await t.db
 				.selectFrom('need')

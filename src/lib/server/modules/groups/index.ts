@@ -1,9 +1,60 @@
 // The public surface: what routes and other modules may use, by name (docs/architecture.md, "Crossing modules").
-export { GROUP_KINDS, GROUP_VISIBILITIES, type GroupKind, type GroupMembershipRow, type GroupRole, type GroupRow, type GroupVisibility, type GroupsTables, type MembershipState } from './groups.tables.ts';
-export { type GroupFacts, type MembershipFacts, groupAbilities, isActiveMember, isChair, isLead, mayCreateGroup, mayReadGroupWork, maySeeMembers } from './groups.policy.ts';
-export { type Group, countActiveMembers, findGroupRowById, findGroupRowBySlug, findGroupsNamed, findMembershipRow, getGroupDetail, getGroupPage, leadsSomeGroup, listGroupNames, listGroups, listGroupsOfMember, listMemberships, loadGroupAccess, toGroup } from './groups.queries.ts';
+export {
+	GROUP_KINDS,
+	GROUP_VISIBILITIES,
+	type GroupKind,
+	type GroupMembershipRow,
+	type GroupRole,
+	type GroupRow,
+	type GroupVisibility,
+	type GroupsTables,
+	type MembershipState
+} from './groups.tables.ts';
+export {
+	type GroupFacts,
+	type MembershipFacts,
+	groupAbilities,
+	isActiveMember,
+	isChair,
+	isLead,
+	mayCreateGroup,
+	mayReadGroupWork,
+	maySeeMembers
+} from './groups.policy.ts';
+export {
+	type Group,
+	countActiveMembers,
+	findGroupRowById,
+	findGroupRowBySlug,
+	findGroupsNamed,
+	findMembershipRow,
+	getGroupDetail,
+	getGroupPage,
+	leadsSomeGroup,
+	listGroupNames,
+	listGroups,
+	listGroupsOfMember,
+	listMemberships,
+	loadGroupAccess,
+	toGroup
+} from './groups.queries.ts';
 export { activeMemberIds, groupWorkReadableBy, leadGroupIds, readableGroupIds, requireGroupWorkReadable } from './groups.visibility.ts';
-export { acceptInvitation, approveRequest, createGroup, declineInvitation, declineRequest, endMembership, invite, joinOpenGroup, joinOrRequest, leaveGroup, removeMember, requestToJoin, setRole, updateGroup } from './groups.commands.ts';
+export {
+	acceptInvitation,
+	approveRequest,
+	createGroup,
+	declineInvitation,
+	declineRequest,
+	endMembership,
+	invite,
+	joinOpenGroup,
+	joinOrRequest,
+	leaveGroup,
+	removeMember,
+	requestToJoin,
+	setRole,
+	updateGroup
+} from './groups.commands.ts';
 
 import { defineModule } from '#lib/server/platform/module.ts';
 import * as m0200 from './migrations/20261125_0200_groups.ts';

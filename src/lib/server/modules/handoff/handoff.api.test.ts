@@ -42,7 +42,14 @@ beforeAll(async () => {
 	member = await buildMember(t.db);
 	outsider = await buildMember(t.db);
 	tracker = await buildTracker(t.db, { name: 'Nova', baseUrl: gh.url, project: gh.repo, token: gh.token, webhookSecret: SECRET });
-	gitlabTracker = await buildTracker(t.db, { name: 'Ceph', provider: 'gitlab', baseUrl: gl.apiUrl, project: gl.project, token: gl.token, webhookSecret: GL_SECRET });
+	gitlabTracker = await buildTracker(t.db, {
+		name: 'Ceph',
+		provider: 'gitlab',
+		baseUrl: gl.apiUrl,
+		project: gl.project,
+		token: gl.token,
+		webhookSecret: GL_SECRET
+	});
 });
 afterAll(async () => {
 	await stopRuntime();
@@ -89,8 +96,12 @@ describe('the handoff API', () => {
 		const draft = await call('needs/[id]/handoffs/draft', 'POST', `/needs/${need.id}/handoffs/draft`, chair, params, { trackerId: tracker.id, kind: 'bug' });
 		expect(draft.status).toBe(200);
 		expect(draft.json.draft.fields.labels).toBe('bug');
-		expect((await call('needs/[id]/handoffs/draft', 'POST', `/needs/${need.id}/handoffs/draft`, outsider, params, { trackerId: tracker.id, kind: 'bug' })).status).toBe(404);
-		expect((await call('needs/[id]/handoffs', 'POST', `/needs/${need.id}/handoffs`, member, params, { trackerId: tracker.id, ...draft.json.draft })).status).toBe(403);
+		expect(
+			(await call('needs/[id]/handoffs/draft', 'POST', `/needs/${need.id}/handoffs/draft`, outsider, params, { trackerId: tracker.id, kind: 'bug' })).status
+		).toBe(404);
+		expect(
+			(await call('needs/[id]/handoffs', 'POST', `/needs/${need.id}/handoffs`, member, params, { trackerId: tracker.id, ...draft.json.draft })).status
+		).toBe(403);
 		const created = await call('needs/[id]/handoffs', 'POST', `/needs/${need.id}/handoffs`, chair, params, { trackerId: tracker.id, ...draft.json.draft });
 		expect(created.status).toBe(201);
 		expect(created.json).toMatchObject({ status: 'handed_upstream', tracker: { name: 'Nova', provider: 'github' }, linked: false });
@@ -107,11 +118,28 @@ describe('the handoff API', () => {
 	it('links by URL and refuses a URL of another tracker with a field error', async () => {
 		const need = await closedNeed();
 		const params = { id: String(need.id) };
-		gl.issues.set(9, { iid: 9, title: 'Existing', description: '', state: 'closed', labels: [], assignees: [], milestone: 'v19.2.0', updated_at: '2026-11-20T00:00:00Z' });
-		const wrong = await call('needs/[id]/handoffs/link', 'POST', `/needs/${need.id}/handoffs/link`, chair, params, { trackerId: gitlabTracker.id, kind: 'bug', url: gh.issueUrl(1) });
+		gl.issues.set(9, {
+			iid: 9,
+			title: 'Existing',
+			description: '',
+			state: 'closed',
+			labels: [],
+			assignees: [],
+			milestone: 'v19.2.0',
+			updated_at: '2026-11-20T00:00:00Z'
+		});
+		const wrong = await call('needs/[id]/handoffs/link', 'POST', `/needs/${need.id}/handoffs/link`, chair, params, {
+			trackerId: gitlabTracker.id,
+			kind: 'bug',
+			url: gh.issueUrl(1)
+		});
 		expect(wrong.status).toBe(400);
 		expect(wrong.json.error.fields.url).toMatch(/not the URL of an item in Ceph/);
-		const linked = await call('needs/[id]/handoffs/link', 'POST', `/needs/${need.id}/handoffs/link`, chair, params, { trackerId: gitlabTracker.id, kind: 'bug', url: gl.issueUrl(9) });
+		const linked = await call('needs/[id]/handoffs/link', 'POST', `/needs/${need.id}/handoffs/link`, chair, params, {
+			trackerId: gitlabTracker.id,
+			kind: 'bug',
+			url: gl.issueUrl(9)
+		});
 		expect(linked.status).toBe(201);
 		expect(linked.json).toMatchObject({ linked: true, status: 'delivered', deliveredIn: 'v19.2.0' });
 		expect((await t.db.selectFrom('need').select('status').where('id', '=', need.id).executeTakeFirstOrThrow()).status).toBe('delivered');
@@ -121,9 +149,33 @@ describe('the handoff API', () => {
 describe('the trackers’ webhook endpoint', () => {
 	it('answers 401 to a bad GitHub signature with nothing written, and applies a good one', async () => {
 		const need = await buildNeed(t.db, { status: 'handed_upstream' });
-		gh.issues.set(77, { number: 77, title: 'Hooked', body: '', state: 'closed', state_reason: 'completed', labels: [], assignees: [], milestone: '2027.1', updated_at: '2026-11-22T00:00:00Z' });
+		gh.issues.set(77, {
+			number: 77,
+			title: 'Hooked',
+			body: '',
+			state: 'closed',
+			state_reason: 'completed',
+			labels: [],
+			assignees: [],
+			milestone: '2027.1',
+			updated_at: '2026-11-22T00:00:00Z'
+		});
 		await buildHandoff(t.db, need, tracker, { key: '77', url: gh.issueUrl(77) });
-		const body = JSON.stringify({ action: 'closed', issue: { number: 77, html_url: gh.issueUrl(77), title: 'Hooked', state: 'closed', state_reason: 'completed', milestone: { title: '2027.1' }, labels: [], assignees: [], updated_at: '2026-11-22T00:00:00Z' }, repository: { full_name: gh.repo } });
+		const body = JSON.stringify({
+			action: 'closed',
+			issue: {
+				number: 77,
+				html_url: gh.issueUrl(77),
+				title: 'Hooked',
+				state: 'closed',
+				state_reason: 'completed',
+				milestone: { title: '2027.1' },
+				labels: [],
+				assignees: [],
+				updated_at: '2026-11-22T00:00:00Z'
+			},
+			repository: { full_name: gh.repo }
+		});
 		const activityBefore = await t.db.selectFrom('activity').select('id').execute();
 		const bad = await webhook(Number(tracker.id), { 'x-github-event': 'issues', 'x-hub-signature-256': githubSignature('wrong-secret', body) }, body);
 		expect(bad.status).toBe(401);
@@ -139,7 +191,16 @@ describe('the trackers’ webhook endpoint', () => {
 
 	it('checks GitLab’s X-Gitlab-Token', async () => {
 		const need = await buildNeed(t.db, { status: 'handed_upstream' });
-		gl.issues.set(12, { iid: 12, title: 'Hooked', description: '', state: 'opened', labels: ['doing'], assignees: [], milestone: null, updated_at: '2026-11-22T00:00:00Z' });
+		gl.issues.set(12, {
+			iid: 12,
+			title: 'Hooked',
+			description: '',
+			state: 'opened',
+			labels: ['doing'],
+			assignees: [],
+			milestone: null,
+			updated_at: '2026-11-22T00:00:00Z'
+		});
 		await buildHandoff(t.db, need, gitlabTracker, { key: '12', url: gl.issueUrl(12) });
 		const body = JSON.stringify({ object_kind: 'issue', project: { path_with_namespace: gl.project }, object_attributes: { iid: 12, state: 'opened' } });
 		expect((await webhook(Number(gitlabTracker.id), { 'x-gitlab-event': 'Issue Hook', 'x-gitlab-token': 'wrong' }, body)).status).toBe(401);

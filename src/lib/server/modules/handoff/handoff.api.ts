@@ -15,7 +15,12 @@ import { NEED_STATUSES } from '#lib/server/modules/needs/index.ts';
 
 const tag = 'Handoff';
 const iso = z.iso.datetime();
-const id = (what: string) => z.coerce.number({ error: `${what} is a whole number.` }).int(`${what} is a whole number.`).positive(`${what} is a whole number.`).max(Number.MAX_SAFE_INTEGER);
+const id = (what: string) =>
+	z.coerce
+		.number({ error: `${what} is a whole number.` })
+		.int(`${what} is a whole number.`)
+		.positive(`${what} is a whole number.`)
+		.max(Number.MAX_SAFE_INTEGER);
 const needParams = z.object({ id: id('The need id').describe('The need number.') });
 
 export const trackerOut = z.object({
@@ -105,7 +110,8 @@ export const createHandoffOp = defineOperation({
 	id: 'createHandoff',
 	method: 'POST',
 	path: '/needs/{id}/handoffs',
-	summary: 'Create the item in the tracker from a (possibly edited) draft and record the handoff; the need moves to handed upstream. A tracker’s refusal is answered as 400 (or 409 when worth retrying) and nothing is written.',
+	summary:
+		'Create the item in the tracker from a (possibly edited) draft and record the handoff; the need moves to handed upstream. A tracker’s refusal is answered as 400 (or 409 when worth retrying) and nothing is written.',
 	tag,
 	auth: 'required',
 	params: needParams,

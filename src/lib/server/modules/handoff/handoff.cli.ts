@@ -31,7 +31,8 @@ export const handoffCommands: readonly CliCommand[] = [
 				const lines = outcomes.flatMap((o) => o.lines);
 				for (const line of lines) console.log(line);
 				const failed = outcomes.filter((o) => o.outcome !== 'done');
-				for (const f of failed) console.error(`caucus: ${f.job.kind} ${JSON.stringify(f.job.payload)} ${f.outcome === 'retry' ? 'will be retried' : 'failed'}: ${f.error}`);
+				for (const f of failed)
+					console.error(`caucus: ${f.job.kind} ${JSON.stringify(f.job.payload)} ${f.outcome === 'retry' ? 'will be retried' : 'failed'}: ${f.error}`);
 				const changed = lines.filter((l) => l.startsWith('need #')).length;
 				console.log(`Synced ${queued} tracker${queued === 1 ? '' : 's'}: ${changed ? `${changed} change${changed === 1 ? '' : 's'}` : 'nothing changed'}.`);
 				if (failed.length) process.exitCode = 1;

@@ -38,7 +38,8 @@ async function handoffAccess(ctx: Ctx, needId: number): Promise<NeedAccess> {
 function requireHandable(need: NeedRow) {
 	if (need.status === 'duplicate') throw conflict(`This need is merged into #${need.duplicate_of_id}; hand that need upstream instead.`);
 	if (need.hidden_at) throw conflict('This need is hidden; unhide it before handing it upstream.');
-	if (!(HANDABLE_STATUSES as readonly string[]).includes(need.status)) throw conflict('Accept the need before handing it upstream.', { trackerId: 'Only accepted needs go upstream.' });
+	if (!(HANDABLE_STATUSES as readonly string[]).includes(need.status))
+		throw conflict('Accept the need before handing it upstream.', { trackerId: 'Only accepted needs go upstream.' });
 }
 
 interface Target {
@@ -60,12 +61,20 @@ async function target(ctx: Ctx, trackerId: number, kind: HandoffKind): Promise<T
 }
 
 async function requireNotHandedThere(ctx: Ctx, needId: number, tracker: TrackerRow) {
-	const existing = await ctx.db.selectFrom('handoff').select('upstream_url').where('need_id', '=', needId).where('tracker_id', '=', tracker.id).executeTakeFirst();
-	if (existing) throw conflict(`This need was already handed to ${tracker.name}: ${existing.upstream_url}`, { trackerId: `Already handed to ${tracker.name}.` });
+	const existing = await ctx.db
+		.selectFrom('handoff')
+		.select('upstream_url')
+		.where('need_id', '=', needId)
+		.where('tracker_id', '=', tracker.id)
+		.executeTakeFirst();
+	if (existing)
+		throw conflict(`This need was already handed to ${tracker.name}: ${existing.upstream_url}`, { trackerId: `Already handed to ${tracker.name}.` });
 }
 
 const trackerFailure = (tracker: TrackerRow, error: TrackerError, field = 'trackerId') =>
-	new AppError(error.retryable ? 'conflict' : 'invalid_input', `${error.message}${error.retryable ? ' Try again in a moment.' : ''}`, { [field]: error.message });
+	new AppError(error.retryable ? 'conflict' : 'invalid_input', `${error.message}${error.retryable ? ' Try again in a moment.' : ''}`, {
+		[field]: error.message
+	});
 
 export interface DraftResult {
 	tracker: { id: number; name: string; provider: string; providerLabel: string };
@@ -101,7 +110,12 @@ async function recordHandoff(ctx: Ctx, needId: number, tracker: TrackerRow, kind
 		const need = (await lockNeeds(tx.db, [needId])).get(needId)!;
 		requireHandable(need);
 		const now = tx.now();
-		const taken = await tx.db.selectFrom('handoff').select('need_id').where('tracker_id', '=', tracker.id).where('upstream_key', '=', item.key).executeTakeFirst();
+		const taken = await tx.db
+			.selectFrom('handoff')
+			.select('need_id')
+			.where('tracker_id', '=', tracker.id)
+			.where('upstream_key', '=', item.key)
+			.executeTakeFirst();
 		if (taken) {
 			// Name the other need only to someone who may read it: a closed group's need is not even said to exist (decision 0014).
 			const readable = await tx.db.selectFrom('need').select('need.id').where('need.id', '=', taken.need_id).where(needReadableBy(tx.actor)).executeTakeFirst();
@@ -132,7 +146,8 @@ async function recordHandoff(ctx: Ctx, needId: number, tracker: TrackerRow, kind
 				.returningAll()
 				.executeTakeFirstOrThrow();
 		} catch (error) {
-			if (isUniqueViolation(error, 'handoff_upstream_unique')) throw conflict('That item is already linked to another need.', { url: 'Already linked to another need.' });
+			if (isUniqueViolation(error, 'handoff_upstream_unique'))
+				throw conflict('That item is already linked to another need.', { url: 'Already linked to another need.' });
 			if (isUniqueViolation(error)) throw conflict(`This need was already handed to ${tracker.name}.`, { trackerId: `Already handed to ${tracker.name}.` });
 			throw error;
 		}
@@ -164,7 +179,12 @@ export async function createHandoff(ctx: Ctx, needId: number, input: unknown): P
 	await requireNotHandedThere(ctx, needId, tracker);
 
 	// An item created earlier whose handoff could not be written is linked, not created again.
-	const orphan = await ctx.db.selectFrom('job').select(['id', 'payload']).where('dedupe_key', '=', orphanKey(needId, Number(tracker.id))).where('state', '=', 'queued').executeTakeFirst();
+	const orphan = await ctx.db
+		.selectFrom('job')
+		.select(['id', 'payload'])
+		.where('dedupe_key', '=', orphanKey(needId, Number(tracker.id)))
+		.where('state', '=', 'queued')
+		.executeTakeFirst();
 	if (orphan) {
 		const item = orphanItem(orphan.payload);
 		const row = await recordHandoff(ctx, needId, tracker, data.kind, item, false);

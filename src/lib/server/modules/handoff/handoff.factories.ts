@@ -8,7 +8,16 @@ let sequence = 0;
 /** A tracker row straight in the table, credentials encrypted with the current site key. */
 export async function buildTracker(
 	db: Db,
-	overrides: Partial<{ name: string; provider: TrackerProvider; baseUrl: string; project: string; settings: Record<string, string>; token: string | null; webhookSecret: string | null; disabled: boolean }> = {}
+	overrides: Partial<{
+		name: string;
+		provider: TrackerProvider;
+		baseUrl: string;
+		project: string;
+		settings: Record<string, string>;
+		token: string | null;
+		webhookSecret: string | null;
+		disabled: boolean;
+	}> = {}
 ): Promise<TrackerRow> {
 	sequence += 1;
 	const now = new Date('2026-11-01T00:00:00Z');
@@ -35,7 +44,15 @@ export async function buildHandoff(
 	db: Db,
 	need: { id: number },
 	tracker: { id: number },
-	overrides: Partial<{ key: string; url: string; kind: HandoffKind; state: string; status: HandoffStatus; deliveredIn: string | null; syncedAt: Date | null }> = {}
+	overrides: Partial<{
+		key: string;
+		url: string;
+		kind: HandoffKind;
+		state: string;
+		status: HandoffStatus;
+		deliveredIn: string | null;
+		syncedAt: Date | null;
+	}> = {}
 ): Promise<HandoffRow> {
 	sequence += 1;
 	const now = new Date('2026-11-01T00:00:00Z');

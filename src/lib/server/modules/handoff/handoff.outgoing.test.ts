@@ -62,7 +62,11 @@ const as = (who: MemberRow) => {
 	clock.advance(1000);
 	return ctxFor(t.db, who, clock);
 };
-const failure = (promise: Promise<unknown>) => promise.then(() => null, (error: unknown) => error as { code: string; fields: Record<string, string>; message: string });
+const failure = (promise: Promise<unknown>) =>
+	promise.then(
+		() => null,
+		(error: unknown) => error as { code: string; fields: Record<string, string>; message: string }
+	);
 const acceptedNeed = () => buildNeed(t.db, { status: 'accepted', group: { id: group.id, visibility: 'open' }, title: `Need ${Math.random()}` });
 const draft = (trackerId: number) => ({ trackerId, kind: 'feature', title: 'Quota per availability zone', body: 'Operators need it.', fields: {} });
 
@@ -79,7 +83,13 @@ describe('a tracker on an internal address, not allowed', () => {
 		const saved = await createTracker(as(admin), { ...input, baseUrl: 'https://api.github.com', name: 'Public' });
 		expect((await failure(updateTracker(as(admin), saved.id, { ...input, name: 'Public' })))?.fields.baseUrl).toMatch(/internal addresses/);
 		// A setting Caucus calls is checked like the base URL.
-		const specsInput = { name: 'Specs', provider: 'specs', baseUrl: 'https://opendev.org/openstack/nova-specs', project: 'nova-specs', settings: { review: 'gerrit', gerritUrl: 'http://10.0.0.5:8080' } };
+		const specsInput = {
+			name: 'Specs',
+			provider: 'specs',
+			baseUrl: 'https://opendev.org/openstack/nova-specs',
+			project: 'nova-specs',
+			settings: { review: 'gerrit', gerritUrl: 'http://10.0.0.5:8080' }
+		};
 		const gerrit = await failure(createTracker(as(admin), specsInput));
 		expect(gerrit?.fields['settings.gerritUrl']).toMatch(/internal addresses/);
 		expect(gerrit?.fields.baseUrl).toBeUndefined();
@@ -97,7 +107,9 @@ describe('a tracker on an internal address, not allowed', () => {
 		const created = await failure(createHandoff(as(chair), need.id, draft(Number(tracker.id))));
 		expect(created?.code).toBe('invalid_input');
 		expect(created?.message).toMatch(/address Caucus does not call/);
-		const linked = await failure(linkHandoff(as(chair), need.id, { trackerId: Number(tracker.id), kind: 'feature', url: `${internalUrl}/openstack/nova/issues/7` }));
+		const linked = await failure(
+			linkHandoff(as(chair), need.id, { trackerId: Number(tracker.id), kind: 'feature', url: `${internalUrl}/openstack/nova/issues/7` })
+		);
 		expect(linked?.message).toMatch(/address Caucus does not call/);
 		await buildHandoff(t.db, need, tracker, { key: '7' });
 		await syncNeed(as(chair), need.id);
@@ -107,7 +119,19 @@ describe('a tracker on an internal address, not allowed', () => {
 		const now = clock.now();
 		await t.db
 			.insertInto('upstream_change')
-			.values({ need_id: need.id, forge: 'github', host: 'github.com', project: 'openstack/nova', number: 42, url: 'https://github.com/openstack/nova/pull/42', added_by: null, created_at: now, state_changed_at: now, state_changed_by: null, checked_at: null })
+			.values({
+				need_id: need.id,
+				forge: 'github',
+				host: 'github.com',
+				project: 'openstack/nova',
+				number: 42,
+				url: 'https://github.com/openstack/nova/pull/42',
+				added_by: null,
+				created_at: now,
+				state_changed_at: now,
+				state_changed_by: null,
+				checked_at: null
+			})
 			.execute();
 		await expect(refreshGithubChanges({ db: t.db, now: clock.now }, { apiBase: internalUrl })).rejects.toThrow(/address Caucus does not call/);
 		expect(received).toHaveLength(0);

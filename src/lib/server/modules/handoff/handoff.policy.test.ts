@@ -99,7 +99,17 @@ afterAll(async () => {
 /** A new issue in the fake GitHub, as if someone had filed it upstream. */
 function fakeIssue(title: string): number {
 	const number = gh.issues.size + 1;
-	gh.issues.set(number, { number, title, body: '', state: 'open', state_reason: null, labels: [], assignees: [], milestone: null, updated_at: clock.now().toISOString() });
+	gh.issues.set(number, {
+		number,
+		title,
+		body: '',
+		state: 'open',
+		state_reason: null,
+		labels: [],
+		assignees: [],
+		milestone: null,
+		updated_at: clock.now().toISOString()
+	});
 	return number;
 }
 
@@ -115,7 +125,10 @@ interface Scene {
 async function scene(placement: Placement): Promise<Scene> {
 	const group = await buildGroup(t.db, { visibility: placement === 'open' || placement === 'none' ? 'open' : 'closed', chair: people.chair });
 	const memberships = new Map<number, GroupMembershipRow>();
-	memberships.set(people.chair.id, (await t.db.selectFrom('group_membership').selectAll().where('group_id', '=', group.id).where('member_id', '=', people.chair.id).executeTakeFirstOrThrow()));
+	memberships.set(
+		people.chair.id,
+		await t.db.selectFrom('group_membership').selectAll().where('group_id', '=', group.id).where('member_id', '=', people.chair.id).executeTakeFirstOrThrow()
+	);
 	memberships.set(people.moderator.id, await addMembership(t.db, group, people.moderator, { role: 'moderator' }));
 	memberships.set(people.groupMember.id, await addMembership(t.db, group, people.groupMember));
 	memberships.set(people.requester.id, await addMembership(t.db, group, people.requester, { state: 'requested', message: 'let me in' }));
@@ -156,7 +169,8 @@ async function leadsSomeGroup(role: Role) {
 type NeedAction = (ctx: Ctx, s: Scene) => Promise<unknown>;
 const needActions: Record<string, NeedAction> = {
 	draftHandoff: (ctx, s) => draftHandoff(ctx, s.need.id, { trackerId: target.id, kind: 'feature' }, { siteUrl: SITE }),
-	createHandoff: (ctx, s) => createHandoff(ctx, s.need.id, { trackerId: target.id, kind: 'feature', title: 'Quota per availability zone', body: 'Operators need it.' }),
+	createHandoff: (ctx, s) =>
+		createHandoff(ctx, s.need.id, { trackerId: target.id, kind: 'feature', title: 'Quota per availability zone', body: 'Operators need it.' }),
 	linkHandoff: (ctx, s) => linkHandoff(ctx, s.need.id, { trackerId: target.id, kind: 'feature', url: gh.issueUrl(s.freeIssue) }),
 	syncNeed: (ctx, s) => syncNeed(ctx, s.need.id),
 	getHandoffPage: (ctx, s) => getHandoffPage(ctx, s.need.id),
@@ -215,7 +229,14 @@ const expectedTracker: Record<string, Row> = {
 };
 
 const count = async (table: 'activity' | 'tracker' | 'handoff' | 'need_status_change' | 'job') =>
-	Number((await t.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+	Number(
+		(
+			await t.db
+				.selectFrom(table)
+				.select((eb) => eb.fn.countAll<number>().as('n'))
+				.executeTakeFirstOrThrow()
+		).n
+	);
 
 async function snapshot(needId?: number) {
 	return {
@@ -264,7 +285,9 @@ describe('the handoff authorization matrix', () => {
 						const last = await t.db.selectFrom('activity').selectAll().orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
 						expect(last.action, `${name} by ${role}`).toMatch(/^handoff\./);
 						expect(last.group_id).toBe(s.needGroup?.id ?? null);
-						expect(await t.db.selectFrom('handoff').select('id').where('need_id', '=', s.need.id).where('tracker_id', '=', target.id).executeTakeFirst()).toBeTruthy();
+						expect(
+							await t.db.selectFrom('handoff').select('id').where('need_id', '=', s.need.id).where('tracker_id', '=', target.id).executeTakeFirst()
+						).toBeTruthy();
 					}
 					if (outcome === 'ok' && name === 'syncNeed') {
 						const synced = await t.db.selectFrom('handoff').selectAll().where('need_id', '=', s.need.id).executeTakeFirstOrThrow();

@@ -23,4 +23,5 @@ export const mayListTrackers = (actor: Actor | null, leadsSomeGroup: boolean): b
 export const HANDABLE_STATUSES = ['accepted', 'handed_upstream', 'in_progress', 'delivered'] as const;
 
 /** May this need go (further) upstream now: accepted or already with a tracker, and not hidden. */
-export const isHandable = (need: { status: string; hidden_at: Date | null }): boolean => (HANDABLE_STATUSES as readonly string[]).includes(need.status) && !need.hidden_at;
+export const isHandable = (need: { status: string; hidden_at: Date | null }): boolean =>
+	(HANDABLE_STATUSES as readonly string[]).includes(need.status) && !need.hidden_at;

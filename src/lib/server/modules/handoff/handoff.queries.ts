@@ -92,7 +92,14 @@ export async function getHandoffPage(ctx: Ctx, needId: number): Promise<HandoffP
 	const rows = await ctx.db.selectFrom('tracker').selectAll().where('disabled_at', 'is', null).orderBy('name').execute();
 	const trackers = rows
 		.filter((r) => providerOf(r.provider) && !used.has(Number(r.id)))
-		.map((r) => ({ id: Number(r.id), name: r.name, provider: r.provider, providerLabel: providerOf(r.provider)!.label, project: r.project, kinds: providerOf(r.provider)!.kinds }));
+		.map((r) => ({
+			id: Number(r.id),
+			name: r.name,
+			provider: r.provider,
+			providerLabel: providerOf(r.provider)!.label,
+			project: r.project,
+			kinds: providerOf(r.provider)!.kinds
+		}));
 	const need = access.need;
 	return {
 		need: { id: need.id, title: need.title, status: need.status, group: access.group ? { slug: access.group.slug, name: access.group.name } : null },

@@ -10,7 +10,11 @@ export const BODY_MAX = 60_000;
 const FIELD_MAX = 1_000;
 
 const id = (label: string) =>
-	z.coerce.number({ error: `Choose a ${label}.` }).int(`Choose a ${label}.`).positive(`Choose a ${label}.`).max(Number.MAX_SAFE_INTEGER, `Choose a ${label}.`);
+	z.coerce
+		.number({ error: `Choose a ${label}.` })
+		.int(`Choose a ${label}.`)
+		.positive(`Choose a ${label}.`)
+		.max(Number.MAX_SAFE_INTEGER, `Choose a ${label}.`);
 
 /** A checkbox or a JSON boolean; the string "false" means false (z.coerce.boolean would say true). */
 const flag = z

@@ -73,10 +73,20 @@ const as = (who: MemberRow | null) => {
 	clock.advance(1000);
 	return ctxFor(t.db, who, clock);
 };
-const failure = (promise: Promise<unknown>) => promise.then(() => null, (error: unknown) => error as { code: string; fields: Record<string, string>; message: string });
+const failure = (promise: Promise<unknown>) =>
+	promise.then(
+		() => null,
+		(error: unknown) => error as { code: string; fields: Record<string, string>; message: string }
+	);
 const needRow = (id: number) => t.db.selectFrom('need').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 const history = (id: number) => t.db.selectFrom('need_status_change').selectAll().where('need_id', '=', id).orderBy('id').execute();
-const draftOf = (trackerId = Number(tracker.id)) => ({ trackerId, kind: 'feature', title: 'Quota per availability zone', body: 'Operators need it.', fields: { labels: 'operators' } });
+const draftOf = (trackerId = Number(tracker.id)) => ({
+	trackerId,
+	kind: 'feature',
+	title: 'Quota per availability zone',
+	body: 'Operators need it.',
+	fields: { labels: 'operators' }
+});
 const acceptedNeed = (visibility: 'open' | 'closed' | null = 'open') =>
 	buildNeed(t.db, { status: 'accepted', group: visibility ? { id: roles[visibility].group.id, visibility } : null, title: `Accepted need ${Math.random()}` });
 
@@ -91,7 +101,12 @@ describe('trackers, configured by administrators', () => {
 			credentials: { token: 'ghp_verysecret' },
 			webhookSecret: 'a-long-webhook-secret-value'
 		});
-		expect(created).toMatchObject({ baseUrl: 'https://api.github.com', credentialsSet: { token: true }, webhookSecretSet: true, settings: { labels: 'operators' } });
+		expect(created).toMatchObject({
+			baseUrl: 'https://api.github.com',
+			credentialsSet: { token: true },
+			webhookSecretSet: true,
+			settings: { labels: 'operators' }
+		});
 		expect(JSON.stringify(created)).not.toContain('verysecret');
 		expect(JSON.stringify(created)).not.toContain('long-webhook');
 		const row = await t.db.selectFrom('tracker').selectAll().where('id', '=', created.id).executeTakeFirstOrThrow();
@@ -103,10 +118,23 @@ describe('trackers, configured by administrators', () => {
 		expect(JSON.stringify(activity)).not.toContain('verysecret');
 
 		// Blank fields keep what is stored; a new value replaces it; clearing removes it.
-		const kept = await updateTracker(as(admin), created.id, { name: 'Cinder', provider: 'github', baseUrl: 'https://api.github.com', project: 'openstack/cinder', credentials: { token: '' } });
+		const kept = await updateTracker(as(admin), created.id, {
+			name: 'Cinder',
+			provider: 'github',
+			baseUrl: 'https://api.github.com',
+			project: 'openstack/cinder',
+			credentials: { token: '' }
+		});
 		expect(kept.credentialsSet.token).toBe(true);
 		expect(kept.webhookSecretSet).toBe(true);
-		const cleared = await updateTracker(as(admin), created.id, { name: 'Cinder', provider: 'github', baseUrl: 'https://api.github.com', project: 'openstack/cinder', clearCredentials: 'on', clearWebhookSecret: 'on' });
+		const cleared = await updateTracker(as(admin), created.id, {
+			name: 'Cinder',
+			provider: 'github',
+			baseUrl: 'https://api.github.com',
+			project: 'openstack/cinder',
+			clearCredentials: 'on',
+			clearWebhookSecret: 'on'
+		});
 		expect(cleared).toMatchObject({ credentialsSet: { token: false }, webhookSecretSet: false });
 		const disabled = await setTrackerEnabled(as(admin), created.id, { enabled: false });
 		expect(disabled.enabled).toBe(false);
@@ -134,13 +162,17 @@ describe('trackers, configured by administrators', () => {
 		expect(Object.keys(bad!.fields).sort()).toEqual(['baseUrl', 'name', 'project', 'provider']);
 		const taken = await failure(createTracker(as(admin), { name: 'Nova', provider: 'github', baseUrl: 'https://api.github.com', project: 'a/b' }));
 		expect(taken?.fields.name).toMatch(/Another tracker/);
-		const shortSecret = await failure(createTracker(as(admin), { name: 'Short', provider: 'github', baseUrl: 'https://api.github.com', project: 'a/b', webhookSecret: 'short' }));
+		const shortSecret = await failure(
+			createTracker(as(admin), { name: 'Short', provider: 'github', baseUrl: 'https://api.github.com', project: 'a/b', webhookSecret: 'short' })
+		);
 		expect(shortSecret?.fields.webhookSecret).toBeTruthy();
 	});
 
 	it('is for administrators only; moderators list enabled trackers without credentials', async () => {
 		for (const who of [roles.open.chair, roles.open.member, outsider]) {
-			expect((await failure(createTracker(as(who), { name: 'Nope', provider: 'github', baseUrl: 'https://api.github.com', project: 'a/b' })))?.code).toBe('forbidden');
+			expect((await failure(createTracker(as(who), { name: 'Nope', provider: 'github', baseUrl: 'https://api.github.com', project: 'a/b' })))?.code).toBe(
+				'forbidden'
+			);
 			expect((await failure(getTrackerForAdmin(as(who), Number(tracker.id))))?.code).toBe('forbidden');
 		}
 		expect((await failure(listTrackersForAdmin(as(null))))?.code).toBe('unauthenticated');
@@ -169,7 +201,12 @@ describe('handing a need upstream', () => {
 		const [entry] = await history(need.id);
 		expect(entry).toMatchObject({ from_status: 'accepted', to_status: 'handed_upstream', actor_id: roles.open.moderator.id });
 		expect(entry.reason).toBe(`Handed upstream to Nova #${row.upstream_key}.`);
-		const told = await t.db.selectFrom('notification').select('member_id').where('kind', '=', 'need.handed_upstream').where('subject_id', '=', need.id).execute();
+		const told = await t.db
+			.selectFrom('notification')
+			.select('member_id')
+			.where('kind', '=', 'need.handed_upstream')
+			.where('subject_id', '=', need.id)
+			.execute();
 		expect(told.map((n) => n.member_id).sort()).toEqual([supporter.id, follower.id].sort());
 		// A second handoff to the same tracker is refused.
 		expect((await failure(createHandoff(as(roles.open.moderator), need.id, draftOf())))?.code).toBe('conflict');
@@ -201,7 +238,12 @@ describe('handing a need upstream', () => {
 		expect(refused?.code).toBe('conflict');
 		expect(refused?.message).toContain(url);
 		expect(await t.db.selectFrom('handoff').select('id').where('need_id', '=', need.id).execute()).toHaveLength(0);
-		const orphan = await t.db.selectFrom('job').selectAll().where('kind', '=', 'handoff.orphan').where('dedupe_key', '=', `handoff.orphan:${need.id}:${tracker.id}`).executeTakeFirstOrThrow();
+		const orphan = await t.db
+			.selectFrom('job')
+			.selectAll()
+			.where('kind', '=', 'handoff.orphan')
+			.where('dedupe_key', '=', `handoff.orphan:${need.id}:${tracker.id}`)
+			.executeTakeFirstOrThrow();
 		expect(orphan.state).toBe('queued');
 		// The need is accepted again; the moderator tries again and the existing issue is linked.
 		await t.db.updateTable('need').set({ status: 'accepted' }).where('id', '=', need.id).execute();
@@ -213,7 +255,17 @@ describe('handing a need upstream', () => {
 
 	it('links an existing issue by URL, taking its state, and refuses URLs of other trackers or repositories', async () => {
 		const need = await acceptedNeed(null);
-		gh.issues.set(500, { number: 500, title: 'Existing', body: '', state: 'open', state_reason: null, labels: [], assignees: ['dev'], milestone: null, updated_at: '2026-11-21T00:00:00Z' });
+		gh.issues.set(500, {
+			number: 500,
+			title: 'Existing',
+			body: '',
+			state: 'open',
+			state_reason: null,
+			labels: [],
+			assignees: ['dev'],
+			milestone: null,
+			updated_at: '2026-11-21T00:00:00Z'
+		});
 		const other = await failure(linkHandoff(as(admin), need.id, { trackerId: tracker.id, kind: 'bug', url: 'https://gitlab.com/x/y/-/issues/1' }));
 		expect(other?.fields.url).toMatch(/not the URL of an item in Nova/);
 		const otherRepo = await failure(linkHandoff(as(admin), need.id, { trackerId: tracker.id, kind: 'bug', url: `${gh.url}/openstack/cinder/issues/500` }));
@@ -350,15 +402,36 @@ describe('syncing the upstream state back', () => {
 		const need = await acceptedNeed('open');
 		const row = await createHandoff(as(roles.open.chair), need.id, draftOf());
 		const issue = gh.setState(Number(row.upstream_key), 'completed', '2026.2');
-		const body = JSON.stringify({ action: 'closed', issue: { ...issue, html_url: row.upstream_url, labels: [], assignees: [], milestone: { title: '2026.2' } }, repository: { full_name: gh.repo } });
-		const forged = await failure(receiveWebhook(t.db, Number(tracker.id), { headers: { 'x-github-event': 'issues', 'x-hub-signature-256': githubSignature('wrong', body) }, body }, clock.now));
+		const body = JSON.stringify({
+			action: 'closed',
+			issue: { ...issue, html_url: row.upstream_url, labels: [], assignees: [], milestone: { title: '2026.2' } },
+			repository: { full_name: gh.repo }
+		});
+		const forged = await failure(
+			receiveWebhook(
+				t.db,
+				Number(tracker.id),
+				{ headers: { 'x-github-event': 'issues', 'x-hub-signature-256': githubSignature('wrong', body) }, body },
+				clock.now
+			)
+		);
 		expect(forged?.code).toBe('unauthenticated');
 		expect((await needRow(need.id)).status).toBe('handed_upstream');
-		const result = await receiveWebhook(t.db, Number(tracker.id), { headers: { 'X-GitHub-Event': 'issues', 'X-Hub-Signature-256': githubSignature(SECRET, body) }, body }, clock.now);
+		const result = await receiveWebhook(
+			t.db,
+			Number(tracker.id),
+			{ headers: { 'X-GitHub-Event': 'issues', 'X-Hub-Signature-256': githubSignature(SECRET, body) }, body },
+			clock.now
+		);
 		expect(result.changed).toHaveLength(1);
 		expect(await needRow(need.id)).toMatchObject({ status: 'delivered' });
 		// The same delivery again changes nothing and writes no history.
-		await receiveWebhook(t.db, Number(tracker.id), { headers: { 'x-github-event': 'issues', 'x-hub-signature-256': githubSignature(SECRET, body) }, body }, clock.now);
+		await receiveWebhook(
+			t.db,
+			Number(tracker.id),
+			{ headers: { 'x-github-event': 'issues', 'x-hub-signature-256': githubSignature(SECRET, body) }, body },
+			clock.now
+		);
 		expect(await history(need.id)).toHaveLength(2);
 		expect((await failure(receiveWebhook(t.db, 424242, { headers: {}, body: '{}' })))?.code).toBe('not_found');
 	});

@@ -46,7 +46,14 @@ export interface TrackerAdminView extends TrackerView {
 export const providerOf = (provider: string): TrackerProviderImpl | undefined => PROVIDERS[provider as TrackerProvider];
 
 export const availableProviders = () =>
-	Object.values(PROVIDERS).map((p) => ({ provider: p.provider, label: p.label, kinds: p.kinds, credentialFields: p.credentialFields, settingFields: p.settingFields, webhooks: !!p.webhook }));
+	Object.values(PROVIDERS).map((p) => ({
+		provider: p.provider,
+		label: p.label,
+		kinds: p.kinds,
+		credentialFields: p.credentialFields,
+		settingFields: p.settingFields,
+		webhooks: !!p.webhook
+	}));
 
 export const webhookPath = (trackerId: number) => `/api/v1/trackers/${trackerId}/webhook`;
 
@@ -153,7 +160,10 @@ async function checked(input: unknown) {
 	const credentials = Object.fromEntries(impl.credentialFields.map((f) => [f.name, (data.credentials[f.name] ?? '').trim()]).filter(([, v]) => v !== ''));
 	// Refused when saved, not only when called: loopback, private, link-local and metadata addresses (after DNS).
 	const fields: Record<string, string> = {};
-	for (const [field, url] of [['baseUrl', data.baseUrl], ...CALLED_SETTINGS.filter((name) => settings[name]).map((name) => [`settings.${name}`, settings[name]])]) {
+	for (const [field, url] of [
+		['baseUrl', data.baseUrl],
+		...CALLED_SETTINGS.filter((name) => settings[name]).map((name) => [`settings.${name}`, settings[name]])
+	]) {
 		try {
 			await checkOutgoingUrl(url);
 		} catch (error) {

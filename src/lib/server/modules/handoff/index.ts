@@ -1,12 +1,28 @@
 // The public surface: what routes and other modules may use, by name (docs/architecture.md, "Crossing modules").
 export { type HandoffTables } from './handoff.tables.ts';
 export { mayAdministerTrackers, mayHandOff, mayListTrackers } from './handoff.policy.ts';
-export { availableProviders, createTracker, getTrackerForAdmin, listTrackerChoices, listTrackersForAdmin, setTrackerEnabled, updateTracker } from './handoff.trackers.ts';
+export {
+	availableProviders,
+	createTracker,
+	getTrackerForAdmin,
+	listTrackerChoices,
+	listTrackersForAdmin,
+	setTrackerEnabled,
+	updateTracker
+} from './handoff.trackers.ts';
 export { POLL_EVERY_MS, describeChange, needStatusFromHandoffs, queueTrackerSyncs, receiveWebhook } from './handoff.sync.ts';
 export { type DraftResult, createHandoff, draftHandoff, linkHandoff, syncNeed } from './handoff.commands.ts';
 export { getHandoffPage, hasStalledHandoff, listHandoffsOfNeed, oldestOpenUpstreamChange } from './handoff.queries.ts';
 export { PROVIDERS } from './providers/index.ts';
-export { TrackerError, type HandoffDraft, type NeedEvidence, type TrackerConnection, type TrackerProviderImpl, type UpstreamItem, type WebhookDelivery } from './providers/provider.ts';
+export {
+	TrackerError,
+	type HandoffDraft,
+	type NeedEvidence,
+	type TrackerConnection,
+	type TrackerProviderImpl,
+	type UpstreamItem,
+	type WebhookDelivery
+} from './providers/provider.ts';
 // Other modules calling a forge (the champions' pull request refresher) use the same HTTP handling.
 export { failOnError, parseJson, trackerRequest } from './providers/tracker-http.ts';
 

@@ -1,8 +1,38 @@
 // The public surface: what routes and other modules may use, by name (docs/architecture.md, "Crossing modules").
 export { type MembersTables, SEGMENTS, type Segment } from './members.tables.ts';
 export { activityListInput, handle, memberListInput } from './members.schemas.ts';
-export { actorForSession, actorForToken, countMembers, deploymentReleases, findMemberRefByHandle, getAccount, getMemberByHandle, getOwnDeployment, listAccounts, listActivity, listDeployments, listMembers, listTokens, memberStats } from './members.queries.ts';
-export { addDeployment, changePassword, createFirstAdmin, createToken, removeDeployment, revokeToken, setAdmin, signIn, signOut, signOutEverywhere, signUp, startSession, updateDeployment, updateProfile } from './members.commands.ts';
+export {
+	actorForSession,
+	actorForToken,
+	countMembers,
+	deploymentReleases,
+	findMemberRefByHandle,
+	getAccount,
+	getMemberByHandle,
+	getOwnDeployment,
+	listAccounts,
+	listActivity,
+	listDeployments,
+	listMembers,
+	listTokens,
+	memberStats
+} from './members.queries.ts';
+export {
+	addDeployment,
+	changePassword,
+	createFirstAdmin,
+	createToken,
+	removeDeployment,
+	revokeToken,
+	setAdmin,
+	signIn,
+	signOut,
+	signOutEverywhere,
+	signUp,
+	startSession,
+	updateDeployment,
+	updateProfile
+} from './members.commands.ts';
 export { mayAdminister } from './members.policy.ts';
 export { issueResetLink, resetLinkProblem, resetLinkState, resetPassword } from './members.reset.ts';
 export { actorOfDemoMember, DEMO_ADMIN, DEMO_PASSWORD } from './members.seed.ts';

@@ -73,7 +73,10 @@ describe('administration', () => {
 	it('answers an unknown handle or bad input clearly', async () => {
 		const root = await buildMember(t.db, { isAdmin: true });
 		await expect(setAdmin(ctxFor(t.db, root), { handle: 'nobody-here', isAdmin: true })).rejects.toMatchObject({ code: 'not_found' });
-		await expect(setAdmin(ctxFor(t.db, root), { handle: 'x', isAdmin: 'maybe' })).rejects.toMatchObject({ code: 'invalid_input', fields: { isAdmin: expect.any(String) } });
+		await expect(setAdmin(ctxFor(t.db, root), { handle: 'x', isAdmin: 'maybe' })).rejects.toMatchObject({
+			code: 'invalid_input',
+			fields: { isAdmin: expect.any(String) }
+		});
 	});
 
 	it('keeps the audit log, the e-mail list and the counts for administrators', async () => {

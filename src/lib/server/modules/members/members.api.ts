@@ -99,7 +99,8 @@ export const listMembersOperation = defineOperation({
 	id: 'listMembers',
 	method: 'GET',
 	path: '/members',
-	summary: 'The members directory, by handle. Search by name, handle or organization, filter by segment; continue with `after` = the `next` of the previous page.',
+	summary:
+		'The members directory, by handle. Search by name, handle or organization, filter by segment; continue with `after` = the `next` of the previous page.',
 	tag: 'members',
 	auth: 'public',
 	query: memberListInput,

@@ -63,7 +63,8 @@ export async function insertMember(
 			.returningAll()
 			.executeTakeFirstOrThrow();
 	} catch (error) {
-		if (isUniqueViolation(error, 'member_email_key')) throw conflict('That e-mail already has an account.', { email: 'That e-mail already has an account; sign in instead.' });
+		if (isUniqueViolation(error, 'member_email_key'))
+			throw conflict('That e-mail already has an account.', { email: 'That e-mail already has an account; sign in instead.' });
 		if (isUniqueViolation(error, 'member_handle_key')) throw conflict('That handle is taken.', { handle: 'That handle is taken; try another.' });
 		throw error;
 	}
@@ -106,7 +107,14 @@ export async function startSession(ctx: Ctx, memberId: number, userAgent: string
 	const expiresAt = new Date(now.getTime() + SESSION_DAYS * 86_400_000);
 	await ctx.db
 		.insertInto('session')
-		.values({ id_hash: hashSecret(token), member_id: memberId, created_at: now, last_seen_at: now, expires_at: expiresAt, user_agent: userAgent?.slice(0, 300) ?? null })
+		.values({
+			id_hash: hashSecret(token),
+			member_id: memberId,
+			created_at: now,
+			last_seen_at: now,
+			expires_at: expiresAt,
+			user_agent: userAgent?.slice(0, 300) ?? null
+		})
 		.execute();
 	return { token, expiresAt };
 }
@@ -264,7 +272,13 @@ export async function addDeployment(ctx: Ctx, input: unknown): Promise<Deploymen
  */
 async function ownDeploymentForUpdate(tx: TxCtx, deploymentId: number) {
 	const actor = requireActor(tx);
-	const row = await tx.db.selectFrom('deployment').selectAll().where('id', '=', deploymentId).where('member_id', '=', actor.memberId).forUpdate().executeTakeFirst();
+	const row = await tx.db
+		.selectFrom('deployment')
+		.selectAll()
+		.where('id', '=', deploymentId)
+		.where('member_id', '=', actor.memberId)
+		.forUpdate()
+		.executeTakeFirst();
 	if (!row) throw notFound('That deployment');
 	return row;
 }
@@ -337,7 +351,8 @@ export async function createToken(ctx: Ctx, input: unknown): Promise<NewApiToken
 			.where('member_id', '=', actor.memberId)
 			.where('revoked_at', 'is', null)
 			.executeTakeFirstOrThrow();
-		if (Number(count) >= MAX_TOKENS) throw conflict(`A member has at most ${MAX_TOKENS} API tokens; revoke one first.`, { name: `You have ${MAX_TOKENS} tokens; revoke one first.` });
+		if (Number(count) >= MAX_TOKENS)
+			throw conflict(`A member has at most ${MAX_TOKENS} API tokens; revoke one first.`, { name: `You have ${MAX_TOKENS} tokens; revoke one first.` });
 		const secret = newSecret(TOKEN_PREFIX);
 		const row = await tx.db
 			.insertInto('api_token')

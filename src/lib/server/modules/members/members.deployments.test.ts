@@ -15,17 +15,41 @@ describe('deployments', () => {
 	it('adds from form text: blank numbers are unknown, lists are comma-separated and deduplicated', async () => {
 		const owner = await buildMember(t.db);
 		const ctx = ctxFor(t.db, owner);
-		const added = await addDeployment(ctx, { name: ' Production ', nodes: '120', instances: '', releases: '2025.1, 2025.2,,2025.1', components: 'nova,neutron', region: '' });
-		expect(added).toMatchObject({ name: 'Production', nodes: 120, instances: null, releases: ['2025.1', '2025.2'], components: ['nova', 'neutron'], region: null });
+		const added = await addDeployment(ctx, {
+			name: ' Production ',
+			nodes: '120',
+			instances: '',
+			releases: '2025.1, 2025.2,,2025.1',
+			components: 'nova,neutron',
+			region: ''
+		});
+		expect(added).toMatchObject({
+			name: 'Production',
+			nodes: 120,
+			instances: null,
+			releases: ['2025.1', '2025.2'],
+			components: ['nova', 'neutron'],
+			region: null
+		});
 		expect(await listDeployments(ctx, owner.id)).toEqual([added]);
-		const activity = await t.db.selectFrom('activity').selectAll().where('action', '=', 'deployment.added').where('subject_id', '=', added.id).executeTakeFirst();
+		const activity = await t.db
+			.selectFrom('activity')
+			.selectAll()
+			.where('action', '=', 'deployment.added')
+			.where('subject_id', '=', added.id)
+			.executeTakeFirst();
 		expect(activity?.actor_id).toBe(owner.id);
 	});
 
 	it('accepts arrays and numbers from the API and names bad fields', async () => {
 		const owner = await buildMember(t.db);
 		const ctx = ctxFor(t.db, owner);
-		expect(await addDeployment(ctx, { name: 'Lab', nodes: 3, releases: ['2025.1'] })).toMatchObject({ nodes: 3, instances: null, releases: ['2025.1'], components: [] });
+		expect(await addDeployment(ctx, { name: 'Lab', nodes: 3, releases: ['2025.1'] })).toMatchObject({
+			nodes: 3,
+			instances: null,
+			releases: ['2025.1'],
+			components: []
+		});
 		const error = await addDeployment(ctx, { name: '', nodes: -1, instances: 'many', releases: 5 }).catch((e) => e);
 		expect(error.code).toBe('invalid_input');
 		expect(Object.keys(error.fields).sort()).toEqual(['instances', 'name', 'nodes', 'releases']);
@@ -54,7 +78,10 @@ describe('deployments', () => {
 		await removeDeployment(ctxFor(t.db, owner), d.id);
 		expect(await listDeployments(ctxFor(t.db, owner), owner.id)).toEqual([]);
 		await expect(removeDeployment(ctxFor(t.db, owner), d.id)).rejects.toMatchObject({ code: 'not_found' });
-		await expect(updateDeployment(ctxFor(t.db, owner), 'abc', { name: 'x' })).rejects.toMatchObject({ code: 'invalid_input', fields: { id: expect.any(String) } });
+		await expect(updateDeployment(ctxFor(t.db, owner), 'abc', { name: 'x' })).rejects.toMatchObject({
+			code: 'invalid_input',
+			fields: { id: expect.any(String) }
+		});
 	});
 
 	it('a refused update writes nothing', async () => {
@@ -70,7 +97,17 @@ describe('deployments', () => {
 		const now = new Date();
 		await t.db
 			.insertInto('deployment')
-			.values(Array.from({ length: MAX_DEPLOYMENTS }, (_, i) => ({ member_id: owner.id, name: `d${i}`, nodes: null, instances: null, region: null, created_at: now, updated_at: now })))
+			.values(
+				Array.from({ length: MAX_DEPLOYMENTS }, (_, i) => ({
+					member_id: owner.id,
+					name: `d${i}`,
+					nodes: null,
+					instances: null,
+					region: null,
+					created_at: now,
+					updated_at: now
+				}))
+			)
 			.execute();
 		await expect(addDeployment(ctx, { name: 'one more' })).rejects.toMatchObject({ code: 'conflict' });
 	});

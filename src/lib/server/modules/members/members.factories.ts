@@ -6,7 +6,15 @@ let sequence = 0;
 /** A member row straight in the table; a precomputed hash keeps factories fast (the password is "correct horse battery"). */
 export async function buildMember(
 	db: Db,
-	overrides: Partial<{ email: string; handle: string; displayName: string; isAdmin: boolean; organization: string | null; segments: Segment[]; passwordHash: string | null }> = {}
+	overrides: Partial<{
+		email: string;
+		handle: string;
+		displayName: string;
+		isAdmin: boolean;
+		organization: string | null;
+		segments: Segment[];
+		passwordHash: string | null;
+	}> = {}
 ): Promise<MemberRow> {
 	sequence += 1;
 	const handle = overrides.handle ?? `member-${sequence}-${Math.random().toString(36).slice(2, 6)}`;

@@ -13,10 +13,7 @@ let op: TestOidcProvider;
 let settings: OidcConfig;
 
 beforeAll(async () => {
-	[t, op] = await Promise.all([
-		createTestDatabase(),
-		startTestOidcProvider({ clientId: 'caucus', clientSecret: 'caucus-test-secret', redirectUri })
-	]);
+	[t, op] = await Promise.all([createTestDatabase(), startTestOidcProvider({ clientId: 'caucus', clientSecret: 'caucus-test-secret', redirectUri })]);
 	settings = { issuer: op.issuer, clientId: 'caucus', clientSecret: 'caucus-test-secret', name: 'Test SSO' };
 });
 afterAll(async () => {
@@ -70,7 +67,9 @@ describe('sign-in with an OpenID Connect provider', () => {
 		const identity = await t.db.selectFrom('member_identity').selectAll().where('member_id', '=', first.memberId).executeTakeFirstOrThrow();
 		expect(identity).toMatchObject({ issuer: op.issuer, subject: 'new-1', email: 'zoe.quinn@example.org' });
 		const activity = await t.db.selectFrom('activity').selectAll().where('subject_id', '=', first.memberId).execute();
-		expect(activity).toEqual([expect.objectContaining({ action: 'member.signed_up', actor_id: first.memberId, data: expect.objectContaining({ via: 'oidc' }) })]);
+		expect(activity).toEqual([
+			expect.objectContaining({ action: 'member.signed_up', actor_id: first.memberId, data: expect.objectContaining({ via: 'oidc' }) })
+		]);
 		expect(await counts()).toEqual({ members: before.members + 1, identities: before.identities + 1, activity: before.activity + 1 });
 
 		// Even after the e-mail changed at the provider, the identity (issuer + sub) finds the same member.
@@ -119,11 +118,15 @@ describe('sign-in with an OpenID Connect provider', () => {
 		const back = await signInAtTestProvider(flow.url, 'state-1');
 		const before = await counts();
 		const ctx = ctxFor(t.db, null);
-		await expect(completeOidcSignIn(ctx, { currentUrl: back, expected: { ...flow, state: 'another-state' }, settings })).rejects.toMatchObject({ reason: 'state' });
+		await expect(completeOidcSignIn(ctx, { currentUrl: back, expected: { ...flow, state: 'another-state' }, settings })).rejects.toMatchObject({
+			reason: 'state'
+		});
 		await expect(completeOidcSignIn(ctx, { currentUrl: back, expected: null, settings })).rejects.toMatchObject({ reason: 'expired' });
 		// Another flow's verifier and nonce cannot redeem this code either.
 		const other = await startOidcSignIn({ redirectUri, settings });
-		await expect(completeOidcSignIn(ctx, { currentUrl: back, expected: { ...other, state: flow.state }, settings })).rejects.toMatchObject({ reason: 'failed' });
+		await expect(completeOidcSignIn(ctx, { currentUrl: back, expected: { ...other, state: flow.state }, settings })).rejects.toMatchObject({
+			reason: 'failed'
+		});
 		expect(await counts()).toEqual(before);
 	});
 

@@ -103,7 +103,12 @@ async function discover(settings: OidcConfig): Promise<client.Configuration> {
 	});
 	const methods = configuration.serverMetadata().token_endpoint_auth_methods_supported;
 	if (methods && !methods.includes('client_secret_basic') && methods.includes('client_secret_post')) {
-		configuration = new client.Configuration(configuration.serverMetadata(), settings.clientId, settings.clientSecret, client.ClientSecretPost(settings.clientSecret));
+		configuration = new client.Configuration(
+			configuration.serverMetadata(),
+			settings.clientId,
+			settings.clientSecret,
+			client.ClientSecretPost(settings.clientSecret)
+		);
 		for (const apply of execute) apply(configuration);
 	}
 	return configuration;
@@ -171,10 +176,7 @@ function readClaims(claims: Record<string, unknown>): Omit<ProviderClaims, 'sub'
  * (signature, issuer, audience, expiry, nonce), reads the e-mail from the ID token and the userinfo endpoint, then
  * finds, links or creates the member. Returns the member to start a session for.
  */
-export async function completeOidcSignIn(
-	ctx: Ctx,
-	input: { currentUrl: URL; expected: OidcFlow | null; settings?: OidcConfig | null }
-): Promise<OidcResult> {
+export async function completeOidcSignIn(ctx: Ctx, input: { currentUrl: URL; expected: OidcFlow | null; settings?: OidcConfig | null }): Promise<OidcResult> {
 	const settings = requireSettings(input.settings === undefined ? config().oidc : input.settings);
 	const { currentUrl, expected } = input;
 	if (!expected) throw new OidcSignInError('expired', settings.name);
@@ -219,12 +221,7 @@ export async function completeOidcSignIn(
 }
 
 async function findOrCreateMember(tx: TxCtx, settings: OidcConfig, issuer: string, claims: ProviderClaims): Promise<OidcResult> {
-	const known = await tx.db
-		.selectFrom('member_identity')
-		.select('member_id')
-		.where('issuer', '=', issuer)
-		.where('subject', '=', claims.sub)
-		.executeTakeFirst();
+	const known = await tx.db.selectFrom('member_identity').select('member_id').where('issuer', '=', issuer).where('subject', '=', claims.sub).executeTakeFirst();
 	if (known) return { memberId: known.member_id, outcome: 'signed_in' };
 
 	if (!claims.email) throw new OidcSignInError('no_email', settings.name);
@@ -261,10 +258,7 @@ async function findOrCreateMember(tx: TxCtx, settings: OidcConfig, issuer: strin
 }
 
 async function linkIdentity(tx: TxCtx, memberId: number, issuer: string, claims: ProviderClaims): Promise<void> {
-	await tx.db
-		.insertInto('member_identity')
-		.values({ issuer, subject: claims.sub, member_id: memberId, email: claims.email, created_at: tx.now() })
-		.execute();
+	await tx.db.insertInto('member_identity').values({ issuer, subject: claims.sub, member_id: memberId, email: claims.email, created_at: tx.now() }).execute();
 }
 
 const HANDLE_MAX = 32;

@@ -53,7 +53,10 @@ const MATRIX: Record<string, { run: (ctx: Ctx, f: Fixture) => Promise<unknown>; 
 	removeDeployment: { run: (ctx, f) => removeDeployment(ctx, f.deploymentId), expected: row('unauthenticated', 'ok', 'forbidden', 'forbidden', 'ok') },
 	createToken: { run: (ctx) => createToken(ctx, { name: 'new' }), expected: row('unauthenticated', 'ok', 'ok', 'ok', 'forbidden') },
 	revokeToken: { run: (ctx, f) => revokeToken(ctx, f.tokenId), expected: row('unauthenticated', 'ok', 'forbidden', 'forbidden', 'ok') },
-	setAdmin: { run: (ctx, f) => setAdmin(ctx, { handle: f.owner.handle, isAdmin: true }), expected: row('unauthenticated', 'forbidden', 'forbidden', 'ok', 'forbidden') },
+	setAdmin: {
+		run: (ctx, f) => setAdmin(ctx, { handle: f.owner.handle, isAdmin: true }),
+		expected: row('unauthenticated', 'forbidden', 'forbidden', 'ok', 'forbidden')
+	},
 	changePassword: {
 		run: (ctx) => changePassword(ctx, { currentPassword: FACTORY_PASSWORD, newPassword: 'another long password' }, null),
 		expected: row('unauthenticated', 'ok', 'ok', 'ok', 'ok')

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { Actor } from '#lib/server/platform/context.ts';
 import { mayAdminister, mayCreateToken, mayIssueResetLink, mayManageMember } from './members.policy.ts';
 
-const actor = (memberId: number, extra: Partial<Actor> = {}): Actor => ({ memberId, handle: `m${memberId}`, displayName: 'M', isAdmin: false, via: 'session', ...extra });
+const actor = (memberId: number, extra: Partial<Actor> = {}): Actor => ({
+	memberId,
+	handle: `m${memberId}`,
+	displayName: 'M',
+	isAdmin: false,
+	via: 'session',
+	...extra
+});
 
 describe('members policy', () => {
 	it('a member manages only themselves; admins get no exception', () => {

@@ -11,7 +11,15 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-const activityCount = async () => Number((await t.db.selectFrom('activity').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+const activityCount = async () =>
+	Number(
+		(
+			await t.db
+				.selectFrom('activity')
+				.select((eb) => eb.fn.countAll().as('n'))
+				.executeTakeFirstOrThrow()
+		).n
+	);
 
 describe('profile', () => {
 	it('updates the whole profile from a form and records the change', async () => {
@@ -24,7 +32,13 @@ describe('profile', () => {
 			segments: ['operator', 'security', 'operator'],
 			bio: 'Runs **nova** at scale.'
 		});
-		expect(account).toMatchObject({ displayName: 'Ana Lima', handle: 'ana-lima', organization: 'CERN', segments: ['operator', 'security'], bio: 'Runs **nova** at scale.' });
+		expect(account).toMatchObject({
+			displayName: 'Ana Lima',
+			handle: 'ana-lima',
+			organization: 'CERN',
+			segments: ['operator', 'security'],
+			bio: 'Runs **nova** at scale.'
+		});
 		expect(await getMemberByHandle(ctxFor(t.db, null), 'ana-lima')).toMatchObject({ id: ana.id });
 		expect(await activityCount()).toBe(before + 1);
 		const entry = await t.db.selectFrom('activity').selectAll().orderBy('id', 'desc').executeTakeFirstOrThrow();
@@ -52,7 +66,13 @@ describe('profile', () => {
 			bio: 'new bio'
 		}).catch((e) => e);
 		expect(error).toMatchObject({ code: 'conflict', fields: { handle: expect.any(String) } });
-		expect(await getAccount(ctxFor(t.db, cy), cy.id)).toMatchObject({ displayName: 'Cy', handle: 'cy-p', organization: 'Old', segments: ['developer'], bio: '' });
+		expect(await getAccount(ctxFor(t.db, cy), cy.id)).toMatchObject({
+			displayName: 'Cy',
+			handle: 'cy-p',
+			organization: 'Old',
+			segments: ['developer'],
+			bio: ''
+		});
 		expect(await activityCount()).toBe(before);
 	});
 

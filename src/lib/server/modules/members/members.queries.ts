@@ -97,12 +97,19 @@ export function toActor(row: Pick<MemberRow, 'id' | 'handle' | 'display_name' | 
 }
 
 export async function countMembers(db: Executor): Promise<number> {
-	const { count } = await db.selectFrom('member').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+	const { count } = await db
+		.selectFrom('member')
+		.select((eb) => eb.fn.countAll<number>().as('count'))
+		.executeTakeFirstOrThrow();
 	return count;
 }
 
 export async function findMemberRowByEmail(db: Executor, email: string): Promise<MemberRow | undefined> {
-	return db.selectFrom('member').selectAll().where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase())).executeTakeFirst();
+	return db
+		.selectFrom('member')
+		.selectAll()
+		.where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase()))
+		.executeTakeFirst();
 }
 
 export async function getMemberByHandle(ctx: Ctx, handle: string): Promise<Member | undefined> {
@@ -123,7 +130,11 @@ export async function findMemberRefByHandle(db: Executor, handle: string): Promi
 /** The releases each of the deployments `ids` runs, by deployment id. */
 export async function deploymentReleases(db: Executor, ids: readonly number[]): Promise<Map<number, string[]>> {
 	if (!ids.length) return new Map();
-	const rows = await db.selectFrom('deployment').select(['id', 'releases']).where('id', 'in', [...ids]).execute();
+	const rows = await db
+		.selectFrom('deployment')
+		.select(['id', 'releases'])
+		.where('id', 'in', [...ids])
+		.execute();
 	return new Map(rows.map((d) => [Number(d.id), d.releases]));
 }
 
@@ -222,10 +233,18 @@ export async function memberStats(ctx: Ctx): Promise<MemberStats> {
 			eb.fn.countAll<number>().as('members'),
 			eb.fn.sum<number>(eb.case().when('is_admin', '=', true).then(1).else(0).end()).as('admins'),
 			eb.fn.sum<number>(eb.case().when('created_at', '>', since).then(1).else(0).end()).as('joined'),
-			eb.selectFrom('deployment').select((d) => d.fn.countAll<number>().as('n')).as('deployments')
+			eb
+				.selectFrom('deployment')
+				.select((d) => d.fn.countAll<number>().as('n'))
+				.as('deployments')
 		])
 		.executeTakeFirstOrThrow();
-	return { members: Number(row.members), admins: Number(row.admins ?? 0), joinedLast30Days: Number(row.joined ?? 0), deployments: Number(row.deployments ?? 0) };
+	return {
+		members: Number(row.members),
+		admins: Number(row.admins ?? 0),
+		joinedLast30Days: Number(row.joined ?? 0),
+		deployments: Number(row.deployments ?? 0)
+	};
 }
 
 /** The audit log, newest first, for administrators only; `before` is a keyset cursor on the entry id. */
@@ -235,9 +254,7 @@ export async function listActivity(ctx: Ctx, options: { before?: number; limit?:
 	let query = ctx.db
 		.selectFrom('activity')
 		.leftJoin('member as actor', 'actor.id', 'activity.actor_id')
-		.leftJoin('member as subject', (join) =>
-			join.onRef('subject.id', '=', 'activity.subject_id').on('activity.subject_type', '=', 'member')
-		)
+		.leftJoin('member as subject', (join) => join.onRef('subject.id', '=', 'activity.subject_id').on('activity.subject_type', '=', 'member'))
 		.select([
 			'activity.id',
 			'activity.at',

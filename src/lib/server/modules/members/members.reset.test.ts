@@ -34,7 +34,10 @@ describe('password reset by an administrator-issued link', () => {
 		expect(await resetLinkState(t.db, issued.token, clock.now())).toMatchObject({ state: 'valid', handle: 'reset-ana' });
 
 		// The same rules as sign-up; a refused password leaves the link working.
-		await expect(resetPassword(anon, issued.token, { password: 'short' })).rejects.toMatchObject({ code: 'invalid_input', fields: { password: expect.any(String) } });
+		await expect(resetPassword(anon, issued.token, { password: 'short' })).rejects.toMatchObject({
+			code: 'invalid_input',
+			fields: { password: expect.any(String) }
+		});
 		expect((await resetLinkState(t.db, issued.token, clock.now())).state).toBe('valid');
 
 		await resetPassword(anon, issued.token, { password: 'a new long password' });
@@ -117,11 +120,15 @@ describe('password reset by an administrator-issued link', () => {
 		await expect(issueResetLink(ctxFor(t.db, ed), { handle: 'who-root' })).rejects.toMatchObject({ code: 'forbidden' });
 		await expect(issueResetLink(ctxFor(t.db, toActor(root, 'token')), { handle: 'who-ed' })).rejects.toMatchObject({ code: 'forbidden' });
 		// A role revoked since the request began no longer holds.
-		await expect(issueResetLink(ctxFor(t.db, { ...toActor(ed, 'session'), isAdmin: true }), { handle: 'who-root' })).rejects.toMatchObject({ code: 'forbidden' });
+		await expect(issueResetLink(ctxFor(t.db, { ...toActor(ed, 'session'), isAdmin: true }), { handle: 'who-root' })).rejects.toMatchObject({
+			code: 'forbidden'
+		});
 		await expect(issueResetLink(ctxFor(t.db, root), { handle: 'nobody-here' })).rejects.toMatchObject({ code: 'not_found' });
 		const cli = await issueResetLink(ctxFor(t.db, CLI_ACTOR), { handle: 'who-ed' });
 		expect(cli.member.handle).toBe('who-ed');
-		expect(await t.db.selectFrom('password_reset_link').select('issued_by').where('member_id', '=', ed.id).executeTakeFirstOrThrow()).toEqual({ issued_by: null });
+		expect(await t.db.selectFrom('password_reset_link').select('issued_by').where('member_id', '=', ed.id).executeTakeFirstOrThrow()).toEqual({
+			issued_by: null
+		});
 		expect(await t.db.selectFrom('password_reset_link').select('id').where('member_id', '=', ed.id).execute()).toHaveLength(1);
 	});
 });

@@ -61,7 +61,14 @@ export async function issueResetLink(ctx: Ctx, input: unknown): Promise<IssuedRe
 		const expiresAt = new Date(now.getTime() + RESET_LINK_HOURS * 3_600_000);
 		await tx.db
 			.insertInto('password_reset_link')
-			.values({ member_id: target.id, token_hash: hashSecret(token), issued_by: actor.via === 'cli' ? null : actor.memberId, created_at: now, expires_at: expiresAt, used_at: null })
+			.values({
+				member_id: target.id,
+				token_hash: hashSecret(token),
+				issued_by: actor.via === 'cli' ? null : actor.memberId,
+				created_at: now,
+				expires_at: expiresAt,
+				used_at: null
+			})
 			.execute();
 		await recordActivity(tx, {
 			action: 'member.reset_link_issued',
@@ -73,9 +80,7 @@ export async function issueResetLink(ctx: Ctx, input: unknown): Promise<IssuedRe
 	});
 }
 
-export type ResetLinkState =
-	| { state: 'valid'; handle: string; displayName: string; expiresAt: Date }
-	| { state: 'unknown' | 'used' | 'expired' };
+export type ResetLinkState = { state: 'valid'; handle: string; displayName: string; expiresAt: Date } | { state: 'unknown' | 'used' | 'expired' };
 
 /** What a reset link is now; a token that is not ours, used or expired says which, so the page can say so. */
 export async function resetLinkState(db: Executor, token: string, now: Date): Promise<ResetLinkState> {

@@ -11,9 +11,7 @@ export const email = storable(z.string({ error: 'E-mail is required.' }))
 	.max(254, 'E-mail is at most 254 characters.')
 	.pipe(z.email({ error: 'Enter an e-mail address like name@example.org.' }));
 
-export const password = userText({ field: 'Password', trim: false })
-	.min(10, 'Use at least 10 characters.')
-	.max(200, 'Use at most 200 characters.');
+export const password = userText({ field: 'Password', trim: false }).min(10, 'Use at least 10 characters.').max(200, 'Use at most 200 characters.');
 
 export const handle = oneLineText({ field: 'Handle' })
 	.toLowerCase()
@@ -156,10 +154,21 @@ export type SetAdminInput = z.input<typeof setAdminInput>;
 
 /** The members directory: search text, a segment, a keyset cursor and a page size. */
 export const memberListInput = z.object({
-	q: oneLineText({ field: 'Search', required: 'Search is text.' }).max(100, 'Search for at most 100 characters.').optional().transform((v) => v || undefined),
+	q: oneLineText({ field: 'Search', required: 'Search is text.' })
+		.max(100, 'Search for at most 100 characters.')
+		.optional()
+		.transform((v) => v || undefined),
 	segment: z.preprocess((v) => (v === '' ? undefined : v), segment.optional()),
-	after: userText({ field: 'Cursor', trim: false, required: 'That cursor is not one we gave out.' }).max(100, 'That cursor is not one we gave out.').optional().transform((v) => v || undefined),
-	limit: z.coerce.number({ error: 'The limit is a whole number.' }).int('The limit is a whole number.').min(1, 'The limit is at least 1.').max(200, 'The limit is at most 200.').optional()
+	after: userText({ field: 'Cursor', trim: false, required: 'That cursor is not one we gave out.' })
+		.max(100, 'That cursor is not one we gave out.')
+		.optional()
+		.transform((v) => v || undefined),
+	limit: z.coerce
+		.number({ error: 'The limit is a whole number.' })
+		.int('The limit is a whole number.')
+		.min(1, 'The limit is at least 1.')
+		.max(200, 'The limit is at most 200.')
+		.optional()
 });
 export type MemberListInput = z.input<typeof memberListInput>;
 

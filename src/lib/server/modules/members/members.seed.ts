@@ -8,10 +8,92 @@ export const DEMO_PASSWORD = 'caucus demo password';
 
 export const DEMO_ADMIN = { handle: 'admin', displayName: 'Site Administrator', email: 'admin@demo.caucus.test' };
 
-const FIRST = ['Ana', 'Bjorn', 'Chen', 'Dalia', 'Emeka', 'Fatima', 'Giorgos', 'Hana', 'Ivan', 'Jun', 'Kavya', 'Lars', 'Mei', 'Nadia', 'Omar', 'Priya', 'Quentin', 'Rosa', 'Sven', 'Tomoko', 'Uchenna', 'Valeria', 'Wei', 'Ximena', 'Yusuf', 'Zofia', 'Arjun', 'Beatriz', 'Carlos', 'Dmitri', 'Elif', 'Farid', 'Greta', 'Hiro', 'Ines', 'Jakub', 'Kofi', 'Leila', 'Mateo', 'Noor'];
-const LAST = ['Almeida', 'Berg', 'Chen', 'Dubois', 'Eze', 'Farouk', 'Georgiou', 'Hoshino', 'Ivanov', 'Jung', 'Kumar', 'Lindqvist', 'Moreau', 'Novak', 'Okafor', 'Patel', 'Quiroga', 'Rossi', 'Svensson', 'Tanaka'];
-const ORGS = ['Nordic Research Cloud', 'Atlas Telecom', 'Helio Hosting', 'Kestrel Bank', 'University of Lakeside', 'Meridian Media', 'Polar Compute', 'Orbit Retail', 'Citadel Gov Cloud', 'Sable Networks'];
-const SEGMENT_PLAN = [['operator'], ['operator'], ['operator', 'developer'], ['end_user'], ['operator', 'security'], ['developer'], ['vendor'], ['operator']] as const;
+const FIRST = [
+	'Ana',
+	'Bjorn',
+	'Chen',
+	'Dalia',
+	'Emeka',
+	'Fatima',
+	'Giorgos',
+	'Hana',
+	'Ivan',
+	'Jun',
+	'Kavya',
+	'Lars',
+	'Mei',
+	'Nadia',
+	'Omar',
+	'Priya',
+	'Quentin',
+	'Rosa',
+	'Sven',
+	'Tomoko',
+	'Uchenna',
+	'Valeria',
+	'Wei',
+	'Ximena',
+	'Yusuf',
+	'Zofia',
+	'Arjun',
+	'Beatriz',
+	'Carlos',
+	'Dmitri',
+	'Elif',
+	'Farid',
+	'Greta',
+	'Hiro',
+	'Ines',
+	'Jakub',
+	'Kofi',
+	'Leila',
+	'Mateo',
+	'Noor'
+];
+const LAST = [
+	'Almeida',
+	'Berg',
+	'Chen',
+	'Dubois',
+	'Eze',
+	'Farouk',
+	'Georgiou',
+	'Hoshino',
+	'Ivanov',
+	'Jung',
+	'Kumar',
+	'Lindqvist',
+	'Moreau',
+	'Novak',
+	'Okafor',
+	'Patel',
+	'Quiroga',
+	'Rossi',
+	'Svensson',
+	'Tanaka'
+];
+const ORGS = [
+	'Nordic Research Cloud',
+	'Atlas Telecom',
+	'Helio Hosting',
+	'Kestrel Bank',
+	'University of Lakeside',
+	'Meridian Media',
+	'Polar Compute',
+	'Orbit Retail',
+	'Citadel Gov Cloud',
+	'Sable Networks'
+];
+const SEGMENT_PLAN = [
+	['operator'],
+	['operator'],
+	['operator', 'developer'],
+	['end_user'],
+	['operator', 'security'],
+	['developer'],
+	['vendor'],
+	['operator']
+] as const;
 const REGIONS = ['eu-north', 'eu-west', 'us-east', 'us-west', 'ap-southeast', 'sa-east'];
 const RELEASES = ['2024.1', '2024.2', '2025.1', '2025.2', '2026.1'];
 const COMPONENTS = ['nova', 'neutron', 'cinder', 'keystone', 'glance', 'octavia', 'ironic', 'placement', 'horizon', 'heat'];
@@ -50,7 +132,13 @@ export function demoMembers(count: number) {
 
 const CLI_ACTOR = { memberId: 0, handle: 'cli', displayName: 'Command line', isAdmin: true, via: 'cli' as const };
 
-export const demoMemberOf = (account: Account): DemoMember => ({ id: account.id, handle: account.handle, email: account.email, displayName: account.displayName, isAdmin: account.isAdmin });
+export const demoMemberOf = (account: Account): DemoMember => ({
+	id: account.id,
+	handle: account.handle,
+	email: account.email,
+	displayName: account.displayName,
+	isAdmin: account.isAdmin
+});
 
 /**
  * The members module's part of `caucus seed --demo`: the administrator (or the administrators the site
@@ -58,9 +146,16 @@ export const demoMemberOf = (account: Account): DemoMember => ({ id: account.id,
  */
 export async function seedDemo(world: DemoWorld): Promise<void> {
 	const { ctx } = world;
-	const admins = await ctx.db.selectFrom('member').select(['id', 'handle', 'email', 'display_name as displayName', 'is_admin as isAdmin']).where('is_admin', '=', true).orderBy('id').execute();
+	const admins = await ctx.db
+		.selectFrom('member')
+		.select(['id', 'handle', 'email', 'display_name as displayName', 'is_admin as isAdmin'])
+		.where('is_admin', '=', true)
+		.orderBy('id')
+		.execute();
 	if ((await countMembers(ctx.db)) > admins.length) {
-		throw new Error('The database already has members; the demo seeds only a site with nothing but its administrators. Use a fresh CAUCUS_DATA folder (or database).');
+		throw new Error(
+			'The database already has members; the demo seeds only a site with nothing but its administrators. Use a fresh CAUCUS_DATA folder (or database).'
+		);
 	}
 	const profiles = demoMembers(40);
 	const bar = world.progress('members', profiles.length + 1);
@@ -72,9 +167,17 @@ export async function seedDemo(world: DemoWorld): Promise<void> {
 	}
 	bar.tick();
 	for (const profile of profiles) {
-		const account = demoMemberOf(await signUp(ctx, { email: profile.email, handle: profile.handle, displayName: profile.displayName, password: DEMO_PASSWORD }));
+		const account = demoMemberOf(
+			await signUp(ctx, { email: profile.email, handle: profile.handle, displayName: profile.displayName, password: DEMO_PASSWORD })
+		);
 		const as = world.as(account);
-		await updateProfile(as, { displayName: profile.displayName, handle: profile.handle, organization: profile.organization, segments: profile.segments, bio: profile.bio });
+		await updateProfile(as, {
+			displayName: profile.displayName,
+			handle: profile.handle,
+			organization: profile.organization,
+			segments: profile.segments,
+			bio: profile.bio
+		});
 		for (const deployment of profile.deployments) await addDeployment(as, deployment);
 		world.members.push(account);
 		bar.tick();
@@ -83,4 +186,5 @@ export async function seedDemo(world: DemoWorld): Promise<void> {
 }
 
 /** How a demo member acts: as if signed in. */
-export const actorOfDemoMember = (member: DemoMember) => toActor({ id: member.id, handle: member.handle, display_name: member.displayName, is_admin: member.isAdmin }, 'session');
+export const actorOfDemoMember = (member: DemoMember) =>
+	toActor({ id: member.id, handle: member.handle, display_name: member.displayName, is_admin: member.isAdmin }, 'session');

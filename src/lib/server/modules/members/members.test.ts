@@ -18,7 +18,9 @@ describe('accounts', () => {
 		const ctx = ctxFor(t.db, null);
 		const admin = await createFirstAdmin(ctx, { email: 'Root@Example.org', password: 'a long password', handle: 'Root', displayName: 'Root' });
 		expect(admin).toMatchObject({ email: 'root@example.org', handle: 'root', isAdmin: true });
-		await expect(createFirstAdmin(ctx, { email: 'other@example.org', password: 'a long password', handle: 'other', displayName: 'Other' })).rejects.toMatchObject({
+		await expect(
+			createFirstAdmin(ctx, { email: 'other@example.org', password: 'a long password', handle: 'other', displayName: 'Other' })
+		).rejects.toMatchObject({
 			code: 'forbidden'
 		});
 		expect(await countMembers(t.db)).toBe(1);

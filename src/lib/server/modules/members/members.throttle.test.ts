@@ -41,7 +41,10 @@ describe('the sign-in limit under concurrency (5 failures per account, 20 per ad
 		const ctx = ctxFor(t.db, null, clock);
 		await signUp(ctx, { email: 'race@example.org', password: 'race password 1', handle: 'race', displayName: 'Race' });
 		const tally = await outcomes(
-			Array.from({ length: 40 }, (_, i) => () => signIn(ctx, { email: 'race@example.org', password: `wrong ${i}` }, { address: `198.51.100.${i}`, userAgent: null }))
+			Array.from(
+				{ length: 40 },
+				(_, i) => () => signIn(ctx, { email: 'race@example.org', password: `wrong ${i}` }, { address: `198.51.100.${i}`, userAgent: null })
+			)
 		);
 		expect(tally).toEqual({ invalid_input: 5, rate_limited: 35 });
 		expect(await failuresOf('account', 'race@example.org')).toBe(5);
@@ -56,7 +59,10 @@ describe('the sign-in limit under concurrency (5 failures per account, 20 per ad
 	it('lets at most 20 simultaneous wrong attempts from one address through, across accounts', async () => {
 		const ctx = ctxFor(t.db, null, new TestClock());
 		const tally = await outcomes(
-			Array.from({ length: 40 }, (_, i) => () => signIn(ctx, { email: `nobody${i}@example.org`, password: 'wrong' }, { address: '203.0.113.7', userAgent: null }))
+			Array.from(
+				{ length: 40 },
+				(_, i) => () => signIn(ctx, { email: `nobody${i}@example.org`, password: 'wrong' }, { address: '203.0.113.7', userAgent: null })
+			)
 		);
 		expect(tally).toEqual({ invalid_input: 20, rate_limited: 20 });
 		expect(await failuresOf('address', '203.0.113.7')).toBe(20);
@@ -80,8 +86,10 @@ describe('the sign-in limit under concurrency (5 failures per account, 20 per ad
 			const there: Ctx = ctxFor(other.db, null, clock);
 			await signUp(here, { email: 'twice@example.org', password: 'twice password', handle: 'twice', displayName: 'Twice' });
 			const tally = await outcomes(
-				Array.from({ length: 40 }, (_, i) => () =>
-					signIn(i % 2 ? here : there, { email: 'twice@example.org', password: `wrong ${i}` }, { address: `198.51.100.${100 + i}`, userAgent: null })
+				Array.from(
+					{ length: 40 },
+					(_, i) => () =>
+						signIn(i % 2 ? here : there, { email: 'twice@example.org', password: `wrong ${i}` }, { address: `198.51.100.${100 + i}`, userAgent: null })
 				)
 			);
 			expect(tally).toEqual({ invalid_input: 5, rate_limited: 35 });
@@ -97,22 +105,29 @@ describe('the sign-up throttle (5 per address in 60 minutes)', () => {
 		const ctx = ctxFor(t.db, null, clock);
 		const before = await countMembers(t.db);
 		const tally = await outcomes(
-			Array.from({ length: 30 }, (_, i) => () =>
-				signUp(ctx, { email: `flood${i}@example.org`, password: 'a long password', handle: `flood${i}`, displayName: 'Flood' }, { address: '192.0.2.200' })
+			Array.from(
+				{ length: 30 },
+				(_, i) => () =>
+					signUp(ctx, { email: `flood${i}@example.org`, password: 'a long password', handle: `flood${i}`, displayName: 'Flood' }, { address: '192.0.2.200' })
 			)
 		);
 		expect(tally).toEqual({ ok: 5, rate_limited: 25 });
 		expect(await countMembers(t.db)).toBe(before + 5);
-		await expect(signUp(ctx, { email: 'neighbour@example.org', password: 'a long password', handle: 'neighbour', displayName: 'N' }, { address: '192.0.2.201' })).resolves.toBeTruthy();
+		await expect(
+			signUp(ctx, { email: 'neighbour@example.org', password: 'a long password', handle: 'neighbour', displayName: 'N' }, { address: '192.0.2.201' })
+		).resolves.toBeTruthy();
 		clock.advance(61 * 60_000);
-		await expect(signUp(ctx, { email: 'later@example.org', password: 'a long password', handle: 'later', displayName: 'L' }, { address: '192.0.2.200' })).resolves.toBeTruthy();
+		await expect(
+			signUp(ctx, { email: 'later@example.org', password: 'a long password', handle: 'later', displayName: 'L' }, { address: '192.0.2.200' })
+		).resolves.toBeTruthy();
 	});
 
 	it('counts a sign-up refused for a taken e-mail, so probing for accounts is throttled too', async () => {
 		const clock = new TestClock(new Date('2026-11-29T12:00:00Z'));
 		const ctx = ctxFor(t.db, null, clock);
 		await signUp(ctx, { email: 'taken@example.org', password: 'a long password', handle: 'taken', displayName: 'T' });
-		const probe = (i: number) => signUp(ctx, { email: 'taken@example.org', password: 'a long password', handle: `probe${i}`, displayName: 'P' }, { address: '192.0.2.202' });
+		const probe = (i: number) =>
+			signUp(ctx, { email: 'taken@example.org', password: 'a long password', handle: `probe${i}`, displayName: 'P' }, { address: '192.0.2.202' });
 		for (let i = 0; i < 5; i++) await expect(probe(i)).rejects.toMatchObject({ code: 'conflict' });
 		await expect(probe(5)).rejects.toMatchObject({ code: 'rate_limited' });
 	});

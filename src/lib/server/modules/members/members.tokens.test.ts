@@ -22,7 +22,12 @@ describe('personal API tokens', () => {
 		const row = await t.db.selectFrom('api_token').selectAll().where('id', '=', token.id).executeTakeFirstOrThrow();
 		expect(row.token_hash).toBe(hashSecret(secret));
 		expect(JSON.stringify(row)).not.toContain(secret);
-		const activity = await t.db.selectFrom('activity').select('data').where('action', '=', 'api_token.created').where('subject_id', '=', token.id).executeTakeFirstOrThrow();
+		const activity = await t.db
+			.selectFrom('activity')
+			.select('data')
+			.where('action', '=', 'api_token.created')
+			.where('subject_id', '=', token.id)
+			.executeTakeFirstOrThrow();
 		expect(JSON.stringify(activity.data)).not.toContain(secret);
 	});
 

@@ -3,11 +3,55 @@ export { END_STATUSES, NEED_STATUSES, type NeedKind, type NeedRow, type NeedStat
 export { type NeedFacts, mayFileNeed, mayModerateNeed, mayReadNeed, needAbilities } from './needs.policy.ts';
 export { needReadableBy } from './needs.visibility.ts';
 export { type NeedAccess, type NeedOrAccess, loadNeedAccess, needFacts, resolveNeedAccess } from './needs.access.ts';
-export { type Board, type BoardRow, type BoardSort, boardInput, componentsOfNeeds, findComponentBySlug, getNeedPage, groupIdOfNeed, homeNeeds, listBoard, listComponents, lockNeedsForReference, needIdsInComponent, needInComponent, openBacklogOf, publicTitlesOf, readableNeedIdsAmong, similarNeeds, statusTimeline, toComponent } from './needs.queries.ts';
+export {
+	type Board,
+	type BoardRow,
+	type BoardSort,
+	boardInput,
+	componentsOfNeeds,
+	findComponentBySlug,
+	getNeedPage,
+	groupIdOfNeed,
+	homeNeeds,
+	listBoard,
+	listComponents,
+	lockNeedsForReference,
+	needIdsInComponent,
+	needInComponent,
+	openBacklogOf,
+	publicTitlesOf,
+	readableNeedIdsAmong,
+	similarNeeds,
+	statusTimeline,
+	toComponent
+} from './needs.queries.ts';
 export { createComponent, editNeed, fileNeed, updateComponent } from './needs.commands.ts';
-export { DEPLOYMENT_WEIGHT_FORMULA, familyDeploymentScore, followNeed, lockNeeds, needFollowers, supportNeed, supportersAndFollowers, unfollowNeed, withdrawSupport } from './needs.supports.ts';
+export {
+	DEPLOYMENT_WEIGHT_FORMULA,
+	familyDeploymentScore,
+	followNeed,
+	lockNeeds,
+	needFollowers,
+	supportNeed,
+	supportersAndFollowers,
+	unfollowNeed,
+	withdrawSupport
+} from './needs.supports.ts';
 export { addComment, deleteComment, editComment, hideComment, listComments } from './needs.comments.ts';
-export { STATUS_LABELS, STATUS_TRANSITIONS, changeStatus, hideNeed, lockNeed, mergeNeed, publishNeed, readersAmong, splitNeed, undoMerge, unhideNeed, unlockNeed } from './needs.triage.ts';
+export {
+	STATUS_LABELS,
+	STATUS_TRANSITIONS,
+	changeStatus,
+	hideNeed,
+	lockNeed,
+	mergeNeed,
+	publishNeed,
+	readersAmong,
+	splitNeed,
+	undoMerge,
+	unhideNeed,
+	unlockNeed
+} from './needs.triage.ts';
 export { getNeedHistory, listMerges, listMyNotifications, mergeCandidates } from './needs.history.ts';
 export { moveNeedForUpstream } from './needs.upstream.ts';
 export { refreshTrending } from './needs.trending.ts';

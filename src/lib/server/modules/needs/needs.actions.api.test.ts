@@ -62,11 +62,20 @@ describe('the needs actions API', () => {
 		const group = await buildGroup(t.db, { chair });
 		const need = await buildNeed(t.db, { group });
 		const added = await call('POST', `/needs/${need.id}/comments`, olga, { body: 'We hit this *weekly*.' });
-		expect(added).toMatchObject({ status: 201, json: { body: 'We hit this *weekly*.', state: 'visible', createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) } });
+		expect(added).toMatchObject({
+			status: 201,
+			json: { body: 'We hit this *weekly*.', state: 'visible', createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) }
+		});
 		const id = added.json.id;
-		expect((await call('PATCH', `/needs/${need.id}/comments/${id}`, olga, { body: 'We hit this daily.' })).json).toMatchObject({ body: 'We hit this daily.', editedAt: expect.any(String) });
+		expect((await call('PATCH', `/needs/${need.id}/comments/${id}`, olga, { body: 'We hit this daily.' })).json).toMatchObject({
+			body: 'We hit this daily.',
+			editedAt: expect.any(String)
+		});
 		expect((await call('PATCH', `/needs/${need.id}/comments/${id}`, chair, { body: 'No.' })).status).toBe(403);
-		expect((await call('POST', `/needs/${need.id}/comments/${id}/hide`, chair, { reason: 'Off topic.' })).json).toMatchObject({ state: 'hidden', hiddenReason: 'Off topic.' });
+		expect((await call('POST', `/needs/${need.id}/comments/${id}/hide`, chair, { reason: 'Off topic.' })).json).toMatchObject({
+			state: 'hidden',
+			hiddenReason: 'Off topic.'
+		});
 		const listed = await call('GET', `/needs/${need.id}/comments`, null);
 		expect(listed).toMatchObject({ status: 200, json: { comments: [{ id, state: 'hidden', body: null }], next: null } });
 		expect((await call('DELETE', `/needs/${need.id}/comments/${id}`, olga)).json).toMatchObject({ state: 'deleted', body: null });
@@ -85,23 +94,40 @@ describe('the needs actions API', () => {
 		const merged = await call('POST', `/needs/${source.id}/merge`, chair, { targetId: target.id, reason: 'Same bug.' });
 		expect(merged).toMatchObject({
 			status: 201,
-			json: { merge: { sourceId: source.id, targetId: target.id, previousStatus: 'new', undoneAt: null }, source: { status: 'duplicate', duplicateOfId: target.id }, target: { supportCount: 2 }, notified: 1 }
+			json: {
+				merge: { sourceId: source.id, targetId: target.id, previousStatus: 'new', undoneAt: null },
+				source: { status: 'duplicate', duplicateOfId: target.id },
+				target: { supportCount: 2 },
+				notified: 1
+			}
 		});
 		const notes = await call('GET', '/me/notifications', olga);
-		expect(notes.json.notifications[0]).toMatchObject({ kind: 'need.merged', subjectId: target.id, data: { sourceId: source.id, targetId: target.id, title: target.title } });
+		expect(notes.json.notifications[0]).toMatchObject({
+			kind: 'need.merged',
+			subjectId: target.id,
+			data: { sourceId: source.id, targetId: target.id, title: target.title }
+		});
 		const history = await call('GET', `/needs/${target.id}/history`, null);
 		expect(history.json.history).toEqual([expect.objectContaining({ action: 'merged_from', otherNeed: expect.objectContaining({ id: source.id }) })]);
 		expect(history.json.merges).toEqual([expect.objectContaining({ id: merged.json.merge.id, undoable: false })]);
 		const undone = await call('POST', `/merges/${merged.json.merge.id}/undo`, chair);
-		expect(undone).toMatchObject({ status: 200, json: { source: { status: 'new', duplicateOfId: null, supportCount: 1 }, target: { supportCount: 1 }, merge: { undoneAt: expect.any(String) } } });
+		expect(undone).toMatchObject({
+			status: 200,
+			json: { source: { status: 'new', duplicateOfId: null, supportCount: 1 }, target: { supportCount: 1 }, merge: { undoneAt: expect.any(String) } }
+		});
 		expect((await call('POST', `/merges/${merged.json.merge.id}/undo`, chair)).status).toBe(409);
 	});
 
 	it('status, split, hide, lock and publish answer with the need’s new state', async () => {
 		const closed = await buildGroup(t.db, { visibility: 'closed', chair });
 		const need = await buildNeed(t.db, { group: closed });
-		expect((await call('POST', `/needs/${need.id}/status`, chair, { status: 'declined', reason: 'Too short' })).json).toMatchObject({ error: { fields: { reason: expect.any(String) } } });
-		expect((await call('POST', `/needs/${need.id}/status`, chair, { status: 'triaged', reason: 'Seen it.' })).json).toMatchObject({ status: 'triaged', statusReason: 'Seen it.' });
+		expect((await call('POST', `/needs/${need.id}/status`, chair, { status: 'declined', reason: 'Too short' })).json).toMatchObject({
+			error: { fields: { reason: expect.any(String) } }
+		});
+		expect((await call('POST', `/needs/${need.id}/status`, chair, { status: 'triaged', reason: 'Seen it.' })).json).toMatchObject({
+			status: 'triaged',
+			statusReason: 'Seen it.'
+		});
 		const split = await call('POST', `/needs/${need.id}/split`, chair, { title: 'The second problem in it', kind: 'bug', reason: 'Two in one.' });
 		expect(split).toMatchObject({ status: 201, json: { created: { status: 'new', groupId: closed.id, publishedAt: null } } });
 		expect((await call('POST', `/needs/${need.id}/lock`, chair, { reason: 'Calm down.' })).json.lockedAt).toEqual(expect.any(String));

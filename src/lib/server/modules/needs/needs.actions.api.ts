@@ -21,7 +21,11 @@ const needRefOut = z.object({ id: z.number().int(), title: z.string(), status: z
 
 export const supportStateOut = z.object({
 	needId: z.number().int().describe('The need the support counts on: the one asked for, or the need it was merged into.'),
-	redirectedFrom: z.number().int().nullable().describe('Set when the need asked for is a duplicate: its id. Supporting a duplicate supports the need it was merged into.'),
+	redirectedFrom: z
+		.number()
+		.int()
+		.nullable()
+		.describe('Set when the need asked for is a duplicate: its id. Supporting a duplicate supports the need it was merged into.'),
 	supportCount: z.number().int().describe('Distinct members supporting the need or a need merged into it.'),
 	supporting: z.boolean(),
 	following: z.boolean()
@@ -86,7 +90,11 @@ export const mergeRecordOut = z.object({
 export const historyEntryOut = z.object({
 	at: iso,
 	kind: z.enum(['status', 'merge', 'split', 'moderation']),
-	action: z.string().describe('status_changed; merged_into, merged_from, merge_undone, unmerged_from; split_to, split_from; hidden, unhidden, locked, unlocked, published, comment_hidden, comment_deleted.'),
+	action: z
+		.string()
+		.describe(
+			'status_changed; merged_into, merged_from, merge_undone, unmerged_from; split_to, split_from; hidden, unhidden, locked, unlocked, published, comment_hidden, comment_deleted.'
+		),
 	actor: memberRefOut.nullable(),
 	reason: z.string().nullable(),
 	fromStatus: z.enum(NEED_STATUSES).nullable(),
@@ -136,24 +144,42 @@ export const mergeJson = (m: NeedMergeRow): z.input<typeof mergeOut> => ({
 	undoneAt: isoOrNull(m.undone_at)
 });
 
-export const mergeRecordJson = (m: MergeRecord): z.input<typeof mergeRecordOut> => ({ ...m, mergedAt: m.mergedAt.toISOString(), undoneAt: isoOrNull(m.undoneAt) });
+export const mergeRecordJson = (m: MergeRecord): z.input<typeof mergeRecordOut> => ({
+	...m,
+	mergedAt: m.mergedAt.toISOString(),
+	undoneAt: isoOrNull(m.undoneAt)
+});
 
 export const historyEntryJson = (e: HistoryEntry): z.input<typeof historyEntryOut> => ({ ...e, at: e.at.toISOString() });
 
 // ---------------------------------------------------------------------------------------------------
 // Inputs
 
-const id = (what: string) => z.coerce.number({ error: `${what} is a whole number.` }).int(`${what} is a whole number.`).positive(`${what} is a whole number.`).max(Number.MAX_SAFE_INTEGER);
+const id = (what: string) =>
+	z.coerce
+		.number({ error: `${what} is a whole number.` })
+		.int(`${what} is a whole number.`)
+		.positive(`${what} is a whole number.`)
+		.max(Number.MAX_SAFE_INTEGER);
 const needParams = z.object({ id: id('The need id').describe('The need number.') });
 const commentParams = needParams.extend({ commentId: id('The comment id') });
 const mergeParams = z.object({ mergeId: id('The merge id') });
 
 const mergeBody = z.object({
 	targetId: id('Target need').describe('The need this one duplicates.'),
-	reason: z.string({ error: 'Reason is required.' }).trim().min(3, 'Give a reason of at least 3 characters.').max(REASON_MAX, `Reason is at most ${REASON_MAX.toLocaleString('en')} characters.`)
+	reason: z
+		.string({ error: 'Reason is required.' })
+		.trim()
+		.min(3, 'Give a reason of at least 3 characters.')
+		.max(REASON_MAX, `Reason is at most ${REASON_MAX.toLocaleString('en')} characters.`)
 });
 
-const limit = z.coerce.number({ error: 'Limit is a whole number.' }).int('Limit is a whole number.').min(1, 'Limit is at least 1.').max(100, 'Limit is at most 100.').optional();
+const limit = z.coerce
+	.number({ error: 'Limit is a whole number.' })
+	.int('Limit is a whole number.')
+	.min(1, 'Limit is at least 1.')
+	.max(100, 'Limit is at most 100.')
+	.optional();
 const commentsQuery = z.object({ after: id('The cursor').optional().describe('Continue after this comment id (the `next` of the previous page).'), limit });
 
 const tag = 'needs';

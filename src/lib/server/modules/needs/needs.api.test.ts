@@ -34,15 +34,27 @@ function handler(path: string, method: string): RequestHandler {
 	return module[method];
 }
 
-async function call(actor: Actor | null, method: string, route: string, options: { path?: string; params?: Record<string, string>; query?: Record<string, string>; body?: unknown } = {}) {
-	const response = await callHandler(handler(route, method), method, options.path ?? route, { actor, params: options.params, query: options.query, body: options.body });
+async function call(
+	actor: Actor | null,
+	method: string,
+	route: string,
+	options: { path?: string; params?: Record<string, string>; query?: Record<string, string>; body?: unknown } = {}
+) {
+	const response = await callHandler(handler(route, method), method, options.path ?? route, {
+		actor,
+		params: options.params,
+		query: options.query,
+		body: options.body
+	});
 	const text = await response.text();
 	return { status: response.status, body: text ? JSON.parse(text) : null };
 }
 
 describe('the needs API', () => {
 	it('files a need, reads it, edits it and lists it with keyset pages', async () => {
-		const filed = await call(member, 'POST', '/needs', { body: { title: 'Nova scheduler ignores the NUMA topology', kind: 'bug', components: ['nova'], tags: 'numa' } });
+		const filed = await call(member, 'POST', '/needs', {
+			body: { title: 'Nova scheduler ignores the NUMA topology', kind: 'bug', components: ['nova'], tags: 'numa' }
+		});
 		expect(filed.status).toBe(201);
 		expect(filed.body).toMatchObject({
 			title: 'Nova scheduler ignores the NUMA topology',
@@ -71,7 +83,9 @@ describe('the needs API', () => {
 		const seen: number[] = [];
 		let cursor: string | null = '';
 		while (cursor !== null) {
-			const page: { status: number; body: { needs: { id: number }[]; nextCursor: string | null } } = await call(null, 'GET', '/needs', { query: { sort: 'new', limit: '2', ...(cursor ? { cursor } : {}) } });
+			const page: { status: number; body: { needs: { id: number }[]; nextCursor: string | null } } = await call(null, 'GET', '/needs', {
+				query: { sort: 'new', limit: '2', ...(cursor ? { cursor } : {}) }
+			});
 			expect(page.status).toBe(200);
 			seen.push(...page.body.needs.map((n) => n.id));
 			cursor = page.body.nextCursor;

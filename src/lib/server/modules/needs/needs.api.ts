@@ -29,7 +29,11 @@ export const boardRowOut = z.object({
 	organizationCount: z.number().int().describe('Distinct organizations among them.'),
 	deploymentCount: z.number().int().describe('Distinct deployments attached to their supports as evidence.'),
 	segmentCount: z.number().int().nullable().describe('With a segment filter: supporters in that segment.'),
-	recentSupportCount: z.number().int().nullable().describe('With sort=trending: people who supported it (or a need merged into it) in the last 14 days, as of the last refresh (every 5 minutes).'),
+	recentSupportCount: z
+		.number()
+		.int()
+		.nullable()
+		.describe('With sort=trending: people who supported it (or a need merged into it) in the last 14 days, as of the last refresh (every 5 minutes).'),
 	commentCount: z.number().int(),
 	group: groupRefOut.nullable(),
 	sourceChannel: z.enum(SOURCE_CHANNELS),
@@ -78,9 +82,18 @@ export const needDetailOut = z.object({
 	supporters: z.array(supporterOut).describe('The first 50 supporters, earliest first.'),
 	comments: z.array(commentOut),
 	statusHistory: z.array(
-		z.object({ id: z.number().int(), from: z.enum(NEED_STATUSES).nullable(), to: z.enum(NEED_STATUSES), reason: z.string(), actor: memberRefOut.nullable(), at: iso })
+		z.object({
+			id: z.number().int(),
+			from: z.enum(NEED_STATUSES).nullable(),
+			to: z.enum(NEED_STATUSES),
+			reason: z.string(),
+			actor: memberRefOut.nullable(),
+			at: iso
+		})
 	),
-	duplicates: z.array(needSummaryOut.extend({ mergedAt: iso.nullable(), reason: z.string().nullable() })).describe('Needs merged into this one that the caller may read.'),
+	duplicates: z
+		.array(needSummaryOut.extend({ mergedAt: iso.nullable(), reason: z.string().nullable() }))
+		.describe('Needs merged into this one that the caller may read.'),
 	duplicateOf: z
 		.union([needSummaryOut, z.object({ id: z.null() })])
 		.nullable()
@@ -107,7 +120,11 @@ export const needDetailOut = z.object({
 
 export const componentJson = (c: Component): z.input<typeof componentOut> => ({ id: c.id, slug: c.slug, name: c.name, description: c.description });
 
-export const boardRowJson = (r: BoardRow): z.input<typeof boardRowOut> => ({ ...r, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() });
+export const boardRowJson = (r: BoardRow): z.input<typeof boardRowOut> => ({
+	...r,
+	createdAt: r.createdAt.toISOString(),
+	updatedAt: r.updatedAt.toISOString()
+});
 
 export const boardJson = (b: Board) => ({ needs: b.needs.map(boardRowJson), nextCursor: b.nextCursor });
 
@@ -263,8 +280,21 @@ export const updateComponentOp = defineOperation({
 	tag: 'components',
 	auth: 'required',
 	params: componentParams,
-	body: z.object({ name: componentInput.shape.name.optional(), slug: componentInput.shape.slug.optional(), description: componentInput.shape.description.optional() }),
+	body: z.object({
+		name: componentInput.shape.name.optional(),
+		slug: componentInput.shape.slug.optional(),
+		description: componentInput.shape.description.optional()
+	}),
 	response: componentOut
 });
 
-export const needsBoardOperations = [listNeedsOp, createNeedOp, similarNeedsOp, getNeedOp, updateNeedOp, listComponentsOp, createComponentOp, updateComponentOp];
+export const needsBoardOperations = [
+	listNeedsOp,
+	createNeedOp,
+	similarNeedsOp,
+	getNeedOp,
+	updateNeedOp,
+	listComponentsOp,
+	createComponentOp,
+	updateComponentOp
+];

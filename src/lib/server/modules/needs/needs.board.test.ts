@@ -57,7 +57,9 @@ describe('the board: sorts and keyset pagination', () => {
 			);
 		}
 		// Microsecond-apart creation times, which a millisecond cursor would mix up.
-		await sql`update need set created_at = timestamptz '2026-11-20T00:00:00Z' + (id % 3) * interval '1 microsecond' where id in (${sql.join(needs.slice(0, 6).map((n) => n.id))})`.execute(t.db);
+		await sql`update need set created_at = timestamptz '2026-11-20T00:00:00Z' + (id % 3) * interval '1 microsecond' where id in (${sql.join(needs.slice(0, 6).map((n) => n.id))})`.execute(
+			t.db
+		);
 	});
 
 	const ours = (rows: BoardRow[]) => rows.filter((r) => needs.some((n) => n.id === r.id));
@@ -76,7 +78,14 @@ describe('the board: sorts and keyset pagination', () => {
 	});
 
 	it('new and updated: by time (to the microsecond), then id', async () => {
-		const times = await t.db.selectFrom('need').select(['id', sql<string>`(extract(epoch from created_at) * 1000000)::bigint::text`.as('c'), sql<string>`(extract(epoch from updated_at) * 1000000)::bigint::text`.as('u')]).execute();
+		const times = await t.db
+			.selectFrom('need')
+			.select([
+				'id',
+				sql<string>`(extract(epoch from created_at) * 1000000)::bigint::text`.as('c'),
+				sql<string>`(extract(epoch from updated_at) * 1000000)::bigint::text`.as('u')
+			])
+			.execute();
 		const at = new Map(times.map((r) => [r.id, { c: BigInt(r.c), u: BigInt(r.u) }]));
 		for (const sort of ['new', 'updated'] as const) {
 			const key = sort === 'new' ? 'c' : 'u';
@@ -127,20 +136,42 @@ describe('the board: sorts and keyset pagination', () => {
 
 	it('search: full text over title and body, ranked by relevance or kept in the asked sort', async () => {
 		const scheduler = await walk(null, { q: 'scheduler' }, 2);
-		expect(ours(scheduler).map((r) => r.id).sort()).toEqual(needs.filter((_, i) => i % 5 === 0).map((n) => n.id).sort());
+		expect(
+			ours(scheduler)
+				.map((r) => r.id)
+				.sort()
+		).toEqual(
+			needs
+				.filter((_, i) => i % 5 === 0)
+				.map((n) => n.id)
+				.sort()
+		);
 		expect((await listBoard(ctx(null), { q: 'scheduler' })).options.sort).toBe('relevance');
 
 		const quota = await walk(null, { q: 'quota', sort: 'relevance' }, 3);
 		expect(new Set(quota.map((r) => r.id)).size).toBe(quota.length);
 		expect(quota.length).toBeGreaterThanOrEqual(11 + 5);
 		const quotaTop = await walk(null, { q: 'quota -trending', sort: 'top' }, 4);
-		expect(quotaTop.map((r) => r.id).sort()).toEqual(needs.filter((_, i) => i % 2).map((n) => n.id).sort());
+		expect(quotaTop.map((r) => r.id).sort()).toEqual(
+			needs
+				.filter((_, i) => i % 2)
+				.map((n) => n.id)
+				.sort()
+		);
 	});
 
 	it('refuses a cursor from another sort, a forged one and bad options, with field errors', async () => {
 		const board = await listBoard(ctx(null), { sort: 'top', limit: 2 });
-		await expect(listBoard(ctx(null), { sort: 'new', cursor: board.nextCursor })).rejects.toMatchObject({ code: 'invalid_input', fields: { cursor: expect.any(String) } });
-		for (const cursor of ['abc', encodeCursor('top', -1, 5), Buffer.from('["top",1,"x"]').toString('base64url'), encodeCursor('new', 'x; drop table need', 1)]) {
+		await expect(listBoard(ctx(null), { sort: 'new', cursor: board.nextCursor })).rejects.toMatchObject({
+			code: 'invalid_input',
+			fields: { cursor: expect.any(String) }
+		});
+		for (const cursor of [
+			'abc',
+			encodeCursor('top', -1, 5),
+			Buffer.from('["top",1,"x"]').toString('base64url'),
+			encodeCursor('new', 'x; drop table need', 1)
+		]) {
 			await expect(listBoard(ctx(null), { sort: 'top', cursor })).rejects.toMatchObject({ code: 'invalid_input' });
 		}
 		expect(() => decodeCursor('new', encodeCursor('new', '1700000000000000', 3))).not.toThrow();
@@ -154,8 +185,22 @@ describe('the board: filters and counts', () => {
 		const group = await buildGroup(t.db, { slug: 'large-scale' });
 		const operator = await buildMember(t.db, { segments: ['operator'] });
 		const developer = await buildMember(t.db, { segments: ['developer'] });
-		const a = await buildNeed(t.db, { title: 'Filter target alpha', kind: 'bug', components: ['cinder'], releases: ['2025.1'], tags: ['quota'], group, supporters: [developer] });
-		const b = await buildNeed(t.db, { title: 'Filter target beta', kind: 'feature', status: 'declined', statusReason: 'Out of scope for now.', supporters: [developer] });
+		const a = await buildNeed(t.db, {
+			title: 'Filter target alpha',
+			kind: 'bug',
+			components: ['cinder'],
+			releases: ['2025.1'],
+			tags: ['quota'],
+			group,
+			supporters: [developer]
+		});
+		const b = await buildNeed(t.db, {
+			title: 'Filter target beta',
+			kind: 'feature',
+			status: 'declined',
+			statusReason: 'Out of scope for now.',
+			supporters: [developer]
+		});
 		const dup = await buildNeed(t.db, { title: 'Filter target alpha again', duplicateOf: a });
 		await buildSupport(t.db, dup, operator);
 		const ids = async (input: BoardInput) => (await walk(null, { ...input, q: 'filter target' }, 50)).map((r) => r.id).sort();
@@ -200,7 +245,11 @@ describe('the board: filters and counts', () => {
 		expect(page.counts).toMatchObject({ supporters: 4, organizations: 2, deployments: 2, nodes: 140, instances: 2000 });
 		expect(page.counts.segments).toEqual([{ segment: 'operator', count: 4 }]);
 		expect(page.supporters).toHaveLength(4);
-		expect(page.supporters.find((s) => s.member.id === acme1.id)).toMatchObject({ impact: 'Hours of downtime', deployment: { id: d1.id, nodes: 100 }, viaNeedId: null });
+		expect(page.supporters.find((s) => s.member.id === acme1.id)).toMatchObject({
+			impact: 'Hours of downtime',
+			deployment: { id: d1.id, nodes: 100 },
+			viaNeedId: null
+		});
 		expect(page.supporters.find((s) => s.member.id === other.id)).toMatchObject({ deployment: { id: d2.id }, viaNeedId: dup.id });
 		expect(page.duplicates.map((d) => d.id)).toEqual([dup.id]);
 		const dupPage = await getNeedPage(ctx(null), dup.id);

@@ -18,8 +18,6 @@ import { insertNeed } from './needs.ids.ts';
  * write, record the event, in one transaction.
  */
 
-
-
 /** Component slugs → ids; an unknown slug is a field error naming it. */
 async function componentIds(tx: TxCtx, slugs: readonly string[]): Promise<number[]> {
 	if (!slugs.length) return [];
@@ -66,7 +64,11 @@ export async function fileNeed(ctx: Ctx, input: unknown): Promise<NeedRow> {
 			created_at: now,
 			updated_at: now
 		});
-		if (components.length) await tx.db.insertInto('need_component').values(components.map((id) => ({ need_id: row.id, component_id: id }))).execute();
+		if (components.length)
+			await tx.db
+				.insertInto('need_component')
+				.values(components.map((id) => ({ need_id: row.id, component_id: id })))
+				.execute();
 		await tx.db.insertInto('support').values({ need_id: row.id, member_id: actor.memberId, deployment_id: null, impact: null, created_at: now }).execute();
 		// The author's organization counts at once: the stored supporter facts, recounted like every support.
 		await recountSupport(tx.db, [row.id]);
@@ -108,7 +110,9 @@ export async function editNeed(ctx: Ctx, needId: number, input: unknown): Promis
 	return inTransaction(ctx, async (tx) => {
 		const { need: current, group, membership } = await loadNeedAccess(tx, needId, { forUpdate: true });
 		if (!mayEditNeed(tx.actor, needFacts(current), group, membership)) {
-			throw forbidden(current.locked_at ? 'This need is locked; only its group’s moderators may edit it.' : 'Only the need’s author and its group’s moderators may edit it.');
+			throw forbidden(
+				current.locked_at ? 'This need is locked; only its group’s moderators may edit it.' : 'Only the need’s author and its group’s moderators may edit it.'
+			);
 		}
 		const currentComponents = await tx.db
 			.selectFrom('need_component')
@@ -166,7 +170,11 @@ export async function editNeed(ctx: Ctx, needId: number, input: unknown): Promis
 			.executeTakeFirstOrThrow();
 		if (changes.components) {
 			await tx.db.deleteFrom('need_component').where('need_id', '=', current.id).execute();
-			if (components.length) await tx.db.insertInto('need_component').values(components.map((id) => ({ need_id: current.id, component_id: id }))).execute();
+			if (components.length)
+				await tx.db
+					.insertInto('need_component')
+					.values(components.map((id) => ({ need_id: current.id, component_id: id })))
+					.execute();
 		}
 		await recordActivity(tx, { action: 'need.edited', subjectType: 'need', subjectId: current.id, groupId: current.group_id, data: { changes } });
 		return row;
@@ -229,7 +237,10 @@ export async function updateComponent(ctx: Ctx, componentId: number, input: unkn
 			action: 'component.updated',
 			subjectType: 'component',
 			subjectId: row.id,
-			data: { from: { slug: current.slug, name: current.name, description: current.description }, to: { slug: row.slug, name: row.name, description: row.description } }
+			data: {
+				from: { slug: current.slug, name: current.name, description: current.description },
+				to: { slug: row.slug, name: row.name, description: row.description }
+			}
 		});
 		return row;
 	});

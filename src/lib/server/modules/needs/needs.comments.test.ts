@@ -23,7 +23,11 @@ const as = (who: MemberRow | null) => {
 	clock.advance(60_000);
 	return ctxFor(t.db, who, clock);
 };
-const failure = (promise: Promise<unknown>) => promise.then(() => null, (error: unknown) => error as { code: string; fields: Record<string, string> });
+const failure = (promise: Promise<unknown>) =>
+	promise.then(
+		() => null,
+		(error: unknown) => error as { code: string; fields: Record<string, string> }
+	);
 const needRow = (id: number) => t.db.selectFrom('need').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
 describe('comments', () => {
@@ -32,11 +36,20 @@ describe('comments', () => {
 		const need = await buildNeed(t.db, { group });
 		const ctx = as(olga);
 		const comment = await addComment(ctx, need.id, { body: '  We see this **too**.  ' });
-		expect(comment).toMatchObject({ needId: need.id, author: { id: olga.id, handle: olga.handle }, body: 'We see this **too**.', state: 'visible', editedAt: null });
+		expect(comment).toMatchObject({
+			needId: need.id,
+			author: { id: olga.id, handle: olga.handle },
+			body: 'We see this **too**.',
+			state: 'visible',
+			editedAt: null
+		});
 		expect(comment.abilities).toEqual({ edit: true, delete: true, hide: false });
 		expect(await needRow(need.id)).toMatchObject({ comment_count: 1, updated_at: ctx.now() });
 		expect(await failure(addComment(as(olga), need.id, { body: '   ' }))).toMatchObject({ code: 'invalid_input', fields: { body: expect.any(String) } });
-		expect(await failure(addComment(as(olga), need.id, { body: 'x'.repeat(10_001) }))).toMatchObject({ code: 'invalid_input', fields: { body: expect.any(String) } });
+		expect(await failure(addComment(as(olga), need.id, { body: 'x'.repeat(10_001) }))).toMatchObject({
+			code: 'invalid_input',
+			fields: { body: expect.any(String) }
+		});
 		expect(await failure(addComment(as(null), need.id, { body: 'Hello' }))).toMatchObject({ code: 'unauthenticated' });
 	});
 
@@ -72,7 +85,13 @@ describe('comments', () => {
 		// A moderator deletes others' comments, and that is recorded.
 		const spam = await addComment(as(ivan), need.id, { body: 'Buy now' });
 		await deleteComment(as(chair), spam.id);
-		const audit = await t.db.selectFrom('activity').select(['action', 'actor_id', 'data']).where('action', '=', 'need.comment_deleted').where('subject_id', '=', need.id).orderBy('id').execute();
+		const audit = await t.db
+			.selectFrom('activity')
+			.select(['action', 'actor_id', 'data'])
+			.where('action', '=', 'need.comment_deleted')
+			.where('subject_id', '=', need.id)
+			.orderBy('id')
+			.execute();
 		expect(audit.map((a) => [a.actor_id, a.data.byAuthor])).toEqual([
 			[olga.id, true],
 			[chair.id, false]

@@ -58,7 +58,10 @@ function toComment(row: CommentRow, access: Pick<NeedAccess, 'group' | 'membersh
 	return {
 		id: Number(row.id),
 		needId: Number(row.need_id),
-		author: row.author_id !== null && row.author_handle ? { id: Number(row.author_id), handle: row.author_handle, displayName: row.author_display_name ?? row.author_handle } : null,
+		author:
+			row.author_id !== null && row.author_handle
+				? { id: Number(row.author_id), handle: row.author_handle, displayName: row.author_display_name ?? row.author_handle }
+				: null,
 		body: state === 'visible' || (state === 'hidden' && moderator) ? row.body : null,
 		state,
 		createdAt: row.created_at,
@@ -114,11 +117,18 @@ async function reload(tx: TxCtx, commentId: number, access: NeedAccess): Promise
 }
 
 /** The comments of a need, oldest first; deleted ones keep their place, without their words, so the thread reads right. */
-export async function listComments(ctx: Ctx, ref: NeedOrAccess, options: { after?: number | null; limit?: number } = {}): Promise<{ comments: NeedComment[]; next: number | null }> {
+export async function listComments(
+	ctx: Ctx,
+	ref: NeedOrAccess,
+	options: { after?: number | null; limit?: number } = {}
+): Promise<{ comments: NeedComment[]; next: number | null }> {
 	const access = await resolveNeedAccess(ctx, ref);
 	const needId = access.need.id;
 	const limit = Math.min(Math.max(options.limit ?? 100, 1), 200);
-	let query = commentRows(ctx.db).where('need_comment.need_id', '=', needId).orderBy('need_comment.id').limit(limit + 1);
+	let query = commentRows(ctx.db)
+		.where('need_comment.need_id', '=', needId)
+		.orderBy('need_comment.id')
+		.limit(limit + 1);
 	if (options.after) query = query.where('need_comment.id', '>', options.after);
 	const rows = await query.execute();
 	const page = rows.slice(0, limit);
@@ -152,7 +162,9 @@ export async function editComment(ctx: Ctx, commentId: number, input: unknown, o
 		const { row, access } = await loadComment(tx, commentId, options.needId);
 		const facts = { authorId: row.author_id, deletedAt: row.deleted_at, hiddenAt: row.hidden_at };
 		if (!mayEditComment(tx.actor, facts)) {
-			throw row.deleted_at || row.hidden_at ? conflict('This comment was deleted or hidden and cannot be edited.') : forbidden('Only its author edits a comment.');
+			throw row.deleted_at || row.hidden_at
+				? conflict('This comment was deleted or hidden and cannot be edited.')
+				: forbidden('Only its author edits a comment.');
 		}
 		if (!access.abilities.comment) throw forbidden('The discussion of this need is locked.');
 		if (data.body !== row.body) {

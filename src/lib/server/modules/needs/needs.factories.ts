@@ -90,7 +90,12 @@ export async function buildComponent(db: Db, overrides: Partial<{ slug: string; 
 	if (existing) return existing;
 	return db
 		.insertInto('component')
-		.values({ slug, name: overrides.name ?? slug.replace(/(^|-)(\w)/g, (_, dash: string, c: string) => `${dash ? ' ' : ''}${c.toUpperCase()}`), description: overrides.description ?? '', created_at: FACTORY_TIME })
+		.values({
+			slug,
+			name: overrides.name ?? slug.replace(/(^|-)(\w)/g, (_, dash: string, c: string) => `${dash ? ' ' : ''}${c.toUpperCase()}`),
+			description: overrides.description ?? '',
+			created_at: FACTORY_TIME
+		})
 		.returningAll()
 		.executeTakeFirstOrThrow();
 }
@@ -104,14 +109,24 @@ export async function buildSupport(
 ) {
 	await db
 		.insertInto('support')
-		.values({ need_id: need.id, member_id: member.id, deployment_id: options.deployment?.id ?? null, impact: options.impact ?? null, created_at: options.createdAt ?? FACTORY_TIME })
+		.values({
+			need_id: need.id,
+			member_id: member.id,
+			deployment_id: options.deployment?.id ?? null,
+			impact: options.impact ?? null,
+			created_at: options.createdAt ?? FACTORY_TIME
+		})
 		.execute();
 	const row = await db.selectFrom('need').select('duplicate_of_id').where('id', '=', need.id).executeTakeFirstOrThrow();
 	await recountSupport(db, row.duplicate_of_id ?? need.id);
 }
 
 /** A deployment row for a member, as evidence. */
-export async function buildDeployment(db: Db, member: { id: number }, overrides: Partial<{ name: string; nodes: number | null; instances: number | null }> = {}) {
+export async function buildDeployment(
+	db: Db,
+	member: { id: number },
+	overrides: Partial<{ name: string; nodes: number | null; instances: number | null }> = {}
+) {
 	sequence += 1;
 	return db
 		.insertInto('deployment')

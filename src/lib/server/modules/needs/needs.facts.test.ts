@@ -37,7 +37,13 @@ export async function liveSupportFacts(db: Db, needId: number): Promise<Facts> {
 		from deployment dep where dep.id in (select s.deployment_id from support s where s.need_id in ${family})`.execute(db);
 	const p = people.rows[0];
 	const e = evidence.rows[0];
-	return { supporters: Number(p.supporters), organizations: Number(p.organizations), deployments: Number(e.deployments), nodes: Number(e.nodes), instances: Number(e.instances) };
+	return {
+		supporters: Number(p.supporters),
+		organizations: Number(p.organizations),
+		deployments: Number(e.deployments),
+		nodes: Number(e.nodes),
+		instances: Number(e.instances)
+	};
 }
 
 async function storedFacts(db: Db, needId: number): Promise<Facts> {
@@ -46,7 +52,13 @@ async function storedFacts(db: Db, needId: number): Promise<Facts> {
 		.select(['support_count', 'organization_count', 'deployment_count', 'deployment_nodes', 'deployment_instances'])
 		.where('id', '=', needId)
 		.executeTakeFirstOrThrow();
-	return { supporters: r.support_count, organizations: r.organization_count, deployments: r.deployment_count, nodes: Number(r.deployment_nodes), instances: Number(r.deployment_instances) };
+	return {
+		supporters: r.support_count,
+		organizations: r.organization_count,
+		deployments: r.deployment_count,
+		nodes: Number(r.deployment_nodes),
+		instances: Number(r.deployment_instances)
+	};
 }
 
 /** Supporters per segment of a need's family, live from the rows, as "segment:count" in segment order. */
@@ -82,7 +94,13 @@ async function storedOrganizations(db: Db, needId: number): Promise<string[]> {
 }
 
 async function storedSegments(db: Db, needId: number): Promise<string[]> {
-	const rows = await db.selectFrom('need_segment_count').select(['segment', 'supporters']).where('need_id', '=', needId).where('supporters', '>', 0).orderBy('segment').execute();
+	const rows = await db
+		.selectFrom('need_segment_count')
+		.select(['segment', 'supporters'])
+		.where('need_id', '=', needId)
+		.where('supporters', '>', 0)
+		.orderBy('segment')
+		.execute();
 	return rows.map((r) => `${r.segment}:${r.supporters}`);
 }
 
@@ -146,7 +164,13 @@ describe('stored supporter facts', () => {
 		expect(await wrongFacts()).toEqual([]);
 		const board = await listBoard(ctxFor(t.db, chair, clock), { q: 'facts target' });
 		expect(board.needs.find((r) => r.id === target.id)).toMatchObject({ supportCount: 4, organizationCount: 2, deploymentCount: 3 });
-		expect((await getNeedPage(ctxFor(t.db, chair, clock), target.id)).counts).toMatchObject({ supporters: 4, organizations: 2, deployments: 3, nodes: 143, instances: 2030 });
+		expect((await getNeedPage(ctxFor(t.db, chair, clock), target.id)).counts).toMatchObject({
+			supporters: 4,
+			organizations: 2,
+			deployments: 3,
+			nodes: 143,
+			instances: 2030
+		});
 
 		// Withdrawing from the root withdraws from the family.
 		await withdrawSupport(as(globex), target.id);
@@ -228,7 +252,9 @@ describe('stored supporter facts', () => {
 
 	it('stay exact when supports race with organization and deployment changes of the same members', async () => {
 		const need = await buildNeed(t.db, { group, title: 'Race need' });
-		const members = await Promise.all(Array.from({ length: 12 }, (_, i) => buildMember(t.db, { organization: i % 3 === 0 ? 'Race Co' : i % 3 === 1 ? 'race co ' : `Solo ${i}` })));
+		const members = await Promise.all(
+			Array.from({ length: 12 }, (_, i) => buildMember(t.db, { organization: i % 3 === 0 ? 'Race Co' : i % 3 === 1 ? 'race co ' : `Solo ${i}` }))
+		);
 		const deployments = await Promise.all(members.map((m, i) => addDeployment(as(m), { name: `Race ${i}`, nodes: 10 + i, instances: 100 + i })));
 		for (let round = 0; round < 3; round++) {
 			await Promise.all(

@@ -41,7 +41,16 @@ describe('filing a need', () => {
 	it('files it: the author supports and follows it, components are attached, the filing is recorded', async () => {
 		const author = await buildMember(t.db);
 		const need = await fileNeed(ctxFor(t.db, author), valid);
-		expect(need).toMatchObject({ title: valid.title, kind: 'bug', status: 'new', support_count: 1, author_id: author.id, group_id: null, tags: ['numa', 'live-migration'], releases: ['2025.1'] });
+		expect(need).toMatchObject({
+			title: valid.title,
+			kind: 'bug',
+			status: 'new',
+			support_count: 1,
+			author_id: author.id,
+			group_id: null,
+			tags: ['numa', 'live-migration'],
+			releases: ['2025.1']
+		});
 		expect(need.published_at).not.toBeNull();
 
 		const page = await getNeedPage(ctxFor(t.db, author), need.id);
@@ -49,7 +58,12 @@ describe('filing a need', () => {
 		expect(page.need.bodyHtml).toContain('<strong>live-migrate</strong>');
 		expect(page.viewer).toMatchObject({ supports: { deploymentId: null, impact: null }, follows: true });
 		expect(page.counts.supporters).toBe(1);
-		const activity = await t.db.selectFrom('activity').selectAll().where('action', '=', 'need.filed').where('subject_id', '=', need.id).executeTakeFirstOrThrow();
+		const activity = await t.db
+			.selectFrom('activity')
+			.selectAll()
+			.where('action', '=', 'need.filed')
+			.where('subject_id', '=', need.id)
+			.executeTakeFirstOrThrow();
 		expect(activity).toMatchObject({ actor_id: author.id, group_id: null });
 	});
 
@@ -66,7 +80,12 @@ describe('filing a need', () => {
 		});
 		expect(need).toMatchObject({ group_id: group.id, source_channel: 'mailing_list', source_url: 'https://lists.example.org/thread/42' });
 		expect(need.published_at).not.toBeNull();
-		const activity = await t.db.selectFrom('activity').selectAll().where('action', '=', 'need.filed').where('subject_id', '=', need.id).executeTakeFirstOrThrow();
+		const activity = await t.db
+			.selectFrom('activity')
+			.selectAll()
+			.where('action', '=', 'need.filed')
+			.where('subject_id', '=', need.id)
+			.executeTakeFirstOrThrow();
 		expect(activity.group_id).toBe(group.id);
 	});
 
@@ -142,7 +161,12 @@ describe('editing a need', () => {
 		expect(edited).toMatchObject({ title: 'Live migration fails across NUMA nodes', body: valid.body, kind: 'bug', tags: ['numa', 'live-migration'] });
 		const page = await getNeedPage(ctxFor(t.db, author), need.id);
 		expect(page.need.components.map((c) => c.slug)).toEqual(['nova']);
-		const history = await t.db.selectFrom('activity').selectAll().where('action', '=', 'need.edited').where('subject_id', '=', need.id).executeTakeFirstOrThrow();
+		const history = await t.db
+			.selectFrom('activity')
+			.selectAll()
+			.where('action', '=', 'need.edited')
+			.where('subject_id', '=', need.id)
+			.executeTakeFirstOrThrow();
 		expect(history.data).toEqual({
 			changes: {
 				title: { from: valid.title, to: 'Live migration fails across NUMA nodes' },
@@ -164,9 +188,17 @@ describe('editing a need', () => {
 
 		await expect(editNeed(ctxFor(t.db, other), need.id, { title: 'Hijacked title here' })).rejects.toMatchObject({ code: 'forbidden' });
 		await expect(editNeed(ctxFor(t.db, null), need.id, { title: 'Hijacked title here' })).rejects.toMatchObject({ code: 'unauthenticated' });
-		await expect(editNeed(ctxFor(t.db, author), need.id, { title: 'tiny' })).rejects.toMatchObject({ code: 'invalid_input', fields: { title: expect.any(String) } });
-		await expect(editNeed(ctxFor(t.db, author), need.id, { components: ['nope'] })).rejects.toMatchObject({ code: 'invalid_input', fields: { components: expect.any(String) } });
-		await expect(editNeed(ctxFor(t.db, author), need.id, { sourceChannel: 'vendor_relay' })).rejects.toMatchObject({ fields: { sourceNote: expect.any(String) } });
+		await expect(editNeed(ctxFor(t.db, author), need.id, { title: 'tiny' })).rejects.toMatchObject({
+			code: 'invalid_input',
+			fields: { title: expect.any(String) }
+		});
+		await expect(editNeed(ctxFor(t.db, author), need.id, { components: ['nope'] })).rejects.toMatchObject({
+			code: 'invalid_input',
+			fields: { components: expect.any(String) }
+		});
+		await expect(editNeed(ctxFor(t.db, author), need.id, { sourceChannel: 'vendor_relay' })).rejects.toMatchObject({
+			fields: { sourceNote: expect.any(String) }
+		});
 		expect((await getNeedPage(ctxFor(t.db, author), need.id)).need.title).toBe(valid.title);
 
 		expect(await editNeed(ctxFor(t.db, moderator), need.id, { kind: 'pain_point' })).toMatchObject({ kind: 'pain_point' });
@@ -193,7 +225,10 @@ describe('the component taxonomy', () => {
 		const cinder = await createComponent(ctx, { name: 'Block storage (Cinder)', slug: 'Cinder', description: 'Volumes.' });
 		expect(cinder).toMatchObject({ slug: 'cinder', name: 'Block storage (Cinder)' });
 		await expect(createComponent(ctx, { name: 'Again', slug: 'cinder' })).rejects.toMatchObject({ code: 'conflict', fields: { slug: expect.any(String) } });
-		await expect(createComponent(ctx, { name: 'X', slug: 'bad slug!' })).rejects.toMatchObject({ code: 'invalid_input', fields: { name: expect.any(String), slug: expect.any(String) } });
+		await expect(createComponent(ctx, { name: 'X', slug: 'bad slug!' })).rejects.toMatchObject({
+			code: 'invalid_input',
+			fields: { name: expect.any(String), slug: expect.any(String) }
+		});
 		await expect(createComponent(ctxFor(t.db, member), { name: 'Glance', slug: 'glance' })).rejects.toMatchObject({ code: 'forbidden' });
 		await expect(createComponent(ctxFor(t.db, null), { name: 'Glance', slug: 'glance' })).rejects.toMatchObject({ code: 'unauthenticated' });
 

@@ -114,7 +114,16 @@ export async function getNeedHistory(ctx: Ctx, needId: number): Promise<HistoryE
 	const entries: HistoryEntry[] = [];
 
 	for (const s of statuses) {
-		entries.push({ ...blank, at: s.at, kind: 'status', action: 'status_changed', actor: who(s.actor_id), reason: s.reason, fromStatus: s.from_status, toStatus: s.to_status });
+		entries.push({
+			...blank,
+			at: s.at,
+			kind: 'status',
+			action: 'status_changed',
+			actor: who(s.actor_id),
+			reason: s.reason,
+			fromStatus: s.from_status,
+			toStatus: s.to_status
+		});
 	}
 	for (const m of merges) {
 		const outgoing = Number(m.source_id) === need.id;
@@ -129,7 +138,15 @@ export async function getNeedHistory(ctx: Ctx, needId: number): Promise<HistoryE
 		if (action === 'split' || action === 'split_from') {
 			const other = needs.get(num(action === 'split' ? e.data.newId : e.data.fromId) ?? -1);
 			if (!other) continue;
-			entries.push({ ...blank, at: e.at, kind: 'split', action: action === 'split' ? 'split_to' : 'split_from', actor: who(e.actor_id), reason: str(e.data.reason), otherNeed: other });
+			entries.push({
+				...blank,
+				at: e.at,
+				kind: 'split',
+				action: action === 'split' ? 'split_to' : 'split_from',
+				actor: who(e.actor_id),
+				reason: str(e.data.reason),
+				otherNeed: other
+			});
 			continue;
 		}
 		if (!moderator && !PUBLIC_MODERATION.has(action)) continue;
@@ -153,7 +170,10 @@ export async function listMerges(ctx: Ctx, needId: number): Promise<MergeRecord[
 	const ids = rows.flatMap((m) => [Number(m.source_id), Number(m.target_id)]);
 	const [needs, people, pointers, moderated, latest] = await Promise.all([
 		readableNeeds(ctx, ids),
-		memberRefs(ctx.db, rows.flatMap((m) => [m.actor_id, m.undone_by])),
+		memberRefs(
+			ctx.db,
+			rows.flatMap((m) => [m.actor_id, m.undone_by])
+		),
 		ctx.db.selectFrom('need').select(['id', 'duplicate_of_id']).where('id', 'in', ids).execute(),
 		moderatedNeedIds(ctx, ids),
 		ctx.db
@@ -171,7 +191,9 @@ export async function listMerges(ctx: Ctx, needId: number): Promise<MergeRecord[
 		const target = needs.get(Number(m.target_id));
 		if (!source || !target) continue;
 		const later = latest.some(
-			(l) => Number(l.id) > Number(m.id) && (Number(l.source_id) === Number(m.source_id) || Number(l.source_id) === Number(m.target_id) || toIds(l.carried_ids).includes(Number(m.source_id)))
+			(l) =>
+				Number(l.id) > Number(m.id) &&
+				(Number(l.source_id) === Number(m.source_id) || Number(l.source_id) === Number(m.target_id) || toIds(l.carried_ids).includes(Number(m.source_id)))
 		);
 		records.push({
 			id: Number(m.id),
@@ -194,7 +216,10 @@ export async function listMerges(ctx: Ctx, needId: number): Promise<MergeRecord[
 async function moderatedNeedIds(ctx: Ctx, ids: readonly number[]): Promise<Set<number>> {
 	if (!ctx.actor || !ids.length) return new Set();
 	const actor = ctx.actor;
-	let query = ctx.db.selectFrom('need').select('need.id').where('need.id', 'in', [...new Set(ids)]);
+	let query = ctx.db
+		.selectFrom('need')
+		.select('need.id')
+		.where('need.id', 'in', [...new Set(ids)]);
 	if (!actor.isAdmin) {
 		query = query.where('need.group_id', 'in', leadGroupIds(actor));
 	}
@@ -227,7 +252,13 @@ export async function mergeCandidates(ctx: Ctx, needId: number, limit = 8): Prom
 		.limit(limit);
 	if (moderatedGroups) query = query.where('group_id', 'in', moderatedGroups);
 	const rows = await query.execute();
-	return rows.map((r) => ({ id: Number(r.id), title: r.title, status: r.status, supportCount: Number(r.support_count), groupId: r.group_id === null ? null : Number(r.group_id) }));
+	return rows.map((r) => ({
+		id: Number(r.id),
+		title: r.title,
+		status: r.status,
+		supportCount: Number(r.support_count),
+		groupId: r.group_id === null ? null : Number(r.group_id)
+	}));
 }
 
 export type { NotificationRecord };
@@ -236,7 +267,10 @@ export type { NotificationRecord };
  * The actor's notification records, newest first. A record about a need the actor may no longer read
  * (they left its closed group, or it was hidden) is left out, so a closed need never shows up here.
  */
-export async function listMyNotifications(ctx: Ctx, options: { before?: number | null; limit?: number } = {}): Promise<{ notifications: NotificationRecord[]; next: number | null }> {
+export async function listMyNotifications(
+	ctx: Ctx,
+	options: { before?: number | null; limit?: number } = {}
+): Promise<{ notifications: NotificationRecord[]; next: number | null }> {
 	const actor = requireActor(ctx, 'Sign in to read your notifications.');
 	const limit = Math.min(Math.max(options.limit ?? 50, 1), 100);
 	let query = ctx.db

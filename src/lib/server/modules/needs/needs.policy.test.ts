@@ -153,12 +153,22 @@ for (const visibility of ['open', 'closed'] as const) {
 					const want = expected(action.kind, role, visibility);
 					it(`${role}: ${want}`, async () => {
 						const group = groups[visibility];
-						const need = await buildNeed(t.db, { group, author: people.author, supporters: [people.author], hiddenAt: action.hidden ? new Date() : null, hiddenReason: action.hidden ? 'Spam?' : null });
+						const need = await buildNeed(t.db, {
+							group,
+							author: people.author,
+							supporters: [people.author],
+							hiddenAt: action.hidden ? new Date() : null,
+							hiddenReason: action.hidden ? 'Spam?' : null
+						});
 						const other = await buildNeed(t.db, { group, author: people.author });
 						const comment = await addComment(ctxFor(t.db, people.author, clock), need.id, { body: 'The author speaks.' }).catch(() => null);
 						const fixture: Fixture = { need, other, commentId: comment?.id ?? 0, mergeId: 0 };
 						if (action.hidden && !comment) {
-							const row = await t.db.insertInto('need_comment').values({ need_id: need.id, author_id: people.author.id, body: 'x', created_at: new Date() }).returning('id').executeTakeFirstOrThrow();
+							const row = await t.db
+								.insertInto('need_comment')
+								.values({ need_id: need.id, author_id: people.author.id, body: 'x', created_at: new Date() })
+								.returning('id')
+								.executeTakeFirstOrThrow();
 							fixture.commentId = row.id;
 						}
 						await action.setup?.(fixture, group);

@@ -31,7 +31,12 @@ const list = (field: string, maxItems: number, maxLength = 60) =>
 				.transform((items) => [...new Set(items)])
 		);
 
-const id = (field: string) => z.coerce.number({ error: `${field} must be an id.` }).int(`${field} must be an id.`).positive(`${field} must be an id.`).max(Number.MAX_SAFE_INTEGER);
+const id = (field: string) =>
+	z.coerce
+		.number({ error: `${field} must be an id.` })
+		.int(`${field} must be an id.`)
+		.positive(`${field} must be an id.`)
+		.max(Number.MAX_SAFE_INTEGER);
 const optionalId = (field: string) =>
 	z
 		.union([z.literal(''), z.null(), id(field)], { error: `${field} must be an id.` })
@@ -54,7 +59,11 @@ export const needInput = z
 		groupId: optionalId('Group'),
 		sourceChannel: sourceChannel.default('direct'),
 		sourceUrl: z
-			.union([z.literal(''), z.null(), storable(z.url({ protocol: /^https?$/, error: 'Link must be an http(s) URL.' }).max(2000, 'Link is at most 2,000 characters.'))])
+			.union([
+				z.literal(''),
+				z.null(),
+				storable(z.url({ protocol: /^https?$/, error: 'Link must be an http(s) URL.' }).max(2000, 'Link is at most 2,000 characters.'))
+			])
 			.optional()
 			.transform((v) => v || null),
 		sourceNote: line('Source note', 500)
@@ -84,13 +93,12 @@ export const commentInput = z.object({ body: text('Comment', COMMENT_MAX).min(1,
 
 export const reasonInput = z.object({ reason: text('Reason', REASON_MAX).min(3, 'Give a reason of at least 3 characters.') });
 
-export const statusChangeInput = z
-	.object({ status, reason: text('Reason', REASON_MAX).default('') })
-	.superRefine((v, issue) => {
-		if (v.status === 'duplicate') issue.addIssue({ code: 'custom', path: ['status'], message: 'Merge the need into the one it duplicates instead.' });
-		if (v.status === 'declined' && v.reason.length < 10) issue.addIssue({ code: 'custom', path: ['reason'], message: 'A declined need says why: give a reason of at least 10 characters.' });
-		if (v.reason.length === 0) issue.addIssue({ code: 'custom', path: ['reason'], message: 'Give a reason for the change.' });
-	});
+export const statusChangeInput = z.object({ status, reason: text('Reason', REASON_MAX).default('') }).superRefine((v, issue) => {
+	if (v.status === 'duplicate') issue.addIssue({ code: 'custom', path: ['status'], message: 'Merge the need into the one it duplicates instead.' });
+	if (v.status === 'declined' && v.reason.length < 10)
+		issue.addIssue({ code: 'custom', path: ['reason'], message: 'A declined need says why: give a reason of at least 10 characters.' });
+	if (v.reason.length === 0) issue.addIssue({ code: 'custom', path: ['reason'], message: 'Give a reason for the change.' });
+});
 
 export const mergeInput = z
 	.object({ sourceId: id('Need'), targetId: id('Target need'), reason: text('Reason', REASON_MAX).min(3, 'Give a reason of at least 3 characters.') })

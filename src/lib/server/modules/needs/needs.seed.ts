@@ -67,7 +67,11 @@ export async function seedDemo(world: DemoWorld, count = 300): Promise<void> {
 		groupIds.set(g.slug, row.id);
 	}
 	const deployments = new Map<number, number[]>();
-	for (const member of members) deployments.set(member.id, (await listDeployments(ctx, member.id)).map((d) => d.id));
+	for (const member of members)
+		deployments.set(
+			member.id,
+			(await listDeployments(ctx, member.id)).map((d) => d.id)
+		);
 
 	const bar = world.progress('needs', count);
 	const filed: { id: number; group: DemoWorld['groups'][number] | null; title: string }[] = [];
@@ -89,7 +93,12 @@ export async function seedDemo(world: DemoWorld, count = 300): Promise<void> {
 			releases: [pick(RELEASES, i), pick(RELEASES, i + 2)],
 			groupId: group ? groupIds.get(group.slug) : null,
 			sourceChannel: channel,
-			sourceUrl: channel === 'mailing_list' ? `https://lists.example.org/archives/operators/2026-${String((i % 12) + 1).padStart(2, '0')}/msg${1000 + i}.html` : channel === 'session' ? `https://meetups.example.org/2026/sessions/${i}` : null,
+			sourceUrl:
+				channel === 'mailing_list'
+					? `https://lists.example.org/archives/operators/2026-${String((i % 12) + 1).padStart(2, '0')}/msg${1000 + i}.html`
+					: channel === 'session'
+						? `https://meetups.example.org/2026/sessions/${i}`
+						: null,
 			sourceNote: channel === 'vendor_relay' ? 'Relayed for a telecom customer' : null
 		});
 		filed.push({ id: need.id, group, title });
@@ -101,7 +110,13 @@ export async function seedDemo(world: DemoWorld, count = 300): Promise<void> {
 			const member = pool[(i * 11 + s * 7) % pool.length];
 			if (member.id === author.id) continue;
 			const own = deployments.get(member.id) ?? [];
-			await supportNeed(as(member), need.id, s % 3 === 0 && own.length ? { deploymentId: own[0], impact: pick(['Blocks our next upgrade.', 'Costs us a day per week.', 'Customer-visible outages.'], s) } : {});
+			await supportNeed(
+				as(member),
+				need.id,
+				s % 3 === 0 && own.length
+					? { deploymentId: own[0], impact: pick(['Blocks our next upgrade.', 'Costs us a day per week.', 'Customer-visible outages.'], s) }
+					: {}
+			);
 		}
 		for (let c = 0; c < i % 4; c++) await addComment(as(pool[(i + c * 5) % pool.length]), need.id, { body: pick(COMMENTS, i + c) });
 		bar.tick();
@@ -112,8 +127,10 @@ export async function seedDemo(world: DemoWorld, count = 300): Promise<void> {
 	for (const [k, need] of filed.entries()) {
 		const moderator = need.group ? as(need.group.members[1] ?? need.group.members[0]) : asAdmin;
 		if (k % 5 === 1) await changeStatus(moderator, need.id, { status: 'triaged', reason: 'Reproduced by two operators.' });
-		if (k % 7 === 2) await changeStatus(moderator, need.id, { status: 'accepted', reason: 'Clear need, broad support; a candidate for the next priority round.' });
-		if (k % 23 === 3) await changeStatus(moderator, need.id, { status: 'declined', reason: 'Out of scope upstream: this belongs in the deployment tooling, not the service.' });
+		if (k % 7 === 2)
+			await changeStatus(moderator, need.id, { status: 'accepted', reason: 'Clear need, broad support; a candidate for the next priority round.' });
+		if (k % 23 === 3)
+			await changeStatus(moderator, need.id, { status: 'declined', reason: 'Out of scope upstream: this belongs in the deployment tooling, not the service.' });
 	}
 	// Duplicates filed apart, merged by a moderator.
 	const outside = filed.filter((n) => !n.group);

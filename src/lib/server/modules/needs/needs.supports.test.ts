@@ -19,7 +19,11 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 const as = (who: MemberRow | null) => ctxFor(t.db, who, clock);
-const failure = (promise: Promise<unknown>) => promise.then(() => null, (error: unknown) => error as { code: string; fields: Record<string, string>; message: string });
+const failure = (promise: Promise<unknown>) =>
+	promise.then(
+		() => null,
+		(error: unknown) => error as { code: string; fields: Record<string, string>; message: string }
+	);
 
 /** Every need whose support_count differs from the rows (distinct members over the need and its duplicates). */
 async function wrongCounts(): Promise<{ id: number; stored: number; actual: number }[]> {
@@ -49,7 +53,10 @@ describe('supporting a need', () => {
 		expect(row).toMatchObject({ deployment_id: cloud.id, impact: 'Every upgrade hurts.' });
 		// A form's empty select clears the evidence.
 		await supportNeed(as(olga), need.id, { deploymentId: '', impact: '' });
-		expect(await t.db.selectFrom('support').select(['deployment_id', 'impact']).where('need_id', '=', need.id).executeTakeFirstOrThrow()).toEqual({ deployment_id: null, impact: null });
+		expect(await t.db.selectFrom('support').select(['deployment_id', 'impact']).where('need_id', '=', need.id).executeTakeFirstOrThrow()).toEqual({
+			deployment_id: null,
+			impact: null
+		});
 	});
 
 	it('takes only the actor’s own deployment as evidence, with a field error', async () => {
@@ -57,7 +64,10 @@ describe('supporting a need', () => {
 		const olga = await buildMember(t.db);
 		const ivan = await buildMember(t.db);
 		const ivansCloud = await buildDeployment(t.db, ivan);
-		expect(await failure(supportNeed(as(olga), need.id, { deploymentId: ivansCloud.id }))).toMatchObject({ code: 'invalid_input', fields: { deploymentId: expect.any(String) } });
+		expect(await failure(supportNeed(as(olga), need.id, { deploymentId: ivansCloud.id }))).toMatchObject({
+			code: 'invalid_input',
+			fields: { deploymentId: expect.any(String) }
+		});
 		expect(await failure(supportNeed(as(olga), need.id, { deploymentId: 'abc', impact: 'x'.repeat(1001) }))).toMatchObject({
 			code: 'invalid_input',
 			fields: { deploymentId: expect.any(String), impact: expect.any(String) }
@@ -103,7 +113,12 @@ describe('supporting a need', () => {
 		expect(state).toMatchObject({ needId: target.id, supportCount: 1, supporting: false });
 		expect(await supportRows(duplicate.id)).toEqual([]);
 		// Withdrawing what was never given changes nothing.
-		expect(await withdrawSupport(as(olga), duplicate.id)).toMatchObject({ needId: target.id, redirectedFrom: duplicate.id, supportCount: 1, supporting: false });
+		expect(await withdrawSupport(as(olga), duplicate.id)).toMatchObject({
+			needId: target.id,
+			redirectedFrom: duplicate.id,
+			supportCount: 1,
+			supporting: false
+		});
 		expect(await wrongCounts()).toEqual([]);
 	});
 
@@ -150,7 +165,11 @@ describe('counting under concurrency', () => {
 		const members = await Promise.all(Array.from({ length: 16 }, () => buildMember(t.db)));
 		for (let round = 0; round < 3; round++) {
 			const work: Promise<unknown>[] = members.map((m, i) =>
-				i % 3 === 0 ? supportNeed(as(m), source.id, {}) : i % 3 === 1 ? supportNeed(as(m), target.id, {}) : withdrawSupport(as(m), i % 2 ? source.id : target.id)
+				i % 3 === 0
+					? supportNeed(as(m), source.id, {})
+					: i % 3 === 1
+						? supportNeed(as(m), target.id, {})
+						: withdrawSupport(as(m), i % 2 ? source.id : target.id)
 			);
 			work.push(mergeNeed(as(admin), { sourceId: source.id, targetId: target.id, reason: 'Same problem.' }).catch((e) => e));
 			await Promise.all(work);

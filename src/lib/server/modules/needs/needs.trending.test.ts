@@ -37,7 +37,9 @@ describe('the trending rollup', () => {
 	it('matches a live count of each family’s recent supporters, each person once, a duplicate’s own count 0', async () => {
 		const members = await people(6);
 		const roots = await Promise.all(Array.from({ length: 4 }, (_, i) => buildNeed(t.db, { title: `Rollup root ${i}` })));
-		const dups = await Promise.all(roots.slice(0, 2).flatMap((root, i) => [0, 1].map((j) => buildNeed(t.db, { title: `Rollup duplicate ${i}.${j}`, duplicateOf: root }))));
+		const dups = await Promise.all(
+			roots.slice(0, 2).flatMap((root, i) => [0, 1].map((j) => buildNeed(t.db, { title: `Rollup duplicate ${i}.${j}`, duplicateOf: root })))
+		);
 		// Supports spread over the family members, the window's edge and older ones; some people on several needs of one family.
 		const ages = [0.5, 3, 13.9, 14.1, 20];
 		for (const [k, need] of [...roots, ...dups].entries()) {

@@ -29,7 +29,11 @@ const as = (who: MemberRow | null) => {
 	clock.advance(1000);
 	return ctxFor(t.db, who, clock);
 };
-const failure = (promise: Promise<unknown>) => promise.then(() => null, (error: unknown) => error as { code: string; fields: Record<string, string>; message: string });
+const failure = (promise: Promise<unknown>) =>
+	promise.then(
+		() => null,
+		(error: unknown) => error as { code: string; fields: Record<string, string>; message: string }
+	);
 
 async function need(id: number) {
 	return t.db.selectFrom('need').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
@@ -58,11 +62,22 @@ describe('merging and undoing', () => {
 	it('merge then undo restores exactly the counts, supporters, followers and status of both needs', async () => {
 		const [a1, a2, both, b1, b2, follower] = await people(6);
 		const target = await buildNeed(t.db, { group, title: 'Live migration fails with NUMA pinning', supporters: [a1, a2, both] });
-		const source = await buildNeed(t.db, { group, title: 'NUMA pinned instances cannot live migrate', status: 'triaged', statusReason: 'Seen twice.', supporters: [both, b1, b2] });
+		const source = await buildNeed(t.db, {
+			group,
+			title: 'NUMA pinned instances cannot live migrate',
+			status: 'triaged',
+			statusReason: 'Seen twice.',
+			supporters: [both, b1, b2]
+		});
 		await supportNeed(as(b1), source.id, { impact: 'Blocks our upgrade' });
 		await followNeed(as(follower), source.id);
 		await followNeed(as(a1), target.id);
-		const before = { source: await need(source.id), target: await need(target.id), sourceSupports: await supportRows(source.id), targetSupports: await supportRows(target.id) };
+		const before = {
+			source: await need(source.id),
+			target: await need(target.id),
+			sourceSupports: await supportRows(source.id),
+			targetSupports: await supportRows(target.id)
+		};
 		expect(before.target.support_count).toBe(3);
 		expect(before.source.support_count).toBe(3);
 
@@ -78,7 +93,11 @@ describe('merging and undoing', () => {
 		expect(result.notified).toBe(3);
 		for (const m of [b1, b2, follower]) {
 			const [n] = await notificationsOf(m, 'need.merged');
-			expect(n).toMatchObject({ subject_type: 'need', subject_id: target.id, data: expect.objectContaining({ sourceId: source.id, targetId: target.id, title: target.title }) });
+			expect(n).toMatchObject({
+				subject_type: 'need',
+				subject_id: target.id,
+				data: expect.objectContaining({ sourceId: source.id, targetId: target.id, title: target.title })
+			});
 		}
 		expect(await notificationsOf(both, 'need.merged')).toEqual([]);
 		expect(await exactCounts()).toEqual([]);
@@ -97,12 +116,23 @@ describe('merging and undoing', () => {
 		expect(await followRows(target.id)).toEqual([a1.id]);
 		expect(await exactCounts()).toEqual([]);
 
-		const statuses = await t.db.selectFrom('need_status_change').select(['from_status', 'to_status', 'actor_id']).where('need_id', '=', source.id).orderBy('id').execute();
+		const statuses = await t.db
+			.selectFrom('need_status_change')
+			.select(['from_status', 'to_status', 'actor_id'])
+			.where('need_id', '=', source.id)
+			.orderBy('id')
+			.execute();
 		expect(statuses).toEqual([
 			{ from_status: 'triaged', to_status: 'duplicate', actor_id: chair.id },
 			{ from_status: 'duplicate', to_status: 'triaged', actor_id: chair.id }
 		]);
-		const audit = await t.db.selectFrom('activity').select(['action', 'group_id']).where('subject_type', '=', 'need').where('subject_id', '=', source.id).orderBy('id').execute();
+		const audit = await t.db
+			.selectFrom('activity')
+			.select(['action', 'group_id'])
+			.where('subject_type', '=', 'need')
+			.where('subject_id', '=', source.id)
+			.orderBy('id')
+			.execute();
 		expect(audit).toEqual([
 			{ action: 'need.merged', group_id: group.id },
 			{ action: 'need.merge_undone', group_id: group.id }
@@ -150,22 +180,43 @@ describe('merging and undoing', () => {
 	it('refuses merges that would break the rules, naming the field', async () => {
 		const a = await buildNeed(t.db, { group });
 		const b = await buildNeed(t.db, { group });
-		expect(await failure(mergeNeed(as(chair), { sourceId: a.id, targetId: a.id, reason: 'self' }))).toMatchObject({ code: 'invalid_input', fields: { targetId: expect.any(String) } });
-		expect(await failure(mergeNeed(as(chair), { sourceId: a.id, targetId: b.id, reason: '' }))).toMatchObject({ code: 'invalid_input', fields: { reason: expect.any(String) } });
-		expect(await failure(mergeNeed(as(chair), { sourceId: a.id, targetId: 9_999_999, reason: 'gone' }))).toMatchObject({ code: 'invalid_input', fields: { targetId: expect.any(String) } });
+		expect(await failure(mergeNeed(as(chair), { sourceId: a.id, targetId: a.id, reason: 'self' }))).toMatchObject({
+			code: 'invalid_input',
+			fields: { targetId: expect.any(String) }
+		});
+		expect(await failure(mergeNeed(as(chair), { sourceId: a.id, targetId: b.id, reason: '' }))).toMatchObject({
+			code: 'invalid_input',
+			fields: { reason: expect.any(String) }
+		});
+		expect(await failure(mergeNeed(as(chair), { sourceId: a.id, targetId: 9_999_999, reason: 'gone' }))).toMatchObject({
+			code: 'invalid_input',
+			fields: { targetId: expect.any(String) }
+		});
 		const hidden = await buildNeed(t.db, { group, hiddenAt: new Date(), hiddenReason: 'spam' });
-		expect(await failure(mergeNeed(as(chair), { sourceId: a.id, targetId: hidden.id, reason: 'dup' }))).toMatchObject({ code: 'conflict', fields: { targetId: expect.any(String) } });
+		expect(await failure(mergeNeed(as(chair), { sourceId: a.id, targetId: hidden.id, reason: 'dup' }))).toMatchObject({
+			code: 'conflict',
+			fields: { targetId: expect.any(String) }
+		});
 		const dup = await buildNeed(t.db, { group, duplicateOf: b });
-		expect(await failure(mergeNeed(as(chair), { sourceId: a.id, targetId: dup.id, reason: 'dup' }))).toMatchObject({ code: 'conflict', fields: { targetId: expect.stringContaining(`#${b.id}`) } });
+		expect(await failure(mergeNeed(as(chair), { sourceId: a.id, targetId: dup.id, reason: 'dup' }))).toMatchObject({
+			code: 'conflict',
+			fields: { targetId: expect.stringContaining(`#${b.id}`) }
+		});
 		expect(await failure(mergeNeed(as(chair), { sourceId: dup.id, targetId: a.id, reason: 'dup' }))).toMatchObject({ code: 'conflict' });
 		// A target in a group the actor does not moderate.
 		const other = await buildGroup(t.db);
 		const elsewhere = await buildNeed(t.db, { group: other });
-		expect(await failure(mergeNeed(as(chair), { sourceId: a.id, targetId: elsewhere.id, reason: 'dup' }))).toMatchObject({ code: 'forbidden', fields: { targetId: expect.any(String) } });
+		expect(await failure(mergeNeed(as(chair), { sourceId: a.id, targetId: elsewhere.id, reason: 'dup' }))).toMatchObject({
+			code: 'forbidden',
+			fields: { targetId: expect.any(String) }
+		});
 		// A public need cannot go into a closed group's unpublished need: its supporters could not follow.
 		const closed = await buildGroup(t.db, { visibility: 'closed', chair });
 		const secret = await buildNeed(t.db, { group: closed });
-		expect(await failure(mergeNeed(as(chair), { sourceId: a.id, targetId: secret.id, reason: 'dup' }))).toMatchObject({ code: 'conflict', fields: { targetId: expect.any(String) } });
+		expect(await failure(mergeNeed(as(chair), { sourceId: a.id, targetId: secret.id, reason: 'dup' }))).toMatchObject({
+			code: 'conflict',
+			fields: { targetId: expect.any(String) }
+		});
 		// ... but an unpublished need may go into a public one, or into another of its own group.
 		const secret2 = await buildNeed(t.db, { group: closed });
 		await mergeNeed(as(chair), { sourceId: secret2.id, targetId: secret.id, reason: 'same' });
@@ -202,20 +253,42 @@ describe('status changes', () => {
 		await changeStatus(as(chair), n.id, { status: 'declined', reason: 'Upstream will not take it: it conflicts with cells.' });
 		expect(await need(n.id)).toMatchObject({ status: 'declined', status_reason: 'Upstream will not take it: it conflicts with cells.' });
 		await changeStatus(as(admin), n.id, { status: 'triaged', reason: 'Reopened after the PTG.' });
-		const activity = await t.db.selectFrom('activity').select(['action', 'data']).where('subject_id', '=', n.id).where('action', '=', 'need.status_changed').execute();
+		const activity = await t.db
+			.selectFrom('activity')
+			.select(['action', 'data'])
+			.where('subject_id', '=', n.id)
+			.where('action', '=', 'need.status_changed')
+			.execute();
 		expect(activity).toHaveLength(4);
 		expect(activity[2].data).toMatchObject({ from: 'accepted', to: 'declined', reason: expect.any(String) });
 	});
 
 	it('refuses transitions that are not allowed, upstream states, duplicates, and short reasons for declining', async () => {
 		const n = await buildNeed(t.db, { group, status: 'declined', statusReason: 'Not now, maybe later.' });
-		expect(await failure(changeStatus(as(chair), n.id, { status: 'accepted', reason: 'Changed our mind.' }))).toMatchObject({ code: 'conflict', fields: { status: expect.stringContaining('triaged') } });
-		expect(await failure(changeStatus(as(chair), n.id, { status: 'delivered', reason: 'Shipped.' }))).toMatchObject({ code: 'invalid_input', fields: { status: expect.any(String) } });
-		expect(await failure(changeStatus(as(chair), n.id, { status: 'duplicate', reason: 'Dup.' }))).toMatchObject({ code: 'invalid_input', fields: { status: expect.any(String) } });
-		expect(await failure(changeStatus(as(chair), n.id, { status: 'declined', reason: 'No.' }))).toMatchObject({ code: 'invalid_input', fields: { reason: expect.any(String) } });
-		expect(await failure(changeStatus(as(chair), n.id, { status: 'triaged', reason: '' }))).toMatchObject({ code: 'invalid_input', fields: { reason: expect.any(String) } });
+		expect(await failure(changeStatus(as(chair), n.id, { status: 'accepted', reason: 'Changed our mind.' }))).toMatchObject({
+			code: 'conflict',
+			fields: { status: expect.stringContaining('triaged') }
+		});
+		expect(await failure(changeStatus(as(chair), n.id, { status: 'delivered', reason: 'Shipped.' }))).toMatchObject({
+			code: 'invalid_input',
+			fields: { status: expect.any(String) }
+		});
+		expect(await failure(changeStatus(as(chair), n.id, { status: 'duplicate', reason: 'Dup.' }))).toMatchObject({
+			code: 'invalid_input',
+			fields: { status: expect.any(String) }
+		});
+		expect(await failure(changeStatus(as(chair), n.id, { status: 'declined', reason: 'No.' }))).toMatchObject({
+			code: 'invalid_input',
+			fields: { reason: expect.any(String) }
+		});
+		expect(await failure(changeStatus(as(chair), n.id, { status: 'triaged', reason: '' }))).toMatchObject({
+			code: 'invalid_input',
+			fields: { reason: expect.any(String) }
+		});
 		const upstream = await buildNeed(t.db, { group, status: 'in_progress' });
-		expect(await failure(changeStatus(as(chair), upstream.id, { status: 'declined', reason: 'Too slow to arrive upstream.' }))).toMatchObject({ code: 'conflict' });
+		expect(await failure(changeStatus(as(chair), upstream.id, { status: 'declined', reason: 'Too slow to arrive upstream.' }))).toMatchObject({
+			code: 'conflict'
+		});
 		const target = await buildNeed(t.db, { group });
 		const dup = await buildNeed(t.db, { group, duplicateOf: target });
 		expect(await failure(changeStatus(as(chair), dup.id, { status: 'triaged', reason: 'Look again.' }))).toMatchObject({ code: 'conflict' });
@@ -226,7 +299,13 @@ describe('status changes', () => {
 describe('splitting', () => {
 	it('makes a new need from part of one, asks its supporters, and moves nobody', async () => {
 		const [s1, s2] = await people(2);
-		const original = await buildNeed(t.db, { group, title: 'Upgrades break networking and storage', components: ['neutron', 'cinder'], tags: ['upgrade'], supporters: [s1, s2, chair] });
+		const original = await buildNeed(t.db, {
+			group,
+			title: 'Upgrades break networking and storage',
+			components: ['neutron', 'cinder'],
+			tags: ['upgrade'],
+			supporters: [s1, s2, chair]
+		});
 		const { created, from, notified } = await splitNeed(as(chair), original.id, {
 			title: 'Upgrades break block storage attachments',
 			body: 'The **storage** half.',
@@ -237,7 +316,13 @@ describe('splitting', () => {
 		expect(created.body).toContain(`[need #${original.id}](/needs/${original.id})`);
 		expect(created.published_at).not.toBeNull();
 		expect(from.support_count).toBe(3);
-		const components = await t.db.selectFrom('need_component').innerJoin('component', 'component.id', 'need_component.component_id').select('slug').where('need_id', '=', created.id).orderBy('slug').execute();
+		const components = await t.db
+			.selectFrom('need_component')
+			.innerJoin('component', 'component.id', 'need_component.component_id')
+			.select('slug')
+			.where('need_id', '=', created.id)
+			.orderBy('slug')
+			.execute();
 		expect(components.map((c) => c.slug)).toEqual(['cinder', 'neutron']);
 		expect(notified).toBe(2);
 		for (const m of [s1, s2]) {
@@ -245,7 +330,12 @@ describe('splitting', () => {
 			expect(n.data).toMatchObject({ fromId: original.id, newId: created.id });
 		}
 		expect(await supportRows(created.id)).toEqual([]);
-		const history = await t.db.selectFrom('need_status_change').select(['need_id', 'from_status', 'to_status']).where('need_id', 'in', [original.id, created.id]).orderBy('need_id').execute();
+		const history = await t.db
+			.selectFrom('need_status_change')
+			.select(['need_id', 'from_status', 'to_status'])
+			.where('need_id', 'in', [original.id, created.id])
+			.orderBy('need_id')
+			.execute();
 		expect(history).toEqual([
 			{ need_id: original.id, from_status: 'new', to_status: 'new' },
 			{ need_id: created.id, from_status: null, to_status: 'new' }
@@ -261,7 +351,9 @@ describe('splitting', () => {
 		expect(created.published_at).toBeNull();
 		const target = await buildNeed(t.db, { group });
 		const dup = await buildNeed(t.db, { group, duplicateOf: target });
-		expect(await failure(splitNeed(as(chair), dup.id, { title: 'The second half of it', kind: 'feature', reason: 'Split it.' }))).toMatchObject({ code: 'conflict' });
+		expect(await failure(splitNeed(as(chair), dup.id, { title: 'The second half of it', kind: 'feature', reason: 'Split it.' }))).toMatchObject({
+			code: 'conflict'
+		});
 		expect(await failure(splitNeed(as(chair), original.id, { title: 'short', kind: 'nope', reason: '' }))).toMatchObject({
 			code: 'invalid_input',
 			fields: { title: expect.any(String), kind: expect.any(String), reason: expect.any(String) }
@@ -279,7 +371,10 @@ describe('hiding, locking and publishing', () => {
 		expect(await failure(hideNeed(as(chair), n.id, { reason: 'Again.' }))).toMatchObject({ code: 'conflict' });
 		await unhideNeed(as(chair), n.id, { reason: 'It was real.' });
 		expect(await need(n.id)).toMatchObject({ hidden_at: null, hidden_reason: null });
-		const actions = (await t.db.selectFrom('activity').select(['action', 'data']).where('subject_id', '=', n.id).orderBy('id').execute()).map((a) => [a.action, a.data.reason]);
+		const actions = (await t.db.selectFrom('activity').select(['action', 'data']).where('subject_id', '=', n.id).orderBy('id').execute()).map((a) => [
+			a.action,
+			a.data.reason
+		]);
 		expect(actions).toEqual([
 			['need.hidden', 'Spam from a bot.'],
 			['need.unhidden', 'It was real.']

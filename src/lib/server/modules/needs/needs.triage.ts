@@ -10,13 +10,7 @@ import { loadNeedAccess, needFacts, type NeedAccess } from './needs.access.ts';
 import { mayModerateNeed, mayPublishNeed } from './needs.policy.ts';
 import { mergeInput, reasonInput, splitInput, statusChangeInput } from './needs.schemas.ts';
 import type { NeedMergeTable, NeedRow, NeedStatus } from './needs.tables.ts';
-import {
-	familyFollowers,
-	familySupporters,
-	lockFamilyRoot,
-	lockNeeds,
-	recountSupport
-} from './needs.supports.ts';
+import { familyFollowers, familySupporters, lockFamilyRoot, lockNeeds, recountSupport } from './needs.supports.ts';
 import { refreshTrendingOf } from './needs.trending.ts';
 import type { Selectable } from 'kysely';
 import { insertNeed } from './needs.ids.ts';
@@ -72,7 +66,10 @@ const activity = (tx: TxCtx, need: Pick<NeedRow, 'id' | 'group_id'>, action: str
 	recordActivity(tx, { action: `need.${action}`, subjectType: 'need', subjectId: need.id, groupId: need.group_id, data });
 
 async function statusRow(tx: TxCtx, needId: number, from: NeedStatus | null, to: NeedStatus, reason: string) {
-	await tx.db.insertInto('need_status_change').values({ need_id: needId, from_status: from, to_status: to, reason, actor_id: tx.actor?.memberId ?? null, at: tx.now() }).execute();
+	await tx.db
+		.insertInto('need_status_change')
+		.values({ need_id: needId, from_status: from, to_status: to, reason, actor_id: tx.actor?.memberId ?? null, at: tx.now() })
+		.execute();
 }
 
 /** Is the need readable by everyone (outside any group, in an open group, or published)? Hidden aside. */
@@ -90,12 +87,7 @@ export async function readersAmong(db: Executor, access: Pick<NeedAccess, 'need'
 		.selectFrom('member')
 		.select('member.id')
 		.where('member.id', 'in', ids)
-		.where((eb) =>
-			eb.or([
-				eb('member.is_admin', '=', true),
-				eb('member.id', 'in', activeMemberIds(groupId))
-			])
-		)
+		.where((eb) => eb.or([eb('member.is_admin', '=', true), eb('member.id', 'in', activeMemberIds(groupId))]))
 		.execute();
 	return rows.map((r) => Number(r.id));
 }
@@ -124,7 +116,8 @@ export async function changeStatus(ctx: Ctx, needId: number, input: unknown): Pr
 		if (UPSTREAM_STATUSES.includes(data.status)) {
 			throw invalid({ status: `${STATUS_LABELS[data.status]} is set by the upstream handoff, not by triage.` });
 		}
-		if (need.status === 'duplicate') throw conflict(`This need is merged into #${need.duplicate_of_id}; undo the merge to change its status.`, { status: 'Undo the merge first.' });
+		if (need.status === 'duplicate')
+			throw conflict(`This need is merged into #${need.duplicate_of_id}; undo the merge to change its status.`, { status: 'Undo the merge first.' });
 		if (UPSTREAM_STATUSES.includes(need.status)) {
 			throw conflict('This need is with the developers; its status follows their tracker.', { status: 'The status follows the upstream tracker.' });
 		}
@@ -187,7 +180,9 @@ export async function mergeNeed(ctx: Ctx, input: unknown): Promise<MergeResult> 
 		const target = locked.get(data.targetId)!;
 		if (source.duplicate_of_id !== null) throw conflict(`This need is already merged into #${source.duplicate_of_id}; undo that merge first.`);
 		if (target.duplicate_of_id !== null) {
-			throw conflict(`#${target.id} is itself merged into #${target.duplicate_of_id}.`, { targetId: `#${target.id} is a duplicate of #${target.duplicate_of_id}; merge into #${target.duplicate_of_id} instead.` });
+			throw conflict(`#${target.id} is itself merged into #${target.duplicate_of_id}.`, {
+				targetId: `#${target.id} is a duplicate of #${target.duplicate_of_id}; merge into #${target.duplicate_of_id} instead.`
+			});
 		}
 		if (target.hidden_at) throw conflict(`#${target.id} is hidden.`, { targetId: `#${target.id} is hidden; a need cannot be merged into a hidden need.` });
 		const sourcePublic = isPublicNeed(source, sourceAccess.group);
@@ -204,7 +199,9 @@ export async function mergeNeed(ctx: Ctx, input: unknown): Promise<MergeResult> 
 		const now = tx.now();
 
 		const carried = toIds(
-			(await tx.db.updateTable('need').set({ duplicate_of_id: target.id, updated_at: now }).where('duplicate_of_id', '=', source.id).returning('id').execute()).map((r) => r.id)
+			(
+				await tx.db.updateTable('need').set({ duplicate_of_id: target.id, updated_at: now }).where('duplicate_of_id', '=', source.id).returning('id').execute()
+			).map((r) => r.id)
 		).sort((a, b) => a - b);
 		const sourceAfter = await tx.db
 			.updateTable('need')
@@ -241,7 +238,14 @@ export async function mergeNeed(ctx: Ctx, input: unknown): Promise<MergeResult> 
 			subjectId: target.id,
 			data: { sourceId: source.id, targetId: target.id, title: target.title, sourceTitle: source.title, mergeId: Number(merge.id) }
 		});
-		await activity(tx, source, 'merged', { targetId: target.id, mergeId: Number(merge.id), reason: data.reason, carried, previousStatus: source.status, notified: told.length });
+		await activity(tx, source, 'merged', {
+			targetId: target.id,
+			mergeId: Number(merge.id),
+			reason: data.reason,
+			carried,
+			previousStatus: source.status,
+			notified: told.length
+		});
 
 		const targetAfter = await tx.db.selectFrom('need').selectAll().where('id', '=', target.id).executeTakeFirstOrThrow();
 		const sourceCounted = await tx.db.selectFrom('need').selectAll().where('id', '=', sourceAfter.id).executeTakeFirstOrThrow();
@@ -313,12 +317,22 @@ export async function undoMerge(ctx: Ctx, mergeId: number): Promise<UndoResult> 
 			.returningAll()
 			.executeTakeFirstOrThrow();
 		if (carried.length) {
-			await tx.db.updateTable('need').set({ duplicate_of_id: source.id, updated_at: now }).where('id', 'in', carried).where('duplicate_of_id', '=', target.id).execute();
+			await tx.db
+				.updateTable('need')
+				.set({ duplicate_of_id: source.id, updated_at: now })
+				.where('id', 'in', carried)
+				.where('duplicate_of_id', '=', target.id)
+				.execute();
 		}
 		await tx.db.updateTable('need').set({ updated_at: now }).where('id', '=', target.id).execute();
 		const reason = `Merge into #${target.id} undone.`;
 		await statusRow(tx, source.id, 'duplicate', merge.source_previous_status, reason);
-		const undone = await tx.db.updateTable('need_merge').set({ undone_at: now, undone_by: actor.memberId }).where('id', '=', merge.id).returningAll().executeTakeFirstOrThrow();
+		const undone = await tx.db
+			.updateTable('need_merge')
+			.set({ undone_at: now, undone_by: actor.memberId })
+			.where('id', '=', merge.id)
+			.returningAll()
+			.executeTakeFirstOrThrow();
 		await recountSupport(tx.db, [source.id, target.id]);
 		await refreshTrendingOf(tx.db, [source.id, target.id], now);
 		await activity(tx, sourceAfter, 'merge_undone', { mergeId: Number(merge.id), targetId: target.id, carried, restoredStatus: merge.source_previous_status });
@@ -373,7 +387,12 @@ export async function splitNeed(ctx: Ctx, needId: number, input: unknown): Promi
 		await tx.db
 			.insertInto('need_component')
 			.columns(['need_id', 'component_id'])
-			.expression((eb) => eb.selectFrom('need_component').select([eb.val(created.id).as('need_id'), 'component_id']).where('need_id', '=', from.id))
+			.expression((eb) =>
+				eb
+					.selectFrom('need_component')
+					.select([eb.val(created.id).as('need_id'), 'component_id'])
+					.where('need_id', '=', from.id)
+			)
 			.execute();
 		await tx.db.updateTable('need').set({ updated_at: now }).where('id', '=', from.id).execute();
 		await statusRow(tx, created.id, null, 'new', `Split from #${from.id}: ${data.reason}`);
@@ -383,7 +402,12 @@ export async function splitNeed(ctx: Ctx, needId: number, input: unknown): Promi
 
 		const supporters = await familySupporters(tx.db, from.id);
 		const told = (await readersAmong(tx.db, { need: created, group: access.group }, supporters)).filter((id) => id !== actor.memberId);
-		await notify(tx, told, { kind: 'need.split', subjectType: 'need', subjectId: created.id, data: { fromId: from.id, newId: created.id, title: created.title, fromTitle: from.title } });
+		await notify(tx, told, {
+			kind: 'need.split',
+			subjectType: 'need',
+			subjectId: created.id,
+			data: { fromId: from.id, newId: created.id, title: created.title, fromTitle: from.title }
+		});
 		const fromAfter = await tx.db.selectFrom('need').selectAll().where('id', '=', from.id).executeTakeFirstOrThrow();
 		return { from: fromAfter, created, notified: told.length };
 	});
@@ -418,7 +442,12 @@ export async function unhideNeed(ctx: Ctx, needId: number, input: unknown): Prom
 		await moderatedNeed(tx, needId, 'Only the group’s chairs and moderators unhide its needs.');
 		const need = await lockOne(tx, needId);
 		if (!need.hidden_at) throw conflict('This need is not hidden.');
-		const row = await tx.db.updateTable('need').set({ hidden_at: null, hidden_reason: null, hidden_by: null }).where('id', '=', needId).returningAll().executeTakeFirstOrThrow();
+		const row = await tx.db
+			.updateTable('need')
+			.set({ hidden_at: null, hidden_reason: null, hidden_by: null })
+			.where('id', '=', needId)
+			.returningAll()
+			.executeTakeFirstOrThrow();
 		await activity(tx, row, 'unhidden', { reason: data.reason, wasHiddenFor: need.hidden_reason });
 		return row;
 	});
@@ -432,7 +461,12 @@ export async function lockNeed(ctx: Ctx, needId: number, input: unknown): Promis
 		await moderatedNeed(tx, needId, 'Only the group’s chairs and moderators lock a discussion.');
 		const need = await lockOne(tx, needId);
 		if (need.locked_at) throw conflict('The discussion is already locked.');
-		const row = await tx.db.updateTable('need').set({ locked_at: tx.now(), locked_by: actor.memberId }).where('id', '=', needId).returningAll().executeTakeFirstOrThrow();
+		const row = await tx.db
+			.updateTable('need')
+			.set({ locked_at: tx.now(), locked_by: actor.memberId })
+			.where('id', '=', needId)
+			.returningAll()
+			.executeTakeFirstOrThrow();
 		await activity(tx, row, 'locked', { reason: data.reason });
 		return row;
 	});
@@ -461,7 +495,12 @@ export async function publishNeed(ctx: Ctx, needId: number): Promise<NeedRow> {
 		if (!mayPublishNeed(tx.actor, needFacts(need), access.group, access.membership)) {
 			throw conflict(need.published_at ? 'This need is public already.' : 'Only a closed group’s needs are published; this one is public already.');
 		}
-		const row = await tx.db.updateTable('need').set({ published_at: tx.now(), updated_at: tx.now() }).where('id', '=', needId).returningAll().executeTakeFirstOrThrow();
+		const row = await tx.db
+			.updateTable('need')
+			.set({ published_at: tx.now(), updated_at: tx.now() })
+			.where('id', '=', needId)
+			.returningAll()
+			.executeTakeFirstOrThrow();
 		await activity(tx, row, 'published', { groupId: row.group_id });
 		return row;
 	});

@@ -29,7 +29,14 @@ export async function moveNeedForUpstream(tx: TxCtx, needId: number, to: NeedSta
 		.executeTakeFirstOrThrow();
 	await tx.db
 		.insertInto('need_status_change')
-		.values({ need_id: needId, from_status: need.status, to_status: to, reason, actor_id: tx.actor && tx.actor.via !== 'cli' ? tx.actor.memberId : null, at: tx.now() })
+		.values({
+			need_id: needId,
+			from_status: need.status,
+			to_status: to,
+			reason,
+			actor_id: tx.actor && tx.actor.via !== 'cli' ? tx.actor.memberId : null,
+			at: tx.now()
+		})
 		.execute();
 	await recordActivity(tx, {
 		action: 'need.status_changed',

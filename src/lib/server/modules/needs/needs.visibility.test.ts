@@ -122,7 +122,11 @@ afterAll(() => t?.close());
 
 const membershipOf = (v: Viewer, group: GroupRow | null) => (v.member && group ? (memberships.get(group.id)?.get(v.member.id) ?? null) : null);
 const policySays = (v: Viewer, n: (typeof needs)[number]) => mayReadNeed(v.actor, needFacts(n.row), n.group, membershipOf(v, n.group));
-const expectedIds = (v: Viewer) => needs.filter((n) => policySays(v, n)).map((n) => n.row.id).sort((a, b) => a - b);
+const expectedIds = (v: Viewer) =>
+	needs
+		.filter((n) => policySays(v, n))
+		.map((n) => n.row.id)
+		.sort((a, b) => a - b);
 const sorted = (ids: number[]) => [...ids].sort((a, b) => a - b);
 const nameOf = (id: number) => needs.find((n) => n.row.id === id)?.name ?? `#${id}`;
 
@@ -150,7 +154,12 @@ describe('needReadableBy agrees with mayReadNeed', () => {
 		const problems: string[] = [];
 		for (const v of viewers) {
 			const rows = await t.db.selectFrom('need').select('need.id').where(needReadableBy(v.actor)).execute();
-			problems.push(...disagreements(v, rows.map((r) => r.id)));
+			problems.push(
+				...disagreements(
+					v,
+					rows.map((r) => r.id)
+				)
+			);
 		}
 		expect(problems).toEqual([]);
 	});
@@ -159,14 +168,20 @@ describe('needReadableBy agrees with mayReadNeed', () => {
 		const problems: string[] = [];
 		for (const v of viewers) {
 			const rows = await t.db.selectFrom('need as c').select('c.id').where(needReadableBy(v.actor, 'c')).execute();
-			problems.push(...disagreements(v, rows.map((r) => r.id)));
+			problems.push(
+				...disagreements(
+					v,
+					rows.map((r) => r.id)
+				)
+			);
 		}
 		expect(problems).toEqual([]);
 	});
 
 	it('needAbilities(...).read is mayReadNeed, for every pair', () => {
 		for (const v of viewers)
-			for (const n of needs) expect(needAbilities(v.actor, needFacts(n.row), n.group, membershipOf(v, n.group)).read, `${v.name} / ${n.name}`).toBe(policySays(v, n));
+			for (const n of needs)
+				expect(needAbilities(v.actor, needFacts(n.row), n.group, membershipOf(v, n.group)).read, `${v.name} / ${n.name}`).toBe(policySays(v, n));
 	});
 
 	it('the board (status all) lists exactly the readable needs; the default board leaves out duplicates only', async () => {
@@ -174,7 +189,12 @@ describe('needReadableBy agrees with mayReadNeed', () => {
 		for (const v of viewers) {
 			const ctx = ctxFor(t.db, v.actor);
 			const all = await listBoard(ctx, { status: 'all', limit: 100 });
-			problems.push(...disagreements(v, all.needs.map((n) => n.id)));
+			problems.push(
+				...disagreements(
+					v,
+					all.needs.map((n) => n.id)
+				)
+			);
 			const board = await listBoard(ctx, { limit: 100 });
 			const wanted = needs.filter((n) => policySays(v, n) && n.row.status !== 'duplicate').map((n) => n.row.id);
 			expect(sorted(board.needs.map((n) => n.id)), `default board of ${v.name}`).toEqual(sorted(wanted));
@@ -238,9 +258,19 @@ describe('needReadableBy agrees with mayReadNeed', () => {
 			fc.asyncProperty(fc.boolean(), tieOf, tieOf, tieOf, async (isAdmin, open, closed, closed2) => {
 				const member = await buildMember(t.db, { isAdmin });
 				const v: Viewer = { name: `random viewer ${member.handle}`, member, actor: toActor(member, 'session') };
-				for (const [key, chosen] of [['open', open], ['closed', closed], ['closed2', closed2]] as const) if (chosen) await tie(groups[key], member, chosen.role, chosen.state);
+				for (const [key, chosen] of [
+					['open', open],
+					['closed', closed],
+					['closed2', closed2]
+				] as const)
+					if (chosen) await tie(groups[key], member, chosen.role, chosen.state);
 				const rows = await t.db.selectFrom('need').select('need.id').where(needReadableBy(v.actor)).execute();
-				expect(disagreements(v, rows.map((r) => r.id))).toEqual([]);
+				expect(
+					disagreements(
+						v,
+						rows.map((r) => r.id)
+					)
+				).toEqual([]);
 			}),
 			{ numRuns: 40 }
 		);

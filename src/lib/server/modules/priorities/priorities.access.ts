@@ -34,5 +34,11 @@ export async function loadRoundAccess(ctx: Ctx, roundId: number, options: { lock
 	const cycle = await findCycleRowById(ctx.db, round.cycle_id);
 	if (!cycle) throw new Error(`The cycle of round ${round.id} is missing.`);
 	if (!mayReadRound(ctx.actor, group, membership)) throw notFound('The round');
-	return { round, group, cycle, membership, abilities: roundAbilities(ctx.actor, group, membership, { state: round.state, closesAt: round.closes_at }, ctx.now()) };
+	return {
+		round,
+		group,
+		cycle,
+		membership,
+		abilities: roundAbilities(ctx.actor, group, membership, { state: round.state, closesAt: round.closes_at }, ctx.now())
+	};
 }

@@ -68,9 +68,16 @@ describe('the priorities API', () => {
 		const cycle = await call('POST', '/cycles', admin, { slug: '2027.1', name: 'Hibiscus', startsOn: '2027-01-01', endsOn: '2027-06-30' });
 		expect(cycle).toMatchObject({ status: 201, json: { slug: '2027.1', name: 'Hibiscus' } });
 		expect((await call('GET', '/cycles', null)).json.cycles).toContainEqual(expect.objectContaining({ slug: '2027.1' }));
-		expect((await call('PUT', '/cycles/2027.1', admin, { slug: '2027.1', name: 'Hibiscus', startsOn: '2027-01-02', endsOn: '2027-06-30' })).json.startsOn).toBe('2027-01-02');
+		expect((await call('PUT', '/cycles/2027.1', admin, { slug: '2027.1', name: 'Hibiscus', startsOn: '2027-01-02', endsOn: '2027-06-30' })).json.startsOn).toBe(
+			'2027-01-02'
+		);
 
-		const opened = await call('POST', '/priorities/rounds', chair, { group: group.slug, cycle: '2027.1', title: 'Closed SIG priorities 2027.1', candidates: needs.map((n) => n.id) });
+		const opened = await call('POST', '/priorities/rounds', chair, {
+			group: group.slug,
+			cycle: '2027.1',
+			title: 'Closed SIG priorities 2027.1',
+			candidates: needs.map((n) => n.id)
+		});
 		expect(opened.status).toBe(201);
 		const id = opened.json.id as number;
 		expect(opened.json).toMatchObject({ state: 'open', candidateCount: 3, ballotCount: 0, abilities: { close: true, vote: true } });
@@ -86,7 +93,10 @@ describe('the priorities API', () => {
 		expect((await call('PUT', `/priorities/rounds/${id}/ballot`, ana, { ranking: [[a]] })).status).toBe(409);
 
 		const published = await call('POST', `/priorities/rounds/${id}/publish`, chair, {});
-		expect(published).toMatchObject({ status: 201, json: { version: 1, slug: 'papi-closed-2027.1-v1', entries: [{ needId: b, rank: 1 }, { needId: c }, { needId: a }] } });
+		expect(published).toMatchObject({
+			status: 201,
+			json: { version: 1, slug: 'papi-closed-2027.1-v1', entries: [{ needId: b, rank: 1 }, { needId: c }, { needId: a }] }
+		});
 
 		// The list of a closed group is public; the round stays with the group.
 		expect((await call('GET', `/priorities/lists/${published.json.id}`, null)).status).toBe(200);
@@ -121,7 +131,12 @@ describe('the priorities API', () => {
 	});
 
 	it('answers bad input with field errors: unknown candidate, duplicate rank, non-member, too few candidates', async () => {
-		const opened = await call('POST', '/priorities/rounds', chair, { group: group.slug, cycle: '2027.1', title: 'Second round', candidates: [needs[0].id, needs[1].id] });
+		const opened = await call('POST', '/priorities/rounds', chair, {
+			group: group.slug,
+			cycle: '2027.1',
+			title: 'Second round',
+			candidates: [needs[0].id, needs[1].id]
+		});
 		const id = opened.json.id as number;
 		const unknown = await call('PUT', `/priorities/rounds/${id}/ballot`, ana, { ranking: [[needs[2].id]] });
 		expect(unknown).toMatchObject({ status: 400, json: { error: { code: 'invalid_input', fields: { ranking: expect.stringContaining('not a candidate') } } } });
@@ -131,7 +146,9 @@ describe('the priorities API', () => {
 		expect((await call('PUT', `/priorities/rounds/${id}/ballot`, ana, { ranking: 'first' })).status).toBe(400);
 		const few = await call('POST', '/priorities/rounds', chair, { group: group.slug, cycle: '2027.1', title: 'Too small', candidates: [needs[0].id] });
 		expect(few).toMatchObject({ status: 400, json: { error: { fields: { candidates: expect.stringMatching(/at least two/) } } } });
-		expect((await call('POST', '/priorities/rounds', ana, { group: group.slug, cycle: '2027.1', title: 'Not mine', candidates: [needs[0].id, needs[1].id] })).status).toBe(403);
+		expect(
+			(await call('POST', '/priorities/rounds', ana, { group: group.slug, cycle: '2027.1', title: 'Not mine', candidates: [needs[0].id, needs[1].id] })).status
+		).toBe(403);
 		expect((await call('POST', `/priorities/rounds/${id}/close`, ana)).status).toBe(403);
 		expect((await call('POST', `/priorities/rounds/${id}/publish`, chair, {})).status).toBe(409);
 	});

@@ -64,7 +64,9 @@ const resultOut = z
 const roundOut = roundSummaryOut.extend({
 	seed: z.string().nullable(),
 	eligibleCount: z.number().int().describe('Active members of the group (at the close, once closed).'),
-	candidates: z.array(z.object({ needId: z.number().int(), title: z.string().nullable(), status: z.enum(NEED_STATUSES).nullable(), supportCount: z.number().int() })),
+	candidates: z.array(
+		z.object({ needId: z.number().int(), title: z.string().nullable(), status: z.enum(NEED_STATUSES).nullable(), supportCount: z.number().int() })
+	),
 	result: resultOut,
 	counting: z.boolean().describe('Closed at its closing time and not counted yet: the result appears within a minute.'),
 	lists: z.array(listSummaryOut),
@@ -98,7 +100,13 @@ export const listOut = z.object({
 	cycle: z.object({ slug: z.string(), name: z.string() }),
 	round: z.object({ id: z.number().int(), title: z.string(), openedAt: iso, closedAt: iso }),
 	turnout: z.object({ ballots: z.number().int(), eligible: z.number().int() }),
-	method: z.object({ name: z.string(), seed: z.string(), tieBreak: z.string(), draw: z.array(z.object({ needId: z.number().int(), key: z.string() })), ties: z.array(z.array(z.number().int())) }),
+	method: z.object({
+		name: z.string(),
+		seed: z.string(),
+		tieBreak: z.string(),
+		draw: z.array(z.object({ needId: z.number().int(), key: z.string() })),
+		ties: z.array(z.array(z.number().int()))
+	}),
 	orders: z.object({ supporters: z.string(), deployments: z.string() }),
 	entries: z.array(entryOut),
 	pairwise: z.object({ needIds: z.array(z.number().int()), matrix: z.array(z.array(z.number().int())), strongestPaths: z.array(z.array(z.number().int())) }),
@@ -112,7 +120,11 @@ export const roundSummaryJson = (r: RoundSummary): z.input<typeof roundSummaryOu
 	closedAt: r.closedAt?.toISOString() ?? null,
 	url: `/priorities/rounds/${r.id}`
 });
-export const listSummaryJson = (l: ListSummary): z.input<typeof listSummaryOut> => ({ ...l, publishedAt: l.publishedAt.toISOString(), url: `/priorities/${l.id}` });
+export const listSummaryJson = (l: ListSummary): z.input<typeof listSummaryOut> => ({
+	...l,
+	publishedAt: l.publishedAt.toISOString(),
+	url: `/priorities/${l.id}`
+});
 export const roundJson = (p: RoundPage): z.input<typeof roundOut> => ({
 	...roundSummaryJson(p.round),
 	seed: p.round.seed,

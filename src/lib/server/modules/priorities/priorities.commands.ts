@@ -46,20 +46,34 @@ export async function openRound(ctx: Ctx, groupSlug: string, input: unknown): Pr
 		for (const id of data.candidates) {
 			const need = byId.get(id);
 			if (!need || need.group_id !== access.group.id || need.hidden_at) throw invalid({ candidates: `#${id} is not a need of this group’s backlog.` });
-			if (need.duplicate_of_id !== null) throw invalid({ candidates: `#${id} is merged into #${need.duplicate_of_id}; rank #${need.duplicate_of_id} instead.` });
+			if (need.duplicate_of_id !== null)
+				throw invalid({ candidates: `#${id} is merged into #${need.duplicate_of_id}; rank #${need.duplicate_of_id} instead.` });
 			if (END_STATUSES.includes(need.status)) throw invalid({ candidates: `#${id} is ${need.status}; rank needs that are still open.` });
 		}
 		const now = tx.now();
 		const round = await tx.db
 			.insertInto('priority_round')
-			.values({ group_id: access.group.id, cycle_id: cycle.id, title: data.title, opened_by: tx.actor!.memberId, opened_at: now, closes_at: data.closesAt, updated_at: now })
+			.values({
+				group_id: access.group.id,
+				cycle_id: cycle.id,
+				title: data.title,
+				opened_by: tx.actor!.memberId,
+				opened_at: now,
+				closes_at: data.closesAt,
+				updated_at: now
+			})
 			.returningAll()
 			.executeTakeFirstOrThrow();
 		await tx.db
 			.insertInto('priority_candidate')
 			.values(data.candidates.map((needId, position) => ({ round_id: round.id, need_id: needId, position })))
 			.execute();
-		await activity(tx, round, 'round_opened', { title: round.title, cycle: cycle.slug, candidates: data.candidates, closesAt: data.closesAt?.toISOString() ?? null });
+		await activity(tx, round, 'round_opened', {
+			title: round.title,
+			cycle: cycle.slug,
+			candidates: data.candidates,
+			closesAt: data.closesAt?.toISOString() ?? null
+		});
 		return round;
 	});
 }
@@ -71,7 +85,8 @@ async function candidateIds(tx: TxCtx, roundId: number): Promise<number[]> {
 
 function requireVotable(access: RoundAccess, now: Date) {
 	if (access.round.state !== 'open') throw conflict('The round is closed: ballots can no longer be cast or changed.');
-	if (access.round.closes_at && access.round.closes_at <= now) throw conflict('The round closed at its closing time: ballots can no longer be cast or changed.');
+	if (access.round.closes_at && access.round.closes_at <= now)
+		throw conflict('The round closed at its closing time: ballots can no longer be cast or changed.');
 }
 
 export interface BallotView {
@@ -95,7 +110,8 @@ export async function castBallot(ctx: Ctx, roundId: number, input: unknown): Pro
 		const candidates = new Set(await candidateIds(tx, roundId));
 		data.ranking.forEach((tier, t) =>
 			tier.forEach((id) => {
-				if (!candidates.has(id)) throw invalid({ [`ranking.${t}`]: `#${id} is not a candidate in this round.`, ranking: `#${id} is not a candidate in this round.` });
+				if (!candidates.has(id))
+					throw invalid({ [`ranking.${t}`]: `#${id} is not a candidate in this round.`, ranking: `#${id} is not a candidate in this round.` });
 			})
 		);
 		const now = tx.now();
@@ -139,7 +155,12 @@ async function countAndClose(tx: TxCtx, round: PriorityRoundRow, how: 'by_chair'
 	// The seed is drawn now, after the last ballot, so nobody could have tuned a ballot to it; it is
 	// stored and shown, so anyone can redo the draw from the published pairwise table.
 	const seed = `round-${round.id}-${randomBytes(8).toString('hex')}`;
-	const result: RoundResult = tallyRound(candidates, ballots.map((b) => b.ranking), seed, eligible);
+	const result: RoundResult = tallyRound(
+		candidates,
+		ballots.map((b) => b.ranking),
+		seed,
+		eligible
+	);
 	const closedAt = how === 'at_closing_time' && round.closes_at ? round.closes_at : tx.now();
 	const row = await tx.db
 		.updateTable('priority_round')
@@ -249,7 +270,13 @@ export async function publishList(ctx: Ctx, roundId: number, input: unknown = {}
 				.insertInto('priority_list_entry')
 				.values(content.entries.map((e) => ({ list_id: list.id, need_id: e.needId, rank: e.rank })))
 				.execute();
-			await recordActivity(tx, { action: 'priorities.list_published', subjectType: 'priority_list', subjectId: list.id, groupId: null, data: { roundId, version, slug } });
+			await recordActivity(tx, {
+				action: 'priorities.list_published',
+				subjectType: 'priority_list',
+				subjectId: list.id,
+				groupId: null,
+				data: { roundId, version, slug }
+			});
 			return list;
 		});
 	} catch (error) {

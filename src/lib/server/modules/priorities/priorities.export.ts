@@ -18,9 +18,15 @@ export interface ExportedList {
 }
 
 /** Markdown table cells: pipes and line breaks would end the cell. */
-const cell = (text: string) => text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
-const delta = (groupRank: number, otherRank: number) => (otherRank === groupRank ? '=' : otherRank > groupRank ? `+${otherRank - groupRank}` : `${otherRank - groupRank}`);
-const turnoutText = (c: ListContent) => `${c.turnout.ballots} of ${c.turnout.eligible} members ranked (${c.turnout.eligible ? Math.round((100 * c.turnout.ballots) / c.turnout.eligible) : 0}%)`;
+const cell = (text: string) =>
+	text
+		.replace(/\\/g, '\\\\')
+		.replace(/\|/g, '\\|')
+		.replace(/[\r\n]+/g, ' ');
+const delta = (groupRank: number, otherRank: number) =>
+	otherRank === groupRank ? '=' : otherRank > groupRank ? `+${otherRank - groupRank}` : `${otherRank - groupRank}`;
+const turnoutText = (c: ListContent) =>
+	`${c.turnout.ballots} of ${c.turnout.eligible} members ranked (${c.turnout.eligible ? Math.round((100 * c.turnout.ballots) / c.turnout.eligible) : 0}%)`;
 
 /**
  * `publicNeeds`: the needs anyone may open (outside a group, in an open group, or published by their
@@ -29,12 +35,7 @@ const turnoutText = (c: ListContent) => `${c.turnout.ballots} of ${c.turnout.eli
 export function listMarkdown(list: PublishedList, origin = '', publicNeeds: ReadonlySet<number> = new Set()): string {
 	const c = list.content;
 	const short = (id: number) => `#${id}`;
-	const lines = [
-		`# ${listName(c)}`,
-		'',
-		`${c.group.name} · cycle ${c.cycle.slug} · published ${c.publishedAt.slice(0, 10)} · ${turnoutText(c)}`,
-		''
-	];
+	const lines = [`# ${listName(c)}`, '', `${c.group.name} · cycle ${c.cycle.slug} · published ${c.publishedAt.slice(0, 10)} · ${turnoutText(c)}`, ''];
 	if (c.note) lines.push(`> ${c.note.replace(/\n/g, '\n> ')}`, '');
 	lines.push(
 		'| Rank | Need | Supporters (rank) | Deployments, weighted (rank) |',
@@ -98,7 +99,13 @@ export function listJson(list: PublishedList, origin = '', publicNeeds: Readonly
 			deploymentRank: e.deploymentRank
 		})),
 		orders: { supporters: c.orders.supporters, deployments: c.orders.deployments },
-		method: { name: c.method.name, seed: c.method.seed, tieBreak: c.method.tieBreak, ties: c.method.ties, draw: c.method.draw.map((d) => ({ needId: d.needId, key: d.key })) },
+		method: {
+			name: c.method.name,
+			seed: c.method.seed,
+			tieBreak: c.method.tieBreak,
+			ties: c.method.ties,
+			draw: c.method.draw.map((d) => ({ needId: d.needId, key: d.key }))
+		},
 		pairwise: { needIds: c.pairwise.needIds, matrix: c.pairwise.matrix, strongestPaths: c.pairwise.strongestPaths },
 		versions
 	};
@@ -114,6 +121,9 @@ export function exportList(list: PublishedList, format: ExportFormat, origin = '
 /** A published list by id, slug or series, as a file; needs link only where a visitor may follow. */
 export async function exportPublishedList(db: Executor, ref: string | number, format: ExportFormat, origin = ''): Promise<ExportedList> {
 	const list = await getPublishedList(db, ref);
-	const publicNeeds = await readableNeedIds({ db, actor: null }, list.content.entries.map((e) => e.needId));
+	const publicNeeds = await readableNeedIds(
+		{ db, actor: null },
+		list.content.entries.map((e) => e.needId)
+	);
 	return exportList(list, format, origin, publicNeeds);
 }

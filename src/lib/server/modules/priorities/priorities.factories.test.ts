@@ -40,7 +40,15 @@ const as = (who: MemberRow | null) => {
 const ids = () => needs.map((n) => n.id);
 const unanimous = () => voters.map((member) => ({ member, ranking: [[needs[1].id], [needs[0].id], [needs[2].id]] }));
 /** The parts of a result the seed cannot change when there are no ties. */
-const counted = (r: RoundResult) => ({ candidates: r.candidates, pairwise: r.pairwise, strongestPaths: r.strongestPaths, tiers: r.tiers, ranking: r.ranking, ballots: r.ballots, eligible: r.eligible });
+const counted = (r: RoundResult) => ({
+	candidates: r.candidates,
+	pairwise: r.pairwise,
+	strongestPaths: r.strongestPaths,
+	tiers: r.tiers,
+	ranking: r.ranking,
+	ballots: r.ballots,
+	eligible: r.eligible
+});
 
 describe('priorities factories', () => {
 	it('buildPriorityRound with no overrides makes an open round of a new open group, in a new cycle, over three of its needs', async () => {

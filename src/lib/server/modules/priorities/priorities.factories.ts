@@ -105,11 +105,17 @@ async function candidateIds(db: Db, roundId: number): Promise<number[]> {
  * Closes a built round the way `closeRound` counts it: ballots of the group's active members only, the
  * eligible count of active members, a seed (fixed here, `round-<id>-factory`, so results are repeatable).
  */
-export async function closeBuiltRound(db: Db, round: PriorityRoundRow, options: { closedAt?: Date; closedBy?: { id: number } | null; seed?: string } = {}): Promise<PriorityRoundRow> {
+export async function closeBuiltRound(
+	db: Db,
+	round: PriorityRoundRow,
+	options: { closedAt?: Date; closedBy?: { id: number } | null; seed?: string } = {}
+): Promise<PriorityRoundRow> {
 	const candidates = await candidateIds(db, round.id);
 	const ballots = await db
 		.selectFrom('priority_ballot as b')
-		.innerJoin('group_membership as m', (join) => join.onRef('m.member_id', '=', 'b.member_id').on('m.group_id', '=', round.group_id).on('m.state', '=', 'active'))
+		.innerJoin('group_membership as m', (join) =>
+			join.onRef('m.member_id', '=', 'b.member_id').on('m.group_id', '=', round.group_id).on('m.state', '=', 'active')
+		)
 		.select('b.ranking')
 		.where('b.round_id', '=', round.id)
 		.execute();
@@ -120,7 +126,12 @@ export async function closeBuiltRound(db: Db, round: PriorityRoundRow, options: 
 		.where('state', '=', 'active')
 		.executeTakeFirstOrThrow();
 	const seed = options.seed ?? `round-${round.id}-factory`;
-	const result: RoundResult = tallyRound(candidates, ballots.map((b) => b.ranking), seed, Number(eligible.n));
+	const result: RoundResult = tallyRound(
+		candidates,
+		ballots.map((b) => b.ranking),
+		seed,
+		Number(eligible.n)
+	);
 	const closedAt = options.closedAt ?? new Date(round.opened_at.getTime() + 86_400_000);
 	return db
 		.updateTable('priority_round')

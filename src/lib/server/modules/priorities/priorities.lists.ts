@@ -72,7 +72,12 @@ async function crowdFacts(db: Executor, needIds: readonly number[]): Promise<Map
 		select n.id, n.support_count as supporters, n.deployment_count as deployments, ${familyDeploymentScore(sql.ref('n.id'))} as score
 		from need n
 		where n.id in (${sql.join(needIds.map((id) => sql`${id}::bigint`))})`.execute(db);
-	return new Map(rows.rows.map((r) => [Number(r.id), { supporters: Number(r.supporters), deployments: Number(r.deployments), score: Math.round(Number(r.score) * 100) / 100 }]));
+	return new Map(
+		rows.rows.map((r) => [
+			Number(r.id),
+			{ supporters: Number(r.supporters), deployments: Number(r.deployments), score: Math.round(Number(r.score) * 100) / 100 }
+		])
+	);
 }
 
 export async function buildListContent(
@@ -99,7 +104,13 @@ export async function buildListContent(
 		cycle: { slug: access.cycle.slug, name: access.cycle.name },
 		round: { id: access.round.id, title: access.round.title, openedAt: access.round.opened_at.toISOString(), closedAt: access.round.closed_at!.toISOString() },
 		turnout: { ballots: result.ballots, eligible: result.eligible },
-		method: { name: 'Schulze method (winning votes)', seed: result.tieBreak.seed, tieBreak: TIE_BREAK_TEXT, draw: result.tieBreak.draw, ties: result.tieBreak.ties },
+		method: {
+			name: 'Schulze method (winning votes)',
+			seed: result.tieBreak.seed,
+			tieBreak: TIE_BREAK_TEXT,
+			draw: result.tieBreak.draw,
+			ties: result.tieBreak.ties
+		},
 		orders: { supporters: 'Distinct people supporting the need or a need merged into it: one person, one vote.', deployments: DEPLOYMENT_WEIGHT_FORMULA },
 		entries: ids.map((needId, i) => ({
 			rank: i + 1,
@@ -112,7 +123,11 @@ export async function buildListContent(
 			deploymentScore: fact(needId).score,
 			deploymentRank: deploymentRanks.get(needId)!
 		})),
-		pairwise: { needIds: ids, matrix: reorderMatrix(result.pairwise, result.candidates, ids), strongestPaths: reorderMatrix(result.strongestPaths, result.candidates, ids) }
+		pairwise: {
+			needIds: ids,
+			matrix: reorderMatrix(result.pairwise, result.candidates, ids),
+			strongestPaths: reorderMatrix(result.strongestPaths, result.candidates, ids)
+		}
 	};
 }
 
@@ -145,11 +160,25 @@ export interface ListSummary {
 
 const summaryOf = (row: PriorityListRow, latest: boolean): ListSummary => {
 	const c = row.content as ListContent;
-	return { id: row.id, slug: row.slug, version: row.version, title: row.title, group: c.group, cycle: c.cycle, publishedAt: row.published_at, turnout: c.turnout, needCount: c.entries.length, latest };
+	return {
+		id: row.id,
+		slug: row.slug,
+		version: row.version,
+		title: row.title,
+		group: c.group,
+		cycle: c.cycle,
+		publishedAt: row.published_at,
+		turnout: c.turnout,
+		needCount: c.entries.length,
+		latest
+	};
 };
 
 /** Published lists, newest first (public: publishing made them so). */
-export async function listPublishedLists(db: Executor, options: { groupId?: number; cycleId?: number; roundId?: number; latestOnly?: boolean; limit?: number } = {}): Promise<ListSummary[]> {
+export async function listPublishedLists(
+	db: Executor,
+	options: { groupId?: number; cycleId?: number; roundId?: number; latestOnly?: boolean; limit?: number } = {}
+): Promise<ListSummary[]> {
 	let query = db
 		.selectFrom('priority_list as l')
 		.selectAll('l')
@@ -161,9 +190,7 @@ export async function listPublishedLists(db: Executor, options: { groupId?: numb
 	if (options.cycleId !== undefined) query = query.where('l.cycle_id', '=', options.cycleId);
 	if (options.roundId !== undefined) query = query.where('l.round_id', '=', options.roundId);
 	const rows = await query.execute();
-	return rows
-		.map(({ latest_version, ...row }) => summaryOf(row, Number(latest_version) === row.version))
-		.filter((s) => !options.latestOnly || s.latest);
+	return rows.map(({ latest_version, ...row }) => summaryOf(row, Number(latest_version) === row.version)).filter((s) => !options.latestOnly || s.latest);
 }
 
 /**
@@ -226,7 +253,13 @@ export async function priorityRanksOfNeed(db: Executor, needId: number): Promise
 		.selectFrom('priority_list_entry as e')
 		.innerJoin('priority_list as l', 'l.id', 'e.list_id')
 		.select(['l.id', 'l.title', 'l.version', 'e.rank', 'l.published_at'])
-		.select((eb) => eb.selectFrom('priority_list_entry as c').select((c) => c.fn.countAll<number>().as('n')).whereRef('c.list_id', '=', 'l.id').as('of'))
+		.select((eb) =>
+			eb
+				.selectFrom('priority_list_entry as c')
+				.select((c) => c.fn.countAll<number>().as('n'))
+				.whereRef('c.list_id', '=', 'l.id')
+				.as('of')
+		)
 		.where('e.need_id', '=', needId)
 		.orderBy('l.published_at', 'desc')
 		.orderBy('l.id', 'desc')

@@ -1,7 +1,16 @@
 import { sql } from 'kysely';
 import type { Actor, Ctx } from '#lib/server/platform/context.ts';
 import { notFound, unauthenticated } from '#lib/server/platform/errors.ts';
-import { activeMemberIds, countActiveMembers, loadGroupAccess, mayReadGroupWork, readableGroupIds, toGroup, type Group, type GroupMembershipRow } from '#lib/server/modules/groups/index.ts';
+import {
+	activeMemberIds,
+	countActiveMembers,
+	loadGroupAccess,
+	mayReadGroupWork,
+	readableGroupIds,
+	toGroup,
+	type Group,
+	type GroupMembershipRow
+} from '#lib/server/modules/groups/index.ts';
 import { listCycles, type Cycle } from '#lib/server/modules/cycles/index.ts';
 import { needReadableBy, openBacklogOf, readableNeedIdsAmong, type NeedStatus } from '#lib/server/modules/needs/index.ts';
 import { loadRoundAccess, validId } from './priorities.access.ts';
@@ -98,7 +107,10 @@ const summaryOf = (r: RoundListRow, now: Date): RoundSummary => ({
 
 /** Rounds the actor may read (open groups', and closed groups' they belong to), newest first. */
 export async function listRounds(ctx: Ctx, options: { groupId?: number; state?: RoundState; limit?: number } = {}): Promise<RoundSummary[]> {
-	let query = roundsQuery(ctx).orderBy('r.opened_at', 'desc').orderBy('r.id', 'desc').limit(options.limit ?? 200);
+	let query = roundsQuery(ctx)
+		.orderBy('r.opened_at', 'desc')
+		.orderBy('r.id', 'desc')
+		.limit(options.limit ?? 200);
 	if (options.groupId !== undefined) query = query.where('r.group_id', '=', options.groupId);
 	const now = ctx.now();
 	if (options.state === 'open') query = query.where('r.state', '=', 'open').where((eb) => eb.or([eb('r.closes_at', 'is', null), eb('r.closes_at', '>', now)]));
@@ -119,11 +131,21 @@ export async function getRoundPage(ctx: Ctx, roundId: number): Promise<RoundPage
 		.orderBy('pc.position')
 		.execute();
 	const mine = ctx.actor
-		? await ctx.db.selectFrom('priority_ballot').select(['ranking', 'cast_at', 'updated_at']).where('round_id', '=', roundId).where('member_id', '=', ctx.actor.memberId).executeTakeFirst()
+		? await ctx.db
+				.selectFrom('priority_ballot')
+				.select(['ranking', 'cast_at', 'updated_at'])
+				.where('round_id', '=', roundId)
+				.where('member_id', '=', ctx.actor.memberId)
+				.executeTakeFirst()
 		: undefined;
 	const { round, group, membership } = access;
 	return {
-		round: { ...summaryOf(summary, ctx.now()), ballotCount: round.ballot_count ?? Number(summary.ballot_count), seed: round.seed, eligibleCount: round.eligible_count ?? (await countActiveMembers(ctx.db, group.id)) },
+		round: {
+			...summaryOf(summary, ctx.now()),
+			ballotCount: round.ballot_count ?? Number(summary.ballot_count),
+			seed: round.seed,
+			eligibleCount: round.eligible_count ?? (await countActiveMembers(ctx.db, group.id))
+		},
 		group: toGroup(group),
 		abilities: access.abilities,
 		candidates: candidates.map((c) => ({
@@ -139,7 +161,6 @@ export async function getRoundPage(ctx: Ctx, roundId: number): Promise<RoundPage
 		isVoter: mayVote(ctx.actor, group, membership)
 	};
 }
-
 
 /** The actor's own ballot in a round they may read, or null. No one reads another member's ballot. */
 export async function myBallot(ctx: Ctx, roundId: number): Promise<{ ranking: StoredRanking; castAt: Date; updatedAt: Date } | null> {
@@ -211,7 +232,10 @@ export async function groupPriorityCounts(ctx: Ctx, groupId: number, actor: Acto
 		.where('state', '=', 'open')
 		.where('group_id', 'in', readableGroupIds(actor))
 		.executeTakeFirstOrThrow();
-	const lists = await ctx.db.selectFrom('priority_list').select((eb) => eb.fn.countAll<number>().as('n')).where('group_id', '=', groupId).executeTakeFirstOrThrow();
+	const lists = await ctx.db
+		.selectFrom('priority_list')
+		.select((eb) => eb.fn.countAll<number>().as('n'))
+		.where('group_id', '=', groupId)
+		.executeTakeFirstOrThrow();
 	return { openRounds: Number(open.n), lists: Number(lists.n) };
 }
-

@@ -6,7 +6,11 @@ export const MAX_CANDIDATES = 60;
 export const TITLE_MAX = 120;
 export const NOTE_MAX = 2_000;
 
-const needId = z.coerce.number({ error: 'Each candidate is a need id.' }).int('Each candidate is a need id.').positive('Each candidate is a need id.').max(Number.MAX_SAFE_INTEGER);
+const needId = z.coerce
+	.number({ error: 'Each candidate is a need id.' })
+	.int('Each candidate is a need id.')
+	.positive('Each candidate is a need id.')
+	.max(Number.MAX_SAFE_INTEGER);
 
 /**
  * A closing time: an ISO date-time with a zone from the API, or the `datetime-local` value of the form
@@ -37,9 +41,7 @@ const closesAt = z
 
 export const openRoundInput = z.object({
 	cycle: cycleSlug,
-	title: oneLineText({ field: 'Title' })
-		.min(3, 'Give the round a title of at least 3 characters.')
-		.max(TITLE_MAX, `Title is at most ${TITLE_MAX} characters.`),
+	title: oneLineText({ field: 'Title' }).min(3, 'Give the round a title of at least 3 characters.').max(TITLE_MAX, `Title is at most ${TITLE_MAX} characters.`),
 	closesAt,
 	candidates: z
 		.array(needId, { error: 'Candidates are a list of need ids.' })
@@ -55,7 +57,9 @@ export type OpenRoundInput = z.input<typeof openRoundInput>;
  */
 export const ballotInput = z.object({
 	ranking: z
-		.array(z.array(needId, { error: 'Each tier is a list of need ids.' }).min(1, 'A tier lists at least one need.'), { error: 'Ranking is a list of tiers, each a list of need ids.' })
+		.array(z.array(needId, { error: 'Each tier is a list of need ids.' }).min(1, 'A tier lists at least one need.'), {
+			error: 'Ranking is a list of tiers, each a list of need ids.'
+		})
 		.max(MAX_CANDIDATES, `A ranking has at most ${MAX_CANDIDATES} tiers.`)
 		.refine((tiers) => {
 			const all = tiers.flat();

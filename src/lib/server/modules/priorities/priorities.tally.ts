@@ -42,7 +42,11 @@ export function tallyRound(candidates: readonly number[], rankings: readonly Sto
 		strongestPaths: result.strongestPaths.map((row) => [...row]),
 		tiers: result.tiers.map(ids),
 		ranking: ids(result.ranking),
-		tieBreak: { seed: result.tieBreak.seed, draw: result.tieBreak.draw.map((e) => ({ needId: Number(e.candidate), key: e.key })), ties: result.tieBreak.ties.map(ids) },
+		tieBreak: {
+			seed: result.tieBreak.seed,
+			draw: result.tieBreak.draw.map((e) => ({ needId: Number(e.candidate), key: e.key })),
+			ties: result.tieBreak.ties.map(ids)
+		},
 		ballots: rankings.length,
 		eligible
 	};

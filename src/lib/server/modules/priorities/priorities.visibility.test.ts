@@ -70,7 +70,12 @@ beforeAll(async () => {
 			];
 			const round = await buildPriorityRound(t.db, { group, cycle, candidates, state });
 			// Hidden after the round opened: its title must not show to those who may not read it.
-			candidates[1] = await t.db.updateTable('need').set({ hidden_at: new Date('2026-11-03T00:00:00Z') }).where('id', '=', candidates[1].id).returningAll().executeTakeFirstOrThrow();
+			candidates[1] = await t.db
+				.updateTable('need')
+				.set({ hidden_at: new Date('2026-11-03T00:00:00Z') })
+				.where('id', '=', candidates[1].id)
+				.returningAll()
+				.executeTakeFirstOrThrow();
 			rounds.push({ round, group, candidates });
 			if (state === 'closed') await buildPublishedList(t.db, round);
 		}
@@ -97,7 +102,9 @@ describe('the priorities filters agree with the policy', () => {
 				const inGroup = rounds.filter((r) => r.group.id === g.id && mayReadRound(v.actor, g, membershipOf(v, g))).map((r) => r.round.id);
 				expect(sorted((await listRounds(ctx, { groupId: g.id })).map((r) => r.id)), `${v.name} in ${g.slug}`).toEqual(sorted(inGroup));
 				expect(sorted((await getGroupPriorities(ctx, g.slug)).rounds.map((r) => r.id)), `${v.name}, priorities page of ${g.slug}`).toEqual(sorted(inGroup));
-				expect((await groupPriorityCounts(ctx, g.id)).openRounds, `${v.name} counts open rounds of ${g.slug}`).toBe(mayReadRound(v.actor, g, membershipOf(v, g)) ? 1 : 0);
+				expect((await groupPriorityCounts(ctx, g.id)).openRounds, `${v.name} counts open rounds of ${g.slug}`).toBe(
+					mayReadRound(v.actor, g, membershipOf(v, g)) ? 1 : 0
+				);
 			}
 		}
 	});
@@ -122,9 +129,15 @@ describe('the priorities filters agree with the policy', () => {
 				for (const c of r.candidates) {
 					const shown = page.candidates.find((x) => x.needId === c.id)!;
 					const may = mayReadNeed(v.actor, needFacts(c), r.group, m);
-					if ((shown.title !== null) !== may) problems.push(`${v.name} / round ${r.round.id} / need ${c.id}: title ${shown.title === null ? 'hidden' : 'shown'}, policy says ${may ? 'readable' : 'not readable'}`);
+					if ((shown.title !== null) !== may)
+						problems.push(
+							`${v.name} / round ${r.round.id} / need ${c.id}: title ${shown.title === null ? 'hidden' : 'shown'}, policy says ${may ? 'readable' : 'not readable'}`
+						);
 				}
-				const readable = await readableNeedIds(ctx, r.candidates.map((c) => c.id));
+				const readable = await readableNeedIds(
+					ctx,
+					r.candidates.map((c) => c.id)
+				);
 				const want = r.candidates.filter((c) => mayReadNeed(v.actor, needFacts(c), r.group, m)).map((c) => c.id);
 				expect(sorted([...readable]), `readableNeedIds for ${v.name}`).toEqual(sorted(want));
 			}
@@ -135,6 +148,11 @@ describe('the priorities filters agree with the policy', () => {
 	it('published lists are public: everyone sees every group’s lists, closed groups’ too', async () => {
 		const all = await listPublishedLists(t.db);
 		expect(all).toHaveLength(groups.length);
-		for (const v of viewers) for (const g of groups) expect((await getGroupPriorities(ctxOf(v), g.slug)).lists.map((l) => l.slug), `${v.name} / ${g.slug}`).toHaveLength(1);
+		for (const v of viewers)
+			for (const g of groups)
+				expect(
+					(await getGroupPriorities(ctxOf(v), g.slug)).lists.map((l) => l.slug),
+					`${v.name} / ${g.slug}`
+				).toHaveLength(1);
 	});
 });

@@ -21,7 +21,11 @@ describe('statements marked PREPARED', () => {
 		if (t.kind !== 'postgres') return; // the embedded database ignores the mark
 		await t.db.transaction().execute(async (tx) => {
 			const prepared = async () =>
-				(await sql<{ n: number }>`select count(*)::int as n from pg_prepared_statements where name like 'caucus\\_%' and statement like '%prepared-test%'`.execute(tx)).rows[0].n;
+				(
+					await sql<{
+						n: number;
+					}>`select count(*)::int as n from pg_prepared_statements where name like 'caucus\\_%' and statement like '%prepared-test%'`.execute(tx)
+				).rows[0].n;
 			expect(await prepared()).toBe(0);
 			for (let i = 0; i < 3; i++) await sql`${PREPARED} select ${i}::int as i /* prepared-test */`.execute(tx);
 			expect(await prepared()).toBe(1);

@@ -1,6 +1,16 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { Kysely, PGliteAdapter, PGliteDialect, PostgresDialect, sql, type PostgresCursor, type PostgresPool, type PostgresPoolClient, type Transaction } from 'kysely';
+import {
+	Kysely,
+	PGliteAdapter,
+	PGliteDialect,
+	PostgresDialect,
+	sql,
+	type PostgresCursor,
+	type PostgresPool,
+	type PostgresPoolClient,
+	type Transaction
+} from 'kysely';
 import type { Config } from '../config.ts';
 import { lockDataDir } from './lock.ts';
 import { log } from '../log.ts';
@@ -92,17 +102,18 @@ function statementName(text: string): string {
 function preparingPool(pool: import('pg').Pool): PostgresPool {
 	// One wrapper per pooled connection: Kysely keys its connection state by the client object it gets.
 	const wrappers = new WeakMap<import('pg').PoolClient, PostgresPoolClient>();
-	const wrap = (client: import('pg').PoolClient): PostgresPoolClient => ({
-		get processID() {
-			return (client as { processID?: number }).processID;
-		},
-		query(textOrCursor: string | PostgresCursor<unknown>, values?: readonly unknown[]) {
-			if (typeof textOrCursor !== 'string') return client.query(textOrCursor as never);
-			if (textOrCursor.startsWith(PREPARED_MARK)) return client.query({ name: statementName(textOrCursor), text: textOrCursor, values: values as unknown[] });
-			return client.query(textOrCursor, values as unknown[]);
-		},
-		release: (destroy?: boolean) => client.release(destroy)
-	}) as unknown as PostgresPoolClient;
+	const wrap = (client: import('pg').PoolClient): PostgresPoolClient =>
+		({
+			get processID() {
+				return (client as { processID?: number }).processID;
+			},
+			query(textOrCursor: string | PostgresCursor<unknown>, values?: readonly unknown[]) {
+				if (typeof textOrCursor !== 'string') return client.query(textOrCursor as never);
+				if (textOrCursor.startsWith(PREPARED_MARK)) return client.query({ name: statementName(textOrCursor), text: textOrCursor, values: values as unknown[] });
+				return client.query(textOrCursor, values as unknown[]);
+			},
+			release: (destroy?: boolean) => client.release(destroy)
+		}) as unknown as PostgresPoolClient;
 	return {
 		Client: (pool as unknown as { Client: PostgresPool['Client'] }).Client,
 		options: pool.options,

@@ -53,7 +53,11 @@ export function lockDataDir(dataDir: string, purpose: string): () => void {
  * Whether the process that wrote a lock file still runs. `heldByThisProcess` says whether this very
  * process took the lock; if not, our own pid in the file was written by an earlier process that had it.
  */
-export function holderIsRunning(holder: LockHolder, heldByThisProcess: boolean, system: { bootId: () => string | null; startTimeOf: (pid: number) => string | null; isAlive: (pid: number) => boolean } = { bootId, startTimeOf, isAlive }): boolean {
+export function holderIsRunning(
+	holder: LockHolder,
+	heldByThisProcess: boolean,
+	system: { bootId: () => string | null; startTimeOf: (pid: number) => string | null; isAlive: (pid: number) => boolean } = { bootId, startTimeOf, isAlive }
+): boolean {
 	if (holder.pid === process.pid) return heldByThisProcess;
 	const boot = system.bootId();
 	if (holder.bootId && boot && holder.bootId !== boot) return false;

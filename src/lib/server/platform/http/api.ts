@@ -13,12 +13,7 @@ type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
  * One JSON API operation: its route, its input schemas and its response schema. The same object
  * validates requests at run time and describes the operation in the OpenAPI document.
  */
-export interface Operation<
-	P extends z.ZodType = z.ZodType,
-	Q extends z.ZodType = z.ZodType,
-	B extends z.ZodType = z.ZodType,
-	R extends z.ZodType = z.ZodType
-> {
+export interface Operation<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
 	id: string;
 	method: Method;
 	/** OpenAPI path under /api/v1, with {name} parameters. */
@@ -86,7 +81,8 @@ async function readBody(request: Request): Promise<unknown> {
 	const text = await readBodyText(request);
 	if (!text) return {};
 	const type = request.headers.get('content-type') ?? '';
-	if (!type.includes('json')) throw new AppError('invalid_input', 'Send the body as JSON with Content-Type: application/json.', { _: 'Expected application/json.' });
+	if (!type.includes('json'))
+		throw new AppError('invalid_input', 'Send the body as JSON with Content-Type: application/json.', { _: 'Expected application/json.' });
 	try {
 		return JSON.parse(text);
 	} catch {

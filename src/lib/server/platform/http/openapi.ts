@@ -24,7 +24,10 @@ const errorSchema = {
 			type: 'object',
 			required: ['code', 'message', 'fields'],
 			properties: {
-				code: { type: 'string', enum: ['invalid_input', 'unauthenticated', 'forbidden', 'not_found', 'conflict', 'rate_limited', 'payload_too_large', 'internal'] },
+				code: {
+					type: 'string',
+					enum: ['invalid_input', 'unauthenticated', 'forbidden', 'not_found', 'conflict', 'rate_limited', 'payload_too_large', 'internal']
+				},
 				message: { type: 'string' },
 				fields: { type: 'object', additionalProperties: { type: 'string' }, description: 'One message per invalid field, keyed by its dotted path.' }
 			}
@@ -39,7 +42,9 @@ export function openApiDocument(operations: readonly Operation[], info: { title:
 		const errorRef = { content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
 		const responses: Record<string, unknown> = {
 			[String(op.status ?? 200)]:
-				op.status === 204 ? { description: 'Done.' } : { description: 'Success.', content: { 'application/json': { schema: toSchema(op.response, 'output') } } },
+				op.status === 204
+					? { description: 'Done.' }
+					: { description: 'Success.', content: { 'application/json': { schema: toSchema(op.response, 'output') } } },
 			'400': { description: 'Invalid input; `fields` names each problem.', ...errorRef }
 		};
 		if (op.auth === 'required') responses['401'] = { description: 'No valid token or session.', ...errorRef };
@@ -60,7 +65,11 @@ export function openApiDocument(operations: readonly Operation[], info: { title:
 	}
 	return {
 		openapi: '3.1.0',
-		info: { title: info.title, version: info.version, description: 'The JSON API of Caucus. Authenticate with a personal API token: `Authorization: Bearer <token>`.' },
+		info: {
+			title: info.title,
+			version: info.version,
+			description: 'The JSON API of Caucus. Authenticate with a personal API token: `Authorization: Bearer <token>`.'
+		},
 		servers: [{ url: info.serverUrl }],
 		paths,
 		components: {

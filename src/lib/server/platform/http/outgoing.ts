@@ -73,7 +73,15 @@ for (const [net, prefix] of [
 }
 
 /** Host names that are the machine itself or a cloud metadata service, whatever DNS says. */
-const BLOCKED_NAMES = new Set(['localhost', 'metadata', 'metadata.google.internal', 'metadata.goog', 'instance-data', 'instance-data.ec2.internal', 'metadata.azure.internal']);
+const BLOCKED_NAMES = new Set([
+	'localhost',
+	'metadata',
+	'metadata.google.internal',
+	'metadata.goog',
+	'instance-data',
+	'instance-data.ec2.internal',
+	'metadata.azure.internal'
+]);
 
 /** The 16 bytes of an IPv6 address (as net.isIP accepts it), or null. */
 function ipv6Bytes(address: string): number[] | null {
@@ -157,10 +165,17 @@ export function resolveHostsWith(resolver: Resolver | null): void {
 const hostOf = (url: URL) => url.hostname.replace(/^\[|\]$/g, '');
 
 /** Why the server may not call this host (a sentence naming it), or null when it may. Resolves names. */
-async function refusal(hostname: string, resolver: Resolver, forbidden: (address: string) => boolean = isForbiddenAddress): Promise<{ reason: string | null; addresses: LookupAddress[] }> {
+async function refusal(
+	hostname: string,
+	resolver: Resolver,
+	forbidden: (address: string) => boolean = isForbiddenAddress
+): Promise<{ reason: string | null; addresses: LookupAddress[] }> {
 	const host = hostname.replace(/^\[|\]$/g, '');
 	if (isIP(host)) {
-		return { reason: forbidden(host) ? `${host} is a loopback, private, link-local or reserved address` : null, addresses: [{ address: host, family: isIP(host) }] };
+		return {
+			reason: forbidden(host) ? `${host} is a loopback, private, link-local or reserved address` : null,
+			addresses: [{ address: host, family: isIP(host) }]
+		};
 	}
 	if (isForbiddenHostName(host)) return { reason: `${host} names this machine or a metadata service`, addresses: [] };
 	const addresses = await resolver(host);
@@ -215,7 +230,11 @@ function guardedLookup(resolver: Resolver, forbidden: (address: string) => boole
 		refusal(hostname, resolver, forbidden).then(
 			({ reason, addresses }) => {
 				if (reason) {
-					callback(Object.assign(new OutgoingAddressError(`Caucus does not call internal addresses: ${reason}. ${ALLOWANCE_HINT}`), { code: 'EFORBIDDENADDRESS' }), '', 4);
+					callback(
+						Object.assign(new OutgoingAddressError(`Caucus does not call internal addresses: ${reason}. ${ALLOWANCE_HINT}`), { code: 'EFORBIDDENADDRESS' }),
+						'',
+						4
+					);
 					return;
 				}
 				const wanted = options.family === 4 || options.family === 6 ? addresses.filter((a) => a.family === options.family) : addresses;
@@ -269,7 +288,8 @@ export async function outgoingRequest(url: string, init: OutgoingRequest = {}): 
 	let body = init.body;
 	let headers = { ...(init.headers ?? {}) };
 	for (let hop = 0; ; hop++) {
-		if (current.protocol !== 'http:' && current.protocol !== 'https:') throw new OutgoingAddressError(`Caucus only follows http and https URLs, not ${current.protocol}`);
+		if (current.protocol !== 'http:' && current.protocol !== 'https:')
+			throw new OutgoingAddressError(`Caucus only follows http and https URLs, not ${current.protocol}`);
 		if (!allowPrivate) {
 			// Address literals never reach `lookup`: check them here. Names are checked as the socket resolves them.
 			const host = hostOf(current);
@@ -285,7 +305,9 @@ export async function outgoingRequest(url: string, init: OutgoingRequest = {}): 
 		const next = new URL(location, current);
 		if (next.origin !== current.origin) {
 			// Credentials are for the host they were configured for, never for where it sends us.
-			headers = Object.fromEntries(Object.entries(headers).filter(([name]) => !['authorization', 'cookie', 'proxy-authorization'].includes(name.toLowerCase())));
+			headers = Object.fromEntries(
+				Object.entries(headers).filter(([name]) => !['authorization', 'cookie', 'proxy-authorization'].includes(name.toLowerCase()))
+			);
 		}
 		if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
 			method = method === 'HEAD' ? 'HEAD' : 'GET';
@@ -306,38 +328,34 @@ function exchange(
 	for (const [name, value] of Object.entries(options.headers)) headers[name.toLowerCase()] = value;
 	if (options.body !== undefined) headers['content-length'] = String(Buffer.byteLength(options.body));
 	return new Promise((resolve, reject) => {
-		const request = client.request(
-			url,
-			{ method: options.method, headers, signal: options.signal, lookup: options.lookup, agent: false },
-			(response) => {
-				const answer = new Headers();
-				for (let i = 0; i < response.rawHeaders.length; i += 2) {
-					try {
-						answer.append(response.rawHeaders[i], response.rawHeaders[i + 1]);
-					} catch {
-						// a header value Headers refuses is left out
-					}
+		const request = client.request(url, { method: options.method, headers, signal: options.signal, lookup: options.lookup, agent: false }, (response) => {
+			const answer = new Headers();
+			for (let i = 0; i < response.rawHeaders.length; i += 2) {
+				try {
+					answer.append(response.rawHeaders[i], response.rawHeaders[i + 1]);
+				} catch {
+					// a header value Headers refuses is left out
 				}
-				let stream: Readable = response;
-				const encoding = (response.headers['content-encoding'] ?? '').toLowerCase();
-				if (encoding === 'gzip' || encoding === 'x-gzip') stream = response.pipe(createGunzip());
-				else if (encoding === 'deflate') stream = response.pipe(createInflate());
-				else if (encoding === 'br') stream = response.pipe(createBrotliDecompress());
-				const chunks: Buffer[] = [];
-				let size = 0;
-				stream.on('data', (chunk: Buffer) => {
-					size += chunk.length;
-					if (size > MAX_BODY_BYTES) {
-						request.destroy(Object.assign(new Error('the answer is too large'), { code: 'ETOOLARGE' }));
-						return;
-					}
-					chunks.push(chunk);
-				});
-				stream.on('error', reject);
-				response.on('error', reject);
-				stream.on('end', () => resolve({ status: response.statusCode ?? 0, headers: answer, text: Buffer.concat(chunks).toString('utf8') }));
 			}
-		);
+			let stream: Readable = response;
+			const encoding = (response.headers['content-encoding'] ?? '').toLowerCase();
+			if (encoding === 'gzip' || encoding === 'x-gzip') stream = response.pipe(createGunzip());
+			else if (encoding === 'deflate') stream = response.pipe(createInflate());
+			else if (encoding === 'br') stream = response.pipe(createBrotliDecompress());
+			const chunks: Buffer[] = [];
+			let size = 0;
+			stream.on('data', (chunk: Buffer) => {
+				size += chunk.length;
+				if (size > MAX_BODY_BYTES) {
+					request.destroy(Object.assign(new Error('the answer is too large'), { code: 'ETOOLARGE' }));
+					return;
+				}
+				chunks.push(chunk);
+			});
+			stream.on('error', reject);
+			response.on('error', reject);
+			stream.on('end', () => resolve({ status: response.statusCode ?? 0, headers: answer, text: Buffer.concat(chunks).toString('utf8') }));
+		});
 		request.on('error', (error: NodeJS.ErrnoException) => {
 			// The guard's refusal arrives wrapped as a socket error: hand it on as itself.
 			reject(error);

@@ -2,7 +2,16 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '#lib/server/platform/config.ts';
-import { allowPrivateAddresses, checkOutgoingUrl, isForbiddenAddress, isForbiddenHostName, MAX_REDIRECTS, OutgoingAddressError, outgoingRequest, type Resolver } from './outgoing.ts';
+import {
+	allowPrivateAddresses,
+	checkOutgoingUrl,
+	isForbiddenAddress,
+	isForbiddenHostName,
+	MAX_REDIRECTS,
+	OutgoingAddressError,
+	outgoingRequest,
+	type Resolver
+} from './outgoing.ts';
 
 /*
  * The outgoing-address guard: which addresses are internal, names that resolve to them, and redirects checked at
@@ -10,7 +19,11 @@ import { allowPrivateAddresses, checkOutgoingUrl, isForbiddenAddress, isForbidde
  * `forbidden`) and "an internal service" (127.0.0.2): every request the internal one receives is a failure.
  */
 
-const rejection = (promise: Promise<unknown>) => promise.then(() => null, (error: unknown) => error as Error & { code?: string });
+const rejection = (promise: Promise<unknown>) =>
+	promise.then(
+		() => null,
+		(error: unknown) => error as Error & { code?: string }
+	);
 
 describe('internal addresses', () => {
 	it('are refused: loopback, unspecified, private, CGNAT, link-local, metadata, multicast, broadcast and reserved', () => {
@@ -45,19 +58,45 @@ describe('internal addresses', () => {
 	});
 
 	it('are refused in their IPv6 forms: IPv4-mapped, IPv4-compatible, NAT64 and 6to4', () => {
-		for (const address of ['::ffff:127.0.0.1', '::ffff:7f00:1', '::ffff:169.254.169.254', '::ffff:a9fe:a9fe', '::ffff:10.0.0.1', '::127.0.0.1', '64:ff9b::a9fe:a9fe', '64:ff9b::127.0.0.1', '2002:7f00:1::1', '2002:c0a8:101::']) {
+		for (const address of [
+			'::ffff:127.0.0.1',
+			'::ffff:7f00:1',
+			'::ffff:169.254.169.254',
+			'::ffff:a9fe:a9fe',
+			'::ffff:10.0.0.1',
+			'::127.0.0.1',
+			'64:ff9b::a9fe:a9fe',
+			'64:ff9b::127.0.0.1',
+			'2002:7f00:1::1',
+			'2002:c0a8:101::'
+		]) {
 			expect(isForbiddenAddress(address), address).toBe(true);
 		}
 	});
 
 	it('leave public addresses alone, including the neighbours of the refused ranges', () => {
-		for (const address of ['8.8.8.8', '1.1.1.1', '140.82.112.3', '100.63.255.255', '100.128.0.1', '172.15.255.255', '172.32.0.1', '169.253.255.255', '11.0.0.1', '2606:4700:4700::1111', '2a00:1450:4001::200e', '::ffff:8.8.8.8', '64:ff9b::808:808']) {
+		for (const address of [
+			'8.8.8.8',
+			'1.1.1.1',
+			'140.82.112.3',
+			'100.63.255.255',
+			'100.128.0.1',
+			'172.15.255.255',
+			'172.32.0.1',
+			'169.253.255.255',
+			'11.0.0.1',
+			'2606:4700:4700::1111',
+			'2a00:1450:4001::200e',
+			'::ffff:8.8.8.8',
+			'64:ff9b::808:808'
+		]) {
 			expect(isForbiddenAddress(address), address).toBe(false);
 		}
 	});
 
 	it('include localhost and the cloud metadata names, whatever DNS says', () => {
-		for (const name of ['localhost', 'LOCALHOST.', 'api.localhost', 'metadata.google.internal', 'metadata', 'instance-data']) expect(isForbiddenHostName(name), name).toBe(true);
+		for (const name of ['localhost', 'LOCALHOST.', 'api.localhost', 'metadata.google.internal', 'metadata', 'instance-data'])
+			expect(isForbiddenHostName(name), name).toBe(true);
 		for (const name of ['api.github.com', 'gitlab.example.org', 'localhost.example.org']) expect(isForbiddenHostName(name), name).toBe(false);
 	});
 });
@@ -82,7 +121,11 @@ describe('outgoing requests', () => {
 	const resolver: Resolver = async (host) => {
 		if (host === 'public.example') return [{ address: '127.0.0.1', family: 4 }];
 		if (host === 'internal.example') return [{ address: '127.0.0.2', family: 4 }];
-		if (host === 'both.example') return [{ address: '127.0.0.1', family: 4 }, { address: '10.1.2.3', family: 4 }];
+		if (host === 'both.example')
+			return [
+				{ address: '127.0.0.1', family: 4 },
+				{ address: '10.1.2.3', family: 4 }
+			];
 		if (host === 'localhost') return [{ address: '127.0.0.1', family: 4 }];
 		throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
 	};
@@ -103,7 +146,9 @@ describe('outgoing requests', () => {
 			const to = url.searchParams.get('to');
 			if (url.pathname === '/redirect' && to) return void res.writeHead(Number(url.searchParams.get('status') ?? 302), { location: to }).end();
 			if (url.pathname === '/loop') return void res.writeHead(302, { location: '/loop' }).end();
-			res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ method: req.method, path: url.pathname, authorization: req.headers.authorization ?? null }));
+			res
+				.writeHead(200, { 'content-type': 'application/json' })
+				.end(JSON.stringify({ method: req.method, path: url.pathname, authorization: req.headers.authorization ?? null }));
 		});
 		await new Promise<void>((resolve) => outside.listen(0, '127.0.0.1', resolve));
 		outsidePort = (outside.address() as AddressInfo).port;
@@ -124,7 +169,12 @@ describe('outgoing requests', () => {
 	});
 
 	it('refuse loopback addresses, literal or mapped, and a name that resolves to one (localhost), before connecting', async () => {
-		for (const url of [`http://127.0.0.2:${internalPort}/`, `http://[::ffff:127.0.0.2]:${internalPort}/`, `http://internal.example:${internalPort}/`, `http://localhost:${internalPort}/`]) {
+		for (const url of [
+			`http://127.0.0.2:${internalPort}/`,
+			`http://[::ffff:127.0.0.2]:${internalPort}/`,
+			`http://internal.example:${internalPort}/`,
+			`http://localhost:${internalPort}/`
+		]) {
 			expect(await rejection(outgoingRequest(url, { ...guarded, headers: { authorization: 'Bearer secret' } })), url).toBeInstanceOf(OutgoingAddressError);
 		}
 		// With the real rules and the system's resolver too: localhost is this machine.
@@ -140,7 +190,11 @@ describe('outgoing requests', () => {
 	});
 
 	it('check every redirect: an outside host cannot send the request on to an internal one', async () => {
-		for (const to of [`http://127.0.0.2:${internalPort}/secret`, `http://internal.example:${internalPort}/secret`, `http://[::ffff:7f00:2]:${internalPort}/secret`]) {
+		for (const to of [
+			`http://127.0.0.2:${internalPort}/secret`,
+			`http://internal.example:${internalPort}/secret`,
+			`http://[::ffff:7f00:2]:${internalPort}/secret`
+		]) {
 			for (const status of [301, 302, 303, 307, 308]) {
 				const url = `http://public.example:${outsidePort}/redirect?status=${status}&to=${encodeURIComponent(to)}`;
 				const error = await rejection(outgoingRequest(url, { ...guarded, headers: { authorization: 'Bearer secret' } }));
@@ -165,7 +219,9 @@ describe('outgoing requests', () => {
 	});
 
 	it('refuse redirects to other schemes', async () => {
-		expect(await rejection(outgoingRequest(`http://public.example:${outsidePort}/redirect?to=${encodeURIComponent('file:///etc/passwd')}`, guarded))).toBeInstanceOf(OutgoingAddressError);
+		expect(
+			await rejection(outgoingRequest(`http://public.example:${outsidePort}/redirect?to=${encodeURIComponent('file:///etc/passwd')}`, guarded))
+		).toBeInstanceOf(OutgoingAddressError);
 	});
 
 	it('reach internal addresses when the administrator allows them (CAUCUS_ALLOW_PRIVATE_TRACKERS=1)', async () => {
@@ -179,7 +235,14 @@ describe('outgoing requests', () => {
 
 	it('check a URL when it is saved', async () => {
 		allowPrivateAddresses(false);
-		for (const url of ['http://127.0.0.1:3812', 'http://169.254.169.254/latest', 'http://[::1]/', 'http://localhost/', 'http://metadata.google.internal/', 'http://internal.example/']) {
+		for (const url of [
+			'http://127.0.0.1:3812',
+			'http://169.254.169.254/latest',
+			'http://[::1]/',
+			'http://localhost/',
+			'http://metadata.google.internal/',
+			'http://internal.example/'
+		]) {
 			expect(await rejection(checkOutgoingUrl(url, { resolver })), url).toBeInstanceOf(OutgoingAddressError);
 		}
 		// Not refused: a public host, and a name that does not resolve right now (the request will say).

@@ -54,10 +54,14 @@ describe('the job table', () => {
 
 	it('retries a failing job later and later, then gives up and keeps the error', async () => {
 		let calls = 0;
-		registerJob('test.flaky', async () => {
-			calls++;
-			throw new Error(`tracker down (${calls})`);
-		}, { maxAttempts: 3 });
+		registerJob(
+			'test.flaky',
+			async () => {
+				calls++;
+				throw new Error(`tracker down (${calls})`);
+			},
+			{ maxAttempts: 3 }
+		);
 		const id = (await enqueueJob(ctx(), 'test.flaky'))!;
 		const delays: number[] = [];
 		for (let attempt = 1; attempt <= 3; attempt++) {
@@ -93,9 +97,13 @@ describe('the job table', () => {
 
 	it('takes back a job whose worker died once its lease has run out, and the dead worker cannot finish it', async () => {
 		const ran: string[] = [];
-		registerJob('test.lease', async (c) => {
-			ran.push(c.workerId);
-		}, { leaseMs: 60_000 });
+		registerJob(
+			'test.lease',
+			async (c) => {
+				ran.push(c.workerId);
+			},
+			{ leaseMs: 60_000 }
+		);
 		const id = (await enqueueJob(ctx(), 'test.lease'))!;
 		const [claimed] = await claimJobs(t.db, 'crashed', clock.now(), { kinds: ['test.lease'] });
 		expect(claimed.id).toBe(id);

@@ -150,7 +150,13 @@ export async function runJob(db: Db, job: JobRow, workerId: string, now: () => D
 			.set(
 				giveUp
 					? { state: 'failed', finished_at: at, locked_by: null, locked_until: null, last_error: message.slice(0, 2000) }
-					: { state: 'queued', run_at: new Date(at.getTime() + backoffMs(job.attempts)), locked_by: null, locked_until: null, last_error: message.slice(0, 2000) }
+					: {
+							state: 'queued',
+							run_at: new Date(at.getTime() + backoffMs(job.attempts)),
+							locked_by: null,
+							locked_until: null,
+							last_error: message.slice(0, 2000)
+						}
 			)
 			.where('id', '=', job.id)
 			.where('locked_by', '=', workerId)

@@ -7,7 +7,12 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('kind', 'text', (c) => c.notNull())
 		.addColumn('payload', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
 		.addColumn('dedupe_key', 'text')
-		.addColumn('state', 'text', (c) => c.notNull().defaultTo('queued').check(sql`state in ('queued', 'running', 'done', 'failed')`))
+		.addColumn('state', 'text', (c) =>
+			c
+				.notNull()
+				.defaultTo('queued')
+				.check(sql`state in ('queued', 'running', 'done', 'failed')`)
+		)
 		.addColumn('run_at', 'timestamptz', (c) => c.notNull())
 		.addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
 		.addColumn('max_attempts', 'integer', (c) => c.notNull().defaultTo(5))

@@ -78,7 +78,10 @@ export async function startFakeGitHttp(options: {
 	const work = join(root, 'work');
 	git(root, ['clone', '--quiet', repository, work]);
 	git(work, ['checkout', '--quiet', '-B', 'master']);
-	const seed = options.seed ?? { 'specs/2027.1/approved/index.rst': 'Approved\n========\n', 'specs/2027.1/implemented/index.rst': 'Implemented\n===========\n' };
+	const seed = options.seed ?? {
+		'specs/2027.1/approved/index.rst': 'Approved\n========\n',
+		'specs/2027.1/implemented/index.rst': 'Implemented\n===========\n'
+	};
 	for (const [path, content] of Object.entries(seed)) {
 		mkdirSync(dirname(join(work, path)), { recursive: true });
 		writeFileSync(join(work, path), content);
@@ -98,7 +101,11 @@ export async function startFakeGitHttp(options: {
 		for (const line of pushed) {
 			const [ref, revision] = line.split(' ');
 			const [branch, ...pushOptions] = ref.slice('refs/for/'.length).split('%');
-			const topic = pushOptions.flatMap((o) => o.split(',')).find((o) => o.startsWith('topic='))?.slice(6) ?? null;
+			const topic =
+				pushOptions
+					.flatMap((o) => o.split(','))
+					.find((o) => o.startsWith('topic='))
+					?.slice(6) ?? null;
 			const message = git(repository, ['log', '-1', '--format=%B', revision]);
 			const changeId = /^Change-Id: (I[0-9a-f]{40})\s*$/m.exec(message)?.[1] ?? `I${revision}`;
 			const files = git(repository, ['diff-tree', '--no-commit-id', '--name-only', '-r', revision]).split('\n').filter(Boolean);
@@ -117,7 +124,9 @@ export async function startFakeGitHttp(options: {
 		const query = url.searchParams.get('q') ?? '';
 		const id = /change:(\S+)/.exec(query)?.[1];
 		const project = /project:(\S+)/.exec(query)?.[1];
-		const found = [...changes.values()].filter((c) => (id === undefined || c.changeId === id || String(c.number) === id) && (project === undefined || project === options.gerrit!.project));
+		const found = [...changes.values()].filter(
+			(c) => (id === undefined || c.changeId === id || String(c.number) === id) && (project === undefined || project === options.gerrit!.project)
+		);
 		const body = found.map((c) => ({
 			id: `${encodeURIComponent(options.gerrit!.project)}~${c.branch}~${c.changeId}`,
 			project: options.gerrit!.project,
@@ -230,7 +239,13 @@ export async function startFakeGitHttp(options: {
 		mergeChange(number) {
 			const change = changeOrThrow(number);
 			const ref = `refs/changes/${String(number % 100).padStart(2, '0')}/${number}/1`;
-			git(work, ['fetch', '--quiet', 'origin', `+refs/heads/${change.branch}:refs/remotes/origin/${change.branch}`, `+${ref}:refs/remotes/origin/change-${number}`]);
+			git(work, [
+				'fetch',
+				'--quiet',
+				'origin',
+				`+refs/heads/${change.branch}:refs/remotes/origin/${change.branch}`,
+				`+${ref}:refs/remotes/origin/change-${number}`
+			]);
 			git(work, ['checkout', '--quiet', '-B', change.branch, `origin/${change.branch}`]);
 			git(work, ['merge', '--quiet', '--no-ff', '-m', `Merge "${change.subject}"`, `origin/change-${number}`]);
 			git(work, ['push', '--quiet', 'origin', `HEAD:refs/heads/${change.branch}`]);

@@ -69,7 +69,8 @@ export async function startFakeGitHub(options: { token?: string; repo?: string }
 		const prefix = `/repos/${repo}/issues`;
 		if (method === 'POST' && path === prefix) {
 			const input = body as { title?: unknown; body?: unknown; labels?: unknown };
-			if (typeof input?.title !== 'string' || !input.title.trim()) return { status: 422, body: { message: 'Validation Failed', errors: [{ field: 'title', code: 'missing_field' }] } };
+			if (typeof input?.title !== 'string' || !input.title.trim())
+				return { status: 422, body: { message: 'Validation Failed', errors: [{ field: 'title', code: 'missing_field' }] } };
 			await fake.beforeCreate?.();
 			const issue: FakeGitHubIssue = {
 				number: issues.size + 1,

@@ -99,10 +99,21 @@ export async function startFakeGitLab(options: { token?: string; project?: strin
 				object_kind: 'issue',
 				event_type: 'issue',
 				project: { path_with_namespace: project, web_url: `${base}/${project}` },
-				object_attributes: { iid: issue.iid, title: issue.title, state: issue.state, url: `${base}/${project}/-/issues/${issue.iid}`, updated_at: issue.updated_at, action: issue.state === 'closed' ? 'close' : 'update' },
+				object_attributes: {
+					iid: issue.iid,
+					title: issue.title,
+					state: issue.state,
+					url: `${base}/${project}/-/issues/${issue.iid}`,
+					updated_at: issue.updated_at,
+					action: issue.state === 'closed' ? 'close' : 'update'
+				},
 				labels: issue.labels.map((title) => ({ title }))
 			});
-			return fetch(target, { method: 'POST', headers: { 'content-type': 'application/json', 'x-gitlab-event': 'Issue Hook', 'x-gitlab-token': secret }, body: payload });
+			return fetch(target, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', 'x-gitlab-event': 'Issue Hook', 'x-gitlab-token': secret },
+				body: payload
+			});
 		},
 		close: server.close
 	};

@@ -34,7 +34,10 @@ export interface FakeJira {
 	/** Every request received, in order: method, path and whether it was authenticated. */
 	requests: { method: string; path: string; authorized: boolean }[];
 	/** Moves an issue to a status (and resolution, fix version) as Jira's workflow would, bumping `updated`. */
-	transition(key: string, change: { status: string; category: 'new' | 'indeterminate' | 'done'; resolution?: string | null; fixVersion?: string | null }): FakeJiraIssue;
+	transition(
+		key: string,
+		change: { status: string; category: 'new' | 'indeterminate' | 'done'; resolution?: string | null; fixVersion?: string | null }
+	): FakeJiraIssue;
 	/** Answers the next `count` requests with this status (e.g. 503), as an overloaded Jira would. */
 	failNext(status: number, count?: number): void;
 	/** A "jira:issue_updated" delivery for the issue as Jira sends it, signed with `secret` (X-Hub-Signature). */

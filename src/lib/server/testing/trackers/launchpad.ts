@@ -201,7 +201,16 @@ export async function startFakeLaunchpad(options: {
 			const tags: unknown[] = form.tags === undefined ? [] : Array.isArray(form.tags) ? form.tags : [form.tags];
 			const badTag = tags.find((tag) => typeof tag !== 'string' || !/^[a-z0-9][a-z0-9+.-]*$/.test(tag));
 			if (badTag !== undefined) return text(response, 400, `tags: ${JSON.stringify(badTag)} is not a valid tag name.`);
-			const bug: FakeLaunchpadBug = { id: nextBug++, title: form.title, description: form.description, tags: tags as string[], project, status: 'New', milestone: null, updated: new Date() };
+			const bug: FakeLaunchpadBug = {
+				id: nextBug++,
+				title: form.title,
+				description: form.description,
+				tags: tags as string[],
+				project,
+				status: 'New',
+				milestone: null,
+				updated: new Date()
+			};
 			bugs.set(bug.id, bug);
 			return text(response, 201, '', { location: `${api()}/bugs/${bug.id}` });
 		}

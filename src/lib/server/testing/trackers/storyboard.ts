@@ -139,10 +139,15 @@ export async function startFakeStoryBoard(options: { token: string; projects: { 
 
 		if (request.method === 'GET' && url.pathname === '/api/v1/projects') {
 			const name = url.searchParams.get('name');
-			return send(response, 200, options.projects.filter((p) => !name || p.name.includes(name)).map((p) => ({ ...p, is_active: true })));
+			return send(
+				response,
+				200,
+				options.projects.filter((p) => !name || p.name.includes(name)).map((p) => ({ ...p, is_active: true }))
+			);
 		}
 		if (request.method === 'POST' && url.pathname === '/api/v1/stories') {
-			if (typeof body?.title !== 'string' || body.title.trim() === '' || body.title.length > 255) return fault(response, 400, "Invalid input for field/attribute title.");
+			if (typeof body?.title !== 'string' || body.title.trim() === '' || body.title.length > 255)
+				return fault(response, 400, 'Invalid input for field/attribute title.');
 			const story: FakeStoryBoardStory = {
 				id: nextStory++,
 				title: body.title,
@@ -160,7 +165,15 @@ export async function startFakeStoryBoard(options: { token: string; projects: { 
 			if (!options.projects.some((p) => p.id === body?.project_id)) return fault(response, 400, `Project ${body?.project_id} not found`);
 			const status = body.status ?? 'todo';
 			if (!TASK_STATUSES.includes(status)) return fault(response, 400, `Invalid status ${status}`);
-			const task: FakeStoryBoardTask = { id: nextTask++, storyId: body.story_id, projectId: body.project_id, title: String(body.title ?? ''), status, created: new Date(), updated: null };
+			const task: FakeStoryBoardTask = {
+				id: nextTask++,
+				storyId: body.story_id,
+				projectId: body.project_id,
+				title: String(body.title ?? ''),
+				status,
+				created: new Date(),
+				updated: null
+			};
 			tasks.push(task);
 			return send(response, 200, taskJson(task));
 		}

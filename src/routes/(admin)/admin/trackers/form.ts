@@ -1,7 +1,11 @@
 /** A tracker form's values as the handoff module's tracker input. */
 export function trackerFormInput(values: Record<string, unknown>) {
 	const pick = (prefix: string) =>
-		Object.fromEntries(Object.entries(values).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), typeof v === 'string' ? v : '']));
+		Object.fromEntries(
+			Object.entries(values)
+				.filter(([k]) => k.startsWith(prefix))
+				.map(([k, v]) => [k.slice(prefix.length), typeof v === 'string' ? v : ''])
+		);
 	return {
 		name: values.name,
 		provider: values.provider,

@@ -12,7 +12,13 @@ export const load: PageServerLoad = async (event) => {
 		if (ctx.actor) event.setHeaders({ 'cache-control': 'private, no-store' });
 		return { result, after: asked.after ?? null };
 	} catch (e) {
-		if (e instanceof AppError && e.code === 'invalid_input') error(400, `${e.message} ${Object.entries(e.fields).map(([field, problem]) => `${field}: ${problem}`).join(' ')}`);
+		if (e instanceof AppError && e.code === 'invalid_input')
+			error(
+				400,
+				`${e.message} ${Object.entries(e.fields)
+					.map(([field, problem]) => `${field}: ${problem}`)
+					.join(' ')}`
+			);
 		throw e;
 	}
 };

@@ -36,7 +36,9 @@ export const load: PageServerLoad = async (event) => {
 		getNeedPage(ctx, access),
 		getNeedChampions(ctx, access),
 		listHandoffsOfNeed(ctx, access),
-		ctx.actor ? listDeployments(ctx, ctx.actor.memberId).then((list) => list.map((d) => ({ id: d.id, name: d.name, nodes: d.nodes, instances: d.instances }))) : []
+		ctx.actor
+			? listDeployments(ctx, ctx.actor.memberId).then((list) => list.map((d) => ({ id: d.id, name: d.name, nodes: d.nodes, instances: d.instances })))
+			: []
 	]);
 	if (ctx.actor) event.setHeaders({ 'cache-control': 'private, no-store' });
 	return { page, deployments, champions, handoffs, filed: event.url.searchParams.get('filed') === '1' };
@@ -65,7 +67,11 @@ function act(run: (ctx: Ctx, id: number, values: Record<string, unknown>) => Pro
 export const actions: Actions = {
 	support: act(async (ctx, id, values) => {
 		const state = await supportNeed(ctx, id, { deploymentId: values.deploymentId, impact: values.impact });
-		return state.redirectedFrom ? `You support #${state.needId}, the need this one was merged into.` : values.intent === 'evidence' ? 'Your evidence is saved.' : 'You support this need.';
+		return state.redirectedFrom
+			? `You support #${state.needId}, the need this one was merged into.`
+			: values.intent === 'evidence'
+				? 'Your evidence is saved.'
+				: 'You support this need.';
 	}),
 	withdraw: act(async (ctx, id) => {
 		await withdrawSupport(ctx, id);

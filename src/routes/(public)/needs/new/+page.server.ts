@@ -12,9 +12,7 @@ export const csr = true;
 /** Groups the actor may file into: open groups, and closed groups they are an active member of. */
 async function fileableGroups(ctx: Ctx) {
 	const groups = await listGroups(ctx);
-	return groups
-		.filter((g) => mayFileNeed(ctx.actor, g, g.myMembership))
-		.map((g) => ({ id: g.id, name: g.name, visibility: g.visibility, slug: g.slug }));
+	return groups.filter((g) => mayFileNeed(ctx.actor, g, g.myMembership)).map((g) => ({ id: g.id, name: g.name, visibility: g.visibility, slug: g.slug }));
 }
 
 export const load: PageServerLoad = async (event) => {

@@ -14,7 +14,10 @@ export const load: PageServerLoad = async (event) => {
 		const list = await getPublishedList(ctx.db, event.params.id);
 		// The list is public; a need's own page is not always (a closed group's unpublished need), so
 		// titles link only for readers who may open the need.
-		const readable = await readableNeedIds(ctx, list.content.entries.map((e) => e.needId));
+		const readable = await readableNeedIds(
+			ctx,
+			list.content.entries.map((e) => e.needId)
+		);
 		return { list, readable: [...readable] };
 	} catch (e) {
 		if (e instanceof AppError && e.code === 'not_found') error(404, 'There is no published priority list at this address.');

@@ -28,7 +28,12 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('host', 'text', (c) => c.notNull())
 		.addColumn('project', 'text', (c) => c.notNull())
 		.addColumn('number', 'bigint', (c) => c.notNull())
-		.addColumn('state', 'text', (c) => c.notNull().defaultTo('open').check(sql`state in ('open', 'merged', 'abandoned')`))
+		.addColumn('state', 'text', (c) =>
+			c
+				.notNull()
+				.defaultTo('open')
+				.check(sql`state in ('open', 'merged', 'abandoned')`)
+		)
 		.addColumn('added_by', 'bigint', (c) => c.references('member.id').onDelete('set null'))
 		.addColumn('created_at', 'timestamptz', (c) => c.notNull())
 		.addColumn('state_changed_at', 'timestamptz', (c) => c.notNull())

@@ -5,9 +5,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.createTable('tracker')
 		.addColumn('id', 'bigint', (c) => c.primaryKey().generatedAlwaysAsIdentity())
 		.addColumn('name', 'text', (c) => c.notNull().unique())
-		.addColumn('provider', 'text', (c) =>
-			c.notNull().check(sql`provider in ('github', 'gitlab', 'jira', 'launchpad', 'storyboard', 'specs')`)
-		)
+		.addColumn('provider', 'text', (c) => c.notNull().check(sql`provider in ('github', 'gitlab', 'jira', 'launchpad', 'storyboard', 'specs')`))
 		.addColumn('base_url', 'text', (c) => c.notNull())
 		.addColumn('project', 'text', (c) => c.notNull())
 		.addColumn('settings', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
@@ -30,7 +28,10 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('linked', 'boolean', (c) => c.notNull().defaultTo(false))
 		.addColumn('upstream_state', 'text', (c) => c.notNull().defaultTo('open'))
 		.addColumn('status', 'text', (c) =>
-			c.notNull().defaultTo('handed_upstream').check(sql`status in ('handed_upstream', 'in_progress', 'delivered', 'declined_upstream')`)
+			c
+				.notNull()
+				.defaultTo('handed_upstream')
+				.check(sql`status in ('handed_upstream', 'in_progress', 'delivered', 'declined_upstream')`)
 		)
 		.addColumn('delivered_in', 'text')
 		.addColumn('created_by', 'bigint', (c) => c.references('member.id').onDelete('set null'))

@@ -42,7 +42,17 @@ const glTracker = (over: Partial<TrackerConnection> = {}): TrackerConnection => 
 });
 
 const evidence: NeedEvidence = {
-	need: { id: 7, title: 'Live migration fails with NUMA pinning', body: 'Instances with pinned CPUs cannot move.', kind: 'bug', url: 'https://caucus.test/needs/7', components: ['Nova'], releases: ['2025.1'], tags: [], group: 'Large Scale SIG' },
+	need: {
+		id: 7,
+		title: 'Live migration fails with NUMA pinning',
+		body: 'Instances with pinned CPUs cannot move.',
+		kind: 'bug',
+		url: 'https://caucus.test/needs/7',
+		components: ['Nova'],
+		releases: ['2025.1'],
+		tags: [],
+		group: 'Large Scale SIG'
+	},
 	support: { people: 12, organizations: 5, deployments: 3, nodes: 1200, instances: 30000, bySegment: [{ segment: 'operator', label: 'Operator', people: 10 }] },
 	deployments: [{ name: 'Region | One', organization: 'CERN', nodes: 800, instances: 20000, releases: ['2025.1'] }],
 	impacts: [{ member: 'Ana', note: 'We drain hosts by hand every patch day.' }],

@@ -59,7 +59,10 @@ function repoPath(tracker: TrackerConnection): string {
 
 const labelNames = (issue: GitHubIssue) => (issue.labels ?? []).map((l) => (typeof l === 'string' ? l : (l.name ?? ''))).filter(Boolean);
 
-export function githubStatus(issue: Pick<GitHubIssue, 'state' | 'state_reason' | 'labels' | 'assignees' | 'assignee'>, settings: Record<string, unknown>): HandoffStatus {
+export function githubStatus(
+	issue: Pick<GitHubIssue, 'state' | 'state_reason' | 'labels' | 'assignees' | 'assignee'>,
+	settings: Record<string, unknown>
+): HandoffStatus {
 	if (issue.state === 'closed') return issue.state_reason === 'not_planned' || issue.state_reason === 'duplicate' ? 'declined_upstream' : 'delivered';
 	const progressLabels = (splitList(settings.inProgressLabels).length ? splitList(settings.inProgressLabels) : ['in progress']).map((l) => l.toLowerCase());
 	const labels = labelNames(issue as GitHubIssue).map((l) => l.toLowerCase());
@@ -141,7 +144,10 @@ export const github: TrackerProviderImpl = {
 
 	async fetch(tracker, key) {
 		if (!/^\d+$/.test(key)) throw new TrackerError(`“${key}” is not a GitHub issue number.`);
-		const issue = await jsonRequest<GitHubIssue>(tracker.name, `${apiRoot(tracker)}${repoPath(tracker)}/issues/${key}`, { headers: headers(tracker), what: `read issue #${key} of ${tracker.project}` });
+		const issue = await jsonRequest<GitHubIssue>(tracker.name, `${apiRoot(tracker)}${repoPath(tracker)}/issues/${key}`, {
+			headers: headers(tracker),
+			what: `read issue #${key} of ${tracker.project}`
+		});
 		if (issue.pull_request) throw new TrackerError(`#${key} in ${tracker.project} is a pull request, not an issue.`);
 		return toItem(tracker, issue);
 	},

@@ -132,7 +132,10 @@ export const gitlab: TrackerProviderImpl = {
 
 	async fetch(tracker, key) {
 		if (!/^\d+$/.test(key)) throw new TrackerError(`“${key}” is not a GitLab issue number.`);
-		const issue = await jsonRequest<GitLabIssue>(tracker.name, `${apiRoot(tracker)}${projectPath(tracker)}/issues/${key}`, { headers: headers(tracker), what: `read issue #${key} of ${tracker.project}` });
+		const issue = await jsonRequest<GitLabIssue>(tracker.name, `${apiRoot(tracker)}${projectPath(tracker)}/issues/${key}`, {
+			headers: headers(tracker),
+			what: `read issue #${key} of ${tracker.project}`
+		});
 		return toItem(tracker, issue);
 	},
 

@@ -32,7 +32,18 @@ import { apiRoot, failOnError, parseJson, requireCredential, settingString, trac
 const LABEL = 'Jira';
 const FIELDS = 'summary,status,resolution,fixVersions,updated';
 /** Resolutions that close an issue without doing it; Jira's defaults plus the common custom ones. */
-const DECLINING_RESOLUTIONS = new Set(["won't do", "won't fix", 'wont fix', 'duplicate', 'declined', 'rejected', 'cannot reproduce', 'incomplete', 'invalid', 'obsolete']);
+const DECLINING_RESOLUTIONS = new Set([
+	"won't do",
+	"won't fix",
+	'wont fix',
+	'duplicate',
+	'declined',
+	'rejected',
+	'cannot reproduce',
+	'incomplete',
+	'invalid',
+	'obsolete'
+]);
 
 interface JiraIssue {
 	key: string;

@@ -77,7 +77,14 @@ describe('Jira issues', () => {
 	it('are created with the draft and read back', async () => {
 		const draft = jira.draft(tracker, sampleEvidence(), 'bug');
 		const item = await jira.create(tracker, { ...draft, fields: { issueType: 'Bug', labels: 'caucus, ops' } });
-		expect(item).toMatchObject({ key: 'OPS-1', url: `${server.baseUrl}/browse/OPS-1`, title: draft.title, state: 'To Do', status: 'handed_upstream', deliveredIn: null });
+		expect(item).toMatchObject({
+			key: 'OPS-1',
+			url: `${server.baseUrl}/browse/OPS-1`,
+			title: draft.title,
+			state: 'To Do',
+			status: 'handed_upstream',
+			deliveredIn: null
+		});
 		const stored = server.issues.get('OPS-1')!;
 		expect(stored).toMatchObject({ project: 'OPS', issueType: 'Bug', summary: draft.title, description: draft.body, labels: ['caucus', 'ops'] });
 		expect((await jira.fetch(tracker, 'OPS-1')).status).toBe('handed_upstream');

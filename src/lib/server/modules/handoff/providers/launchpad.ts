@@ -2,14 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { HandoffKind, HandoffStatus } from '../handoff.tables.ts';
 import { convertMarkdown } from './markup.ts';
 import { evidenceSections, slugify } from './evidence.ts';
-import {
-	TrackerError,
-	type HandoffDraft,
-	type NeedEvidence,
-	type TrackerConnection,
-	type TrackerProviderImpl,
-	type UpstreamItem
-} from './provider.ts';
+import { TrackerError, type HandoffDraft, type NeedEvidence, type TrackerConnection, type TrackerProviderImpl, type UpstreamItem } from './provider.ts';
 import { apiRoot, failOnError, parseJson, requireCredential, settingString, trackerRequest, type TrackerResponse } from './tracker-http.ts';
 
 /*
@@ -167,7 +160,10 @@ async function fetchBug(tracker: TrackerConnection, id: string): Promise<Upstrea
 	const bug = parseJson<LaunchpadBug>(LABEL, await call(tracker, `${lpRoot(tracker)}/bugs/${id}`, `read bug ${id}`));
 	// The collection's address is built here rather than followed from the answer, so the signed request can only
 	// ever go to the configured API.
-	const tasks = parseJson<{ entries: LaunchpadBugTask[] }>(LABEL, await call(tracker, `${lpRoot(tracker)}/bugs/${id}/bug_tasks`, `read the tasks of bug ${id}`));
+	const tasks = parseJson<{ entries: LaunchpadBugTask[] }>(
+		LABEL,
+		await call(tracker, `${lpRoot(tracker)}/bugs/${id}/bug_tasks`, `read the tasks of bug ${id}`)
+	);
 	// A bug can affect several projects; the task for this tracker's project is the one that says what became of it.
 	const link = projectLink(tracker);
 	const task = tasks.entries.find((t) => t.target_link === link || lastSegment(t.target_link) === tracker.project) ?? tasks.entries[0];
@@ -185,10 +181,7 @@ async function fetchBug(tracker: TrackerConnection, id: string): Promise<Upstrea
 }
 
 async function fetchSpec(tracker: TrackerConnection, name: string): Promise<UpstreamItem> {
-	const spec = parseJson<LaunchpadSpec>(
-		LABEL,
-		await call(tracker, `${projectLink(tracker)}/+spec/${encodeURIComponent(name)}`, `read blueprint ${name}`)
-	);
+	const spec = parseJson<LaunchpadSpec>(LABEL, await call(tracker, `${projectLink(tracker)}/+spec/${encodeURIComponent(name)}`, `read blueprint ${name}`));
 	const status = blueprintStatus(spec.definition_status, spec.implementation_status);
 	// Blueprints carry no "last updated"; the latest lifecycle date is the best Launchpad offers.
 	const dates = [spec.date_created, spec.date_started, spec.date_completed].map(date).filter((d): d is Date => d !== null);
@@ -227,7 +220,14 @@ function defaultTags(tracker: TrackerConnection): string {
 
 /** Launchpad tags are lower-case words of letters, digits, "+", "-" and "."; anything else is dropped. */
 function tagList(value: string): string[] {
-	return [...new Set(value.split(/[\s,]+/).map((tag) => tag.toLowerCase()).filter((tag) => /^[a-z0-9][a-z0-9+.-]*$/.test(tag)))];
+	return [
+		...new Set(
+			value
+				.split(/[\s,]+/)
+				.map((tag) => tag.toLowerCase())
+				.filter((tag) => /^[a-z0-9][a-z0-9+.-]*$/.test(tag))
+		)
+	];
 }
 
 const BLUEPRINT_NAME = /^[a-z0-9][a-z0-9+.-]*$/;

@@ -72,9 +72,21 @@ describe('Launchpad bugs', () => {
 		const draft = launchpad.draft(tracker, sampleEvidence(), 'bug');
 		const item = await launchpad.create(tracker, { ...draft, fields: { tags: 'caucus, Ops gpu bad_tag' } });
 		expect(item.key).toMatch(/^\d+$/);
-		expect(item).toMatchObject({ url: `${new URL(server.baseUrl).origin}/nova/+bug/${item.key}`, title: draft.title, state: 'New', status: 'handed_upstream', deliveredIn: null });
+		expect(item).toMatchObject({
+			url: `${new URL(server.baseUrl).origin}/nova/+bug/${item.key}`,
+			title: draft.title,
+			state: 'New',
+			status: 'handed_upstream',
+			deliveredIn: null
+		});
 		const post = server.requests.find((r) => r.method === 'POST' && r.path === '/devel/bugs');
-		expect(post?.form).toEqual({ 'ws.op': 'createBug', target: `${server.baseUrl}/nova`, title: draft.title, description: draft.body, tags: ['caucus', 'ops', 'gpu'] });
+		expect(post?.form).toEqual({
+			'ws.op': 'createBug',
+			target: `${server.baseUrl}/nova`,
+			title: draft.title,
+			description: draft.body,
+			tags: ['caucus', 'ops', 'gpu']
+		});
 		expect(server.bugs.get(Number(item.key))).toMatchObject({ description: draft.body, tags: ['caucus', 'ops', 'gpu'] });
 	});
 
@@ -127,7 +139,13 @@ describe('Launchpad blueprints', () => {
 			status: 'handed_upstream'
 		});
 		const post = server.requests.find((r) => r.path === '/devel/specs');
-		expect(post?.form).toMatchObject({ 'ws.op': 'createSpecification', name: 'vgpu-live-migration', definition_status: 'New', target: `${server.baseUrl}/nova`, summary: draft.body });
+		expect(post?.form).toMatchObject({
+			'ws.op': 'createSpecification',
+			name: 'vgpu-live-migration',
+			definition_status: 'New',
+			target: `${server.baseUrl}/nova`,
+			summary: draft.body
+		});
 		const trackerLog = watchTrackerLog();
 		const again = await rejection(launchpad.create(tracker, { ...draft, fields: { name: 'vgpu-live-migration' } }));
 		expect(again.message).not.toContain('already in use by another blueprint');

@@ -14,18 +14,23 @@ export function evidenceMarkdown(evidence: NeedEvidence): string {
 	out.push(need.body.trim() || '_The need has no description beyond its title._', '');
 	out.push('## Evidence from operators', '');
 	const segments = support.bySegment.map((s) => `${s.label.toLowerCase()} ${n(s.people)}`).join(', ');
-	out.push(`- **Supporters:** ${n(support.people)} ${support.people === 1 ? 'person' : 'people'} from ${n(support.organizations)} ${support.organizations === 1 ? 'organization' : 'organizations'}${segments ? ` (${segments})` : ''}`);
+	out.push(
+		`- **Supporters:** ${n(support.people)} ${support.people === 1 ? 'person' : 'people'} from ${n(support.organizations)} ${support.organizations === 1 ? 'organization' : 'organizations'}${segments ? ` (${segments})` : ''}`
+	);
 	if (support.deployments) {
 		out.push(`- **Deployments affected:** ${n(support.deployments)}, with ${n(support.nodes)} nodes and ${n(support.instances)} instances in all`);
 	}
-	if (evidence.priority) out.push(`- **Priority:** [${evidence.priority.list}: rank ${evidence.priority.rank} of ${evidence.priority.of}](${evidence.priority.url})`);
+	if (evidence.priority)
+		out.push(`- **Priority:** [${evidence.priority.list}: rank ${evidence.priority.rank} of ${evidence.priority.of}](${evidence.priority.url})`);
 	if (need.group) out.push(`- **Group:** ${need.group}`);
 	if (need.components.length) out.push(`- **Components:** ${need.components.join(', ')}`);
 	if (need.releases.length) out.push(`- **Releases:** ${need.releases.join(', ')}`);
 	if (evidence.deployments.length) {
 		out.push('', '### Affected deployments', '', '| Deployment | Organization | Nodes | Instances | Releases |', '| --- | --- | ---: | ---: | --- |');
 		for (const d of evidence.deployments) {
-			out.push(`| ${cell(d.name)} | ${cell(d.organization ?? '')} | ${d.nodes === null ? '' : n(d.nodes)} | ${d.instances === null ? '' : n(d.instances)} | ${cell(d.releases.join(', '))} |`);
+			out.push(
+				`| ${cell(d.name)} | ${cell(d.organization ?? '')} | ${d.nodes === null ? '' : n(d.nodes)} | ${d.instances === null ? '' : n(d.instances)} | ${cell(d.releases.join(', '))} |`
+			);
 		}
 	}
 	if (evidence.impacts.length) {

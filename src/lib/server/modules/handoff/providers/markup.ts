@@ -202,10 +202,12 @@ function jiraBlocks(tokens: Token[], offset: number): string {
 // ------------------------------------------------------------------------------------------- reStructuredText
 
 function rstText(text: string): string {
-	return decodeEntities(text)
-		.replace(/[\\*`|]/g, (c) => `\\${c}`)
-		// "word_" is a reference and "_word" may start a target.
-		.replace(/_(?=$|[^\p{L}\p{N}])|(?<=^|\s)_/gu, '\\_');
+	return (
+		decodeEntities(text)
+			.replace(/[\\*`|]/g, (c) => `\\${c}`)
+			// "word_" is a reference and "_word" may start a target.
+			.replace(/_(?=$|[^\p{L}\p{N}])|(?<=^|\s)_/gu, '\\_')
+	);
 }
 
 /** Escapes text for reStructuredText, for titles and other text Caucus writes itself. */
@@ -252,7 +254,9 @@ function rstParts(tokens: Token[] | undefined): RstPart[] {
 			case 'del':
 				return rstParts((token as Tokens.Del).tokens);
 			case 'codespan': {
-				const code = decodeEntities((token as Tokens.Codespan).text).replace(/\s+/g, ' ').trim();
+				const code = decodeEntities((token as Tokens.Codespan).text)
+					.replace(/\s+/g, ' ')
+					.trim();
 				if (!code) return [];
 				// What an inline literal cannot hold is written as escaped text instead.
 				if (code.includes('``') || /^`|[`\\]$/.test(code)) return [{ text: rstText(code), markup: false }];

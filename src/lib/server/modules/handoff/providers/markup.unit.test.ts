@@ -70,7 +70,10 @@ describe('Markdown to reStructuredText', () => {
 			line.map((l) => `| ${l.replace(/\|/g, '')} | b |\n|---|---|\n| ${l} | |`),
 			line.map((l) => `\`\`\`\n${l}\n\`\`\``)
 		);
-		const bodies = fc.sample(fc.array(block, { minLength: 1, maxLength: 5 }).map((blocks) => blocks.join('\n\n')), { numRuns: 200, seed: 20261126 });
+		const bodies = fc.sample(
+			fc.array(block, { minLength: 1, maxLength: 5 }).map((blocks) => blocks.join('\n\n')),
+			{ numRuns: 200, seed: 20261126 }
+		);
 		const sources = bodies.map((body) => {
 			const title = body.split('\n')[0];
 			const note = `- **${escapeMarkdown(title)}**: ${escapeMarkdown(body)}`;

@@ -7,14 +7,7 @@ import { dirname, join, posix } from 'node:path';
 import type { HandoffKind, HandoffStatus } from '../handoff.tables.ts';
 import { convertMarkdown, rstHeading } from './markup.ts';
 import { backLink, deploymentTable, impactList, prioritySentence, segmentTable, slugify, supportSentence, surveyTable } from './evidence.ts';
-import {
-	TrackerError,
-	type HandoffDraft,
-	type NeedEvidence,
-	type TrackerConnection,
-	type TrackerProviderImpl,
-	type UpstreamItem
-} from './provider.ts';
+import { TrackerError, type HandoffDraft, type NeedEvidence, type TrackerConnection, type TrackerProviderImpl, type UpstreamItem } from './provider.ts';
 import { failOnError, settingString, trackerRequest } from './tracker-http.ts';
 import { checkedAddresses, OutgoingAddressError, privateAddressesAllowed } from '#lib/server/platform/http/outgoing.ts';
 import { log } from '#lib/server/platform/log.ts';
@@ -53,10 +46,18 @@ export function classifyGitFailure(stderr: string): { message: string; retryable
 		.join('\n')
 		.trim();
 	const last = text.split('\n').filter(Boolean).slice(-3).join(' ').slice(0, 400);
-	if (/Authentication failed|could not read (Username|Password)|terminal prompts disabled|returned error: 40[13]|Permission denied|access denied|HTTP Basic: Access denied/i.test(text)) {
+	if (
+		/Authentication failed|could not read (Username|Password)|terminal prompts disabled|returned error: 40[13]|Permission denied|access denied|HTTP Basic: Access denied/i.test(
+			text
+		)
+	) {
 		return { message: `${LABEL} refused the credentials: ${last} Check the tracker's credentials.`, retryable: false };
 	}
-	if (/Could not resolve host|Connection refused|Connection timed out|timed out|Connection reset|early EOF|remote end hung up|returned error: 5\d\d|returned error: 429|Failed to connect|Operation too slow/i.test(text)) {
+	if (
+		/Could not resolve host|Connection refused|Connection timed out|timed out|Connection reset|early EOF|remote end hung up|returned error: 5\d\d|returned error: 429|Failed to connect|Operation too slow/i.test(
+			text
+		)
+	) {
 		return { message: `${LABEL} could not be reached right now: ${last}`, retryable: true };
 	}
 	if (/does not appear to be a git repository|Repository not found|not found|couldn't find remote ref|Remote branch .* not found/i.test(text)) {
@@ -96,7 +97,9 @@ export async function gitRemoteGuard(remote: string): Promise<[string, string][]
 	} catch (error) {
 		if (error instanceof OutgoingAddressError) {
 			log.warn({ err: error, tracker: LABEL }, 'git remote on an internal address refused');
-			throw new TrackerError(`${LABEL} is on an address Caucus does not call (loopback, private, link-local or metadata); an administrator can allow it with CAUCUS_ALLOW_PRIVATE_TRACKERS=1.`);
+			throw new TrackerError(
+				`${LABEL} is on an address Caucus does not call (loopback, private, link-local or metadata); an administrator can allow it with CAUCUS_ALLOW_PRIVATE_TRACKERS=1.`
+			);
 		}
 		throw new TrackerError(`${LABEL} could not be reached right now: ${host} does not resolve.`, { retryable: true, cause: error });
 	}
@@ -144,7 +147,9 @@ function git(tracker: TrackerConnection): Git {
 	let guard: Promise<NodeJS.ProcessEnv> | null = null;
 	return {
 		async run(args, cwd) {
-			const runEnv = NETWORK_COMMANDS.has(args[0]) ? await (guard ??= gitRemoteGuard(tracker.baseUrl).then((extra) => withConfig([...config, ...extra]))) : withConfig(config);
+			const runEnv = NETWORK_COMMANDS.has(args[0])
+				? await (guard ??= gitRemoteGuard(tracker.baseUrl).then((extra) => withConfig([...config, ...extra])))
+				: withConfig(config);
 			return new Promise((resolve, reject) => {
 				execFile('git', args, { cwd, env: runEnv, timeout: GIT_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
 					if (!error) return resolve(stdout);
@@ -193,7 +198,9 @@ function settings(tracker: TrackerConnection) {
 function fileUrl(tracker: TrackerConnection, branch: string, path: string): string {
 	const pattern = settings(tracker).webUrl;
 	if (!pattern) return path;
-	return pattern.replace(/\{branch\}/g, branch.split('/').map(encodeURIComponent).join('/')).replace(/\{path\}/g, path.split('/').map(encodeURIComponent).join('/'));
+	return pattern
+		.replace(/\{branch\}/g, branch.split('/').map(encodeURIComponent).join('/'))
+		.replace(/\{path\}/g, path.split('/').map(encodeURIComponent).join('/'));
 }
 
 export function parseSpecKey(key: string): { branch: string; path: string } | null {
@@ -256,7 +263,7 @@ function basicAuth(tracker: TrackerConnection): string | null {
 
 async function gerritChange(tracker: TrackerConnection, id: string): Promise<GerritChange> {
 	const config = settings(tracker);
-	if (!config.gerritUrl) throw new TrackerError('Set the Gerrit address (gerritUrl) in the tracker\'s settings to follow reviews.');
+	if (!config.gerritUrl) throw new TrackerError("Set the Gerrit address (gerritUrl) in the tracker's settings to follow reviews.");
 	const auth = basicAuth(tracker);
 	const query = `change:${id} project:${config.gerritProject}`;
 	const url = `${config.gerritUrl}${auth ? '/a' : ''}/changes/?q=${encodeURIComponent(query)}&o=CURRENT_REVISION&o=CURRENT_FILES`;
@@ -280,7 +287,10 @@ function gerritDate(value: string | undefined): Date {
 }
 
 /** Where a spec file of this name sits on the base branch, if review merged it. */
-async function onBaseBranch(tracker: TrackerConnection, name: string): Promise<{ file: string; state: 'implemented' | 'approved'; title: string | null; updatedAt: Date | null } | null> {
+async function onBaseBranch(
+	tracker: TrackerConnection,
+	name: string
+): Promise<{ file: string; state: 'implemented' | 'approved'; title: string | null; updatedAt: Date | null } | null> {
 	const config = settings(tracker);
 	const runner = git(tracker);
 	return withTempDir(async (dir) => {
@@ -324,8 +334,7 @@ async function fetchGerrit(tracker: TrackerConnection, key: string, id: string):
 
 const GUIDANCE: Record<string, string> = {
 	intro: 'Introduce the change in one paragraph an operator can follow: what it is and why it matters.',
-	proposed:
-		'Describe the change in detail: how the problem above is solved, and where this piece of work ends if it is part of a larger effort.',
+	proposed: 'Describe the change in detail: how the problem above is solved, and where this piece of work ends if it is part of a larger effort.',
 	alternatives: 'What other ways could this be done, and why is this one preferred? Show that the options were weighed.',
 	dataModel: 'New or changed database tables, objects and migrations, and how existing data is carried over, if any.',
 	restApi: 'For each API method added or changed: the method, URL, parameters, request and response bodies, status codes, policy and microversion.',
@@ -333,7 +342,8 @@ const GUIDANCE: Record<string, string> = {
 	notifications: 'New, changed or removed notifications, if any.',
 	endUser: 'Other ways users meet this change: client tools, dashboards, documentation they read.',
 	performance: 'How often the new code runs, database queries it adds, locks it takes, and any effect on scale.',
-	deployer: 'New configuration options and their defaults, whether the change applies at once or must be enabled, and what people deploying or upgrading must know.',
+	deployer:
+		'New configuration options and their defaults, whether the change applies at once or must be enabled, and what people deploying or upgrading must know.',
 	developer: 'Effects on other developers: driver interfaces, libraries, conventions they must follow.',
 	upgrade: 'What happens during a rolling upgrade: service version checks, online data migrations, compatibility with older services.',
 	assignee: 'Who leads the writing of the code? Name the primary contact if several people work on it.',
@@ -354,7 +364,13 @@ function rst(markdown: string | null): string | null {
 function specBody(tracker: TrackerConnection, evidence: NeedEvidence, cycle: string): string {
 	const need = evidence.need;
 	const title = rstHeading(need.title.replace(/[\r\n]+/g, ' '), '=', true);
-	const license = ['..', ' This work is licensed under a Creative Commons Attribution 3.0 Unported', ' License.', '', ' http://creativecommons.org/licenses/by/3.0/legalcode'].join('\n');
+	const license = [
+		'..',
+		' This work is licensed under a Creative Commons Attribution 3.0 Unported',
+		' License.',
+		'',
+		' http://creativecommons.org/licenses/by/3.0/legalcode'
+	].join('\n');
 	const problem = convertMarkdown(need.body, 'rst') || GUIDANCE.intro;
 	const useCases = impactList(evidence);
 	const releases = need.releases.length ? `Supporters run ${need.releases.join(', ')}.` : null;
@@ -371,7 +387,9 @@ function specBody(tracker: TrackerConnection, evidence: NeedEvidence, cycle: str
 		section(
 			'Use Cases',
 			'-',
-			useCases ? `Supporters described the impact on their deployments:\n\n${rst(useCases)}` : 'As an operator, I want … so that … (name the actor in each use case: operator, end user, developer).',
+			useCases
+				? `Supporters described the impact on their deployments:\n\n${rst(useCases)}`
+				: 'As an operator, I want … so that … (name the actor in each use case: operator, end user, developer).',
 			rst(surveyTable(evidence))
 		),
 		section('Proposed change', '=', GUIDANCE.proposed),
@@ -397,7 +415,11 @@ function specBody(tracker: TrackerConnection, evidence: NeedEvidence, cycle: str
 		section('Testing', '=', GUIDANCE.testing),
 		section('Documentation Impact', '=', GUIDANCE.documentation),
 		section('References', '=', references.join('\n')),
-		section('History', '=', ['.. list-table:: Revisions', '   :header-rows: 1', '', '   * - Release Name', '     - Description', `   * - ${cycle}`, '     - Introduced'].join('\n'))
+		section(
+			'History',
+			'=',
+			['.. list-table:: Revisions', '   :header-rows: 1', '', '   * - Release Name', '     - Description', `   * - ${cycle}`, '     - Introduced'].join('\n')
+		)
 	];
 	return `${blocks.filter(Boolean).join('\n\n')}\n`;
 }
@@ -418,10 +440,14 @@ export const specs: TrackerProviderImpl = {
 		{ name: 'baseBranch', label: 'Base branch', placeholder: 'master' },
 		{ name: 'authorName', label: 'Commit author name', placeholder: 'Caucus' },
 		{ name: 'authorEmail', label: 'Commit author e-mail', placeholder: 'caucus@example.org' },
-		{ name: 'webUrl', label: 'Web address of a file, with {branch} and {path}', placeholder: 'https://opendev.org/openstack/nova-specs/src/branch/{branch}/{path}' },
+		{
+			name: 'webUrl',
+			label: 'Web address of a file, with {branch} and {path}',
+			placeholder: 'https://opendev.org/openstack/nova-specs/src/branch/{branch}/{path}'
+		},
 		{ name: 'review', label: 'How specs are proposed: "branch" (push a branch) or "gerrit" (push a change for review)', placeholder: 'branch' },
 		{ name: 'gerritUrl', label: 'Gerrit address, for "gerrit"', placeholder: 'https://review.opendev.org' },
-		{ name: 'gerritProject', label: 'Gerrit project, when not the tracker\'s project', placeholder: 'openstack/nova-specs' }
+		{ name: 'gerritProject', label: "Gerrit project, when not the tracker's project", placeholder: 'openstack/nova-specs' }
 	],
 
 	draft(tracker: TrackerConnection, evidence: NeedEvidence, kind: HandoffKind): HandoffDraft {
@@ -480,7 +506,15 @@ export const specs: TrackerProviderImpl = {
 			try {
 				return await specs.fetch(tracker, key);
 			} catch {
-				return { key, url: `${config.gerritUrl}/q/${changeId}`, title, state: 'in review', status: 'handed_upstream', deliveredIn: null, updatedAt: new Date() };
+				return {
+					key,
+					url: `${config.gerritUrl}/q/${changeId}`,
+					title,
+					state: 'in review',
+					status: 'handed_upstream',
+					deliveredIn: null,
+					updatedAt: new Date()
+				};
 			}
 		}
 		const key = `${branch}:${path}`;
@@ -497,7 +531,9 @@ export const specs: TrackerProviderImpl = {
 		if (config.gerrit && config.gerritUrl && url.startsWith(`${config.gerritUrl}/`)) {
 			// https://review.opendev.org/c/openstack/nova-specs/+/123456 (and /123456/2, or the short /123456).
 			const rest = url.slice(config.gerritUrl.length).replace(/[?#].*$/, '');
-			const change = new RegExp(`^/c/${config.gerritProject.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/\\+/([1-9]\\d*)(?:/\\d+)?/?$`).exec(rest) ?? /^\/([1-9]\d*)\/?$/.exec(rest);
+			const change =
+				new RegExp(`^/c/${config.gerritProject.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/\\+/([1-9]\\d*)(?:/\\d+)?/?$`).exec(rest) ??
+				/^\/([1-9]\d*)\/?$/.exec(rest);
 			return change ? `gerrit:${change[1]}` : null;
 		}
 		const pattern = settings(tracker).webUrl;
@@ -507,7 +543,11 @@ export const specs: TrackerProviderImpl = {
 			`^${pattern
 				.split(/(\{branch\}|\{path\})/)
 				.map((part) =>
-					part === '{branch}' ? '(?<branch>.+?)' : part === '{path}' ? `(?<path>${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[^?#]*\\.rst)` : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+					part === '{branch}'
+						? '(?<branch>.+?)'
+						: part === '{path}'
+							? `(?<path>${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[^?#]*\\.rst)`
+							: part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 				)
 				.join('')}(?:[?#].*)?$`
 		);
@@ -540,7 +580,12 @@ export const specs: TrackerProviderImpl = {
 		return withTempDir(async (dir) => {
 			await runner.run(['init', '--quiet', '--bare', dir]);
 			const heads = await runner.run(['ls-remote', '--heads', '--', tracker.baseUrl, `refs/heads/${config.baseBranch}`, `refs/heads/${branch}`], dir);
-			const refs = new Set(heads.split('\n').map((line) => line.split('\t')[1]).filter(Boolean));
+			const refs = new Set(
+				heads
+					.split('\n')
+					.map((line) => line.split('\t')[1])
+					.filter(Boolean)
+			);
 			if (!refs.has(`refs/heads/${config.baseBranch}`)) throw new TrackerError(`${LABEL} has no branch ${config.baseBranch}.`);
 			const hasProposal = branch !== config.baseBranch && refs.has(`refs/heads/${branch}`);
 			const refspecs = [`+refs/heads/${config.baseBranch}:refs/remotes/base`];

@@ -25,7 +25,12 @@ let counter = 0;
 
 const gitEnv = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' };
 function git(cwd: string, ...args: string[]): string {
-	return execFileSync('git', ['-c', 'user.name=Reviewer', '-c', 'user.email=reviewer@example.org', '-c', 'commit.gpgsign=false', ...args], { cwd, env: gitEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+	return execFileSync('git', ['-c', 'user.name=Reviewer', '-c', 'user.email=reviewer@example.org', '-c', 'commit.gpgsign=false', ...args], {
+		cwd,
+		env: gitEnv,
+		encoding: 'utf8',
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
 }
 
 function hasDocutils(): boolean {
@@ -117,7 +122,9 @@ describe('Spec drafts', () => {
 		});
 		const body = draft.body;
 		expect(body.startsWith('..\n This work is licensed under a Creative Commons Attribution 3.0 Unported\n License.')).toBe(true);
-		expect(body).toContain('==========================================\nLive-migrate instances with vGPUs attached\n==========================================\n');
+		expect(body).toContain(
+			'==========================================\nLive-migrate instances with vGPUs attached\n==========================================\n'
+		);
 		const headings = [...body.matchAll(/^([^\n]+)\n([=-])\2+$/gm)].map((m) => `${m[2]} ${m[1]}`);
 		expect(headings).toEqual([
 			'= Live-migrate instances with vGPUs attached',
@@ -149,7 +156,9 @@ describe('Spec drafts', () => {
 		expect(body).toContain('#. Boot an instance with a ``resources:VGPU=1`` flavor');
 		expect(body).toContain('`the nova docs <https://docs.openstack.org/nova/latest/admin/virtual-gpu.html>`__');
 		// Evidence where the template asks for it: use cases from impacts, deployer impact from deployments.
-		expect(body).toContain('Supporters described the impact on their deployments:\n\n* **Alice Operator**: We keep 40 GPU hosts out of rotation for weeks [every] quarter.');
+		expect(body).toContain(
+			'Supporters described the impact on their deployments:\n\n* **Alice Operator**: We keep 40 GPU hosts out of rotation for weeks [every] quarter.'
+		);
 		expect(body).toContain('The deployments that reported this need:\n\n.. list-table::\n   :header-rows: 1\n\n   * - Deployment');
 		expect(body).toContain('   * - Acme \\| Cloud \\*EU\\*\n     - Acme Inc.\n     - 800\n     - 20,000\n     - 2025.1');
 		expect(body).toContain('Supporters run 2025.1, 2025.2.');
@@ -164,9 +173,11 @@ describe('Spec drafts', () => {
 	// Where docutils is not installed the check cannot run, and says so as a skipped test.
 	it.skipIf(!hasDocutils())('build with docutils without a warning, whatever the member wrote', () => {
 		const evidence = sampleEvidence();
-		evidence.need.body += '\n\n> quoted *text* with a_b, `code` and |pipes|\n\n```sh\nnova list\n```\n\n- a\n  - nested\n- b\n\n| x | y |\n|---|---|\n| 1 | |\n\n***\n\n.. not a directive\n\n_under_ *star\n';
+		evidence.need.body +=
+			'\n\n> quoted *text* with a_b, `code` and |pipes|\n\n```sh\nnova list\n```\n\n- a\n  - nested\n- b\n\n| x | y |\n|---|---|\n| 1 | |\n\n***\n\n.. not a directive\n\n_under_ *star\n';
 		const source = specs.draft(tracker, evidence, 'spec').body;
-		const script = 'import sys, docutils.core; docutils.core.publish_string(sys.stdin.read(), writer_name="null", settings_overrides={"halt_level": 2, "report_level": 2})';
+		const script =
+			'import sys, docutils.core; docutils.core.publish_string(sys.stdin.read(), writer_name="null", settings_overrides={"halt_level": 2, "report_level": 2})';
 		expect(() => execFileSync('python3', ['-c', script], { input: source, stdio: ['pipe', 'pipe', 'pipe'] })).not.toThrow();
 	});
 
@@ -384,7 +395,11 @@ describe('Specs repositories on internal addresses, not allowed', () => {
 	it('pin an outside HTTP host to the addresses checked, with redirects off; ssh hosts are checked by name', async () => {
 		allowPrivateAddresses(false);
 		resolveHostsWith(async (host) => {
-			if (host === 'opendev.example') return [{ address: '203.0.114.7', family: 4 }, { address: '2a00:1450::7', family: 6 }];
+			if (host === 'opendev.example')
+				return [
+					{ address: '203.0.114.7', family: 4 },
+					{ address: '2a00:1450::7', family: 6 }
+				];
 			if (host === 'inside.example') return [{ address: '10.0.0.7', family: 4 }];
 			throw Object.assign(new Error('ENOTFOUND'), { code: 'ENOTFOUND' });
 		});
@@ -394,7 +409,13 @@ describe('Specs repositories on internal addresses, not allowed', () => {
 		]);
 		expect(await gitRemoteGuard('ssh://git@opendev.example:29418/openstack/nova-specs')).toEqual([]);
 		expect(await gitRemoteGuard('git@opendev.example:openstack/nova-specs.git')).toEqual([]);
-		for (const remote of ['https://inside.example/x.git', 'ssh://inside.example/x.git', 'git@inside.example:x.git', 'http://169.254.169.254/x.git', 'http://[::1]:8080/x.git']) {
+		for (const remote of [
+			'https://inside.example/x.git',
+			'ssh://inside.example/x.git',
+			'git@inside.example:x.git',
+			'http://169.254.169.254/x.git',
+			'http://[::1]:8080/x.git'
+		]) {
 			expect((await rejection(gitRemoteGuard(remote))).message, remote).toMatch(/address Caucus does not call/);
 		}
 		expect(await rejection(gitRemoteGuard('https://nowhere.example/x.git'))).toMatchObject({ retryable: true });
@@ -403,7 +424,9 @@ describe('Specs repositories on internal addresses, not allowed', () => {
 
 describe('Git failures', () => {
 	it('never show what the remote said ("remote:" lines)', () => {
-		const failure = classifyGitFailure('remote: INTERNAL-ONLY db_password=hunter2\nfatal: unable to access \'https://example.org/x.git/\': The requested URL returned error: 500');
+		const failure = classifyGitFailure(
+			"remote: INTERNAL-ONLY db_password=hunter2\nfatal: unable to access 'https://example.org/x.git/': The requested URL returned error: 500"
+		);
 		expect(failure.message).not.toContain('hunter2');
 		expect(failure.message).toContain('returned error: 500');
 	});
@@ -411,7 +434,7 @@ describe('Git failures', () => {
 	it('are final for refused credentials and worth retrying for network or server trouble', () => {
 		expect(classifyGitFailure("fatal: Authentication failed for 'https://example.org/nova-specs.git/'").retryable).toBe(false);
 		expect(classifyGitFailure("fatal: could not read Username for 'https://example.org': terminal prompts disabled").retryable).toBe(false);
-		expect(classifyGitFailure('fatal: unable to access \'https://example.org/x.git/\': The requested URL returned error: 403').retryable).toBe(false);
+		expect(classifyGitFailure("fatal: unable to access 'https://example.org/x.git/': The requested URL returned error: 403").retryable).toBe(false);
 		expect(classifyGitFailure("fatal: unable to access 'https://example.org/x.git/': The requested URL returned error: 503").retryable).toBe(true);
 		expect(classifyGitFailure("fatal: unable to access 'https://example.org/x.git/': Could not resolve host: example.org").retryable).toBe(true);
 		expect(classifyGitFailure('fatal: the remote end hung up unexpectedly').retryable).toBe(true);

@@ -1,13 +1,6 @@
 import type { HandoffKind, HandoffStatus } from '../handoff.tables.ts';
 import { evidenceSections } from './evidence.ts';
-import {
-	TrackerError,
-	type HandoffDraft,
-	type NeedEvidence,
-	type TrackerConnection,
-	type TrackerProviderImpl,
-	type UpstreamItem
-} from './provider.ts';
+import { TrackerError, type HandoffDraft, type NeedEvidence, type TrackerConnection, type TrackerProviderImpl, type UpstreamItem } from './provider.ts';
 import { apiRoot, failOnError, parseJson, settingString, trackerRequest, type TrackerResponse } from './tracker-http.ts';
 
 /*
@@ -62,7 +55,7 @@ function detail(response: TrackerResponse): string | null {
 
 async function call(tracker: TrackerConnection, path: string, what: string, body?: unknown): Promise<TrackerResponse> {
 	if (body !== undefined && !tracker.credentials?.token) {
-		throw new TrackerError('StoryBoard has no access token configured: add one in the tracker\'s settings.');
+		throw new TrackerError("StoryBoard has no access token configured: add one in the tracker's settings.");
 	}
 	const response = await trackerRequest(LABEL, `${apiRoot(tracker.baseUrl)}${path}`, {
 		method: body === undefined ? 'GET' : 'POST',
@@ -144,7 +137,15 @@ export const storyboard: TrackerProviderImpl = {
 			return await storyboard.fetch(tracker, String(story.id));
 		} catch {
 			// The story exists; failing now would make the caller create a second one.
-			return { key: String(story.id), url: storyUrl(tracker, story.id), title, state: story.status ?? 'active', status: 'handed_upstream', deliveredIn: null, updatedAt: new Date() };
+			return {
+				key: String(story.id),
+				url: storyUrl(tracker, story.id),
+				title,
+				state: story.status ?? 'active',
+				status: 'handed_upstream',
+				deliveredIn: null,
+				updatedAt: new Date()
+			};
 		}
 	},
 

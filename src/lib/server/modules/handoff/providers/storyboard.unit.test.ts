@@ -13,7 +13,13 @@ let server: FakeStoryBoard;
 let tracker: TrackerConnection;
 
 beforeAll(async () => {
-	server = await startFakeStoryBoard({ token: 'sb-token', projects: [{ id: 2, name: 'openstack/nova' }, { id: 3, name: 'openstack/nova-specs' }] });
+	server = await startFakeStoryBoard({
+		token: 'sb-token',
+		projects: [
+			{ id: 2, name: 'openstack/nova' },
+			{ id: 3, name: 'openstack/nova-specs' }
+		]
+	});
 	tracker = trackerConnection({ provider: 'storyboard', baseUrl: server.baseUrl, project: 'openstack/nova', credentials: { token: 'sb-token' } });
 });
 afterAll(() => server.close());
@@ -44,7 +50,13 @@ describe('StoryBoard stories', () => {
 	it('are created with a task on the project and read back', async () => {
 		const draft = storyboard.draft(tracker, sampleEvidence(), 'bug');
 		const item = await storyboard.create(tracker, { ...draft, fields: { tags: 'caucus ops' } });
-		expect(item).toMatchObject({ url: `${server.webUrl}/#!/story/${item.key}`, title: draft.title, state: 'todo', status: 'handed_upstream', deliveredIn: null });
+		expect(item).toMatchObject({
+			url: `${server.webUrl}/#!/story/${item.key}`,
+			title: draft.title,
+			state: 'todo',
+			status: 'handed_upstream',
+			deliveredIn: null
+		});
 		const story = server.stories.get(Number(item.key))!;
 		expect(story).toMatchObject({ title: draft.title, description: draft.body, tags: ['caucus', 'ops'], isBug: true });
 		expect(server.tasks.filter((t) => t.storyId === story.id)).toEqual([expect.objectContaining({ projectId: 2, status: 'todo', title: draft.title })]);
@@ -53,7 +65,9 @@ describe('StoryBoard stories', () => {
 	it('take the project by id as well as by name', async () => {
 		const item = await storyboard.create({ ...tracker, project: '3' }, storyboard.draft(tracker, sampleEvidence(), 'feature'));
 		expect(server.tasks.find((t) => t.storyId === Number(item.key))?.projectId).toBe(3);
-		expect(await rejection(storyboard.create({ ...tracker, project: 'openstack/none' }, storyboard.draft(tracker, sampleEvidence(), 'feature')))).toMatchObject({ retryable: false });
+		expect(await rejection(storyboard.create({ ...tracker, project: 'openstack/none' }, storyboard.draft(tracker, sampleEvidence(), 'feature')))).toMatchObject(
+			{ retryable: false }
+		);
 	});
 
 	it.each([
@@ -83,7 +97,9 @@ describe('StoryBoard errors', () => {
 		const wrong = { ...tracker, credentials: { token: 'nope' } };
 		expect(await rejection(storyboard.create(wrong, storyboard.draft(tracker, sampleEvidence(), 'bug')))).toMatchObject({ status: 401, retryable: false });
 		expect(await rejection(storyboard.fetch(wrong, '2011000'))).toMatchObject({ status: 401, retryable: false });
-		expect(await rejection(storyboard.create({ ...tracker, credentials: null }, storyboard.draft(tracker, sampleEvidence(), 'bug')))).toMatchObject({ retryable: false });
+		expect(await rejection(storyboard.create({ ...tracker, credentials: null }, storyboard.draft(tracker, sampleEvidence(), 'bug')))).toMatchObject({
+			retryable: false
+		});
 	});
 
 	it('for a missing story are final, for a 5xx worth retrying', async () => {
@@ -109,7 +125,12 @@ describe('StoryBoard URLs', () => {
 		expect(storyboard.keyFromUrl(real(), 'https://storyboard.openstack.org/#!/story/2001234')).toBe('2001234');
 		expect(storyboard.keyFromUrl(real(), 'https://storyboard.openstack.org/#!/story/2001234/')).toBe('2001234');
 		expect(storyboard.keyFromUrl(real(), 'https://storyboard.openstack.org/#/story/2001234')).toBe('2001234');
-		expect(storyboard.keyFromUrl({ ...real(), baseUrl: 'https://sb.example.org/api/v1', settings: { webUrl: 'https://stories.example.org' } }, 'https://stories.example.org/#!/story/5')).toBe('5');
+		expect(
+			storyboard.keyFromUrl(
+				{ ...real(), baseUrl: 'https://sb.example.org/api/v1', settings: { webUrl: 'https://stories.example.org' } },
+				'https://stories.example.org/#!/story/5'
+			)
+		).toBe('5');
 	});
 
 	it('reject other hosts and other pages', () => {

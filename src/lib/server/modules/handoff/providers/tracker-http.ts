@@ -42,7 +42,12 @@ export async function trackerRequest(
 			);
 		}
 		const code = (error as { code?: unknown }).code;
-		const why = (error as Error).name === 'TimeoutError' || code === 'ABORT_ERR' ? 'timed out' : typeof code === 'string' && /^E[A-Z_]+$/.test(code) ? code : 'network error';
+		const why =
+			(error as Error).name === 'TimeoutError' || code === 'ABORT_ERR'
+				? 'timed out'
+				: typeof code === 'string' && /^E[A-Z_]+$/.test(code)
+					? code
+					: 'network error';
 		log.warn({ err: error, reference, url: redact(url) }, 'tracker request failed on the way');
 		throw new TrackerError(`${trackerLabel} could not be reached (${why}; reference ${reference} in the server log).`, { retryable: true, cause: error });
 	}
@@ -60,7 +65,10 @@ export function failOnError(trackerLabel: string, response: TrackerResponse, det
 	const { status } = response;
 	if (status >= 200 && status < 300) return;
 	const reference = newReference();
-	log.warn({ reference, tracker: trackerLabel, status, detail: detail?.slice(0, 2000) ?? null, body: response.text.slice(0, 2000) }, 'tracker refused a request');
+	log.warn(
+		{ reference, tracker: trackerLabel, status, detail: detail?.slice(0, 2000) ?? null, body: response.text.slice(0, 2000) },
+		'tracker refused a request'
+	);
 	const suffix = ` (${trackerLabel} answered ${status}; the details are in the server log, reference ${reference}).`;
 	if (status === 401) {
 		throw new TrackerError(`${trackerLabel} refused the credentials${suffix} Check the tracker's credentials.`, { status });

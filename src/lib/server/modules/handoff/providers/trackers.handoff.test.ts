@@ -60,7 +60,12 @@ const as = (who: MemberRow) => {
 	clock.advance(1000);
 	return ctxFor(t.db, who, clock);
 };
-const acceptedNeed = () => buildNeed(t.db, { status: 'accepted', group: { id: group.id, visibility: 'open' }, title: `Live-migrate instances with vGPUs ${Math.random().toString(36).slice(2, 8)}` });
+const acceptedNeed = () =>
+	buildNeed(t.db, {
+		status: 'accepted',
+		group: { id: group.id, visibility: 'open' },
+		title: `Live-migrate instances with vGPUs ${Math.random().toString(36).slice(2, 8)}`
+	});
 const handoffOf = (needId: number) => t.db.selectFrom('handoff').selectAll().where('need_id', '=', needId).executeTakeFirstOrThrow();
 const needStatus = async (needId: number) => (await t.db.selectFrom('need').select('status').where('id', '=', needId).executeTakeFirstOrThrow()).status;
 

@@ -17,14 +17,20 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('body', 'text', (c) => c.notNull().defaultTo(''))
 		.addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('bug', 'feature', 'pain_point', 'documentation', 'operations')`))
 		.addColumn('status', 'text', (c) =>
-			c.notNull().defaultTo('new').check(sql`status in ('new', 'triaged', 'accepted', 'handed_upstream', 'in_progress', 'delivered', 'declined', 'duplicate')`)
+			c
+				.notNull()
+				.defaultTo('new')
+				.check(sql`status in ('new', 'triaged', 'accepted', 'handed_upstream', 'in_progress', 'delivered', 'declined', 'duplicate')`)
 		)
 		.addColumn('status_reason', 'text')
 		.addColumn('group_id', 'bigint', (c) => c.references('group.id').onDelete('restrict'))
 		.addColumn('published_at', 'timestamptz')
 		.addColumn('author_id', 'bigint', (c) => c.references('member.id').onDelete('set null'))
 		.addColumn('source_channel', 'text', (c) =>
-			c.notNull().defaultTo('direct').check(sql`source_channel in ('direct', 'mailing_list', 'session', 'survey', 'vendor_relay')`)
+			c
+				.notNull()
+				.defaultTo('direct')
+				.check(sql`source_channel in ('direct', 'mailing_list', 'session', 'survey', 'vendor_relay')`)
 		)
 		.addColumn('source_url', 'text')
 		.addColumn('source_note', 'text')
@@ -41,7 +47,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('created_at', 'timestamptz', (c) => c.notNull())
 		.addColumn('updated_at', 'timestamptz', (c) => c.notNull())
 		.addColumn('search', sql`tsvector`, (c) =>
-			c.generatedAlwaysAs(sql`setweight(to_tsvector('english', coalesce(title, '')), 'A') || setweight(to_tsvector('english', coalesce(body, '')), 'B')`).stored()
+			c
+				.generatedAlwaysAs(sql`setweight(to_tsvector('english', coalesce(title, '')), 'A') || setweight(to_tsvector('english', coalesce(body, '')), 'B')`)
+				.stored()
 		)
 		.execute();
 	// The board's sorts are keyset-paginated on (sort key, id).

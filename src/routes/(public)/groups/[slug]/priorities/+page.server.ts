@@ -13,7 +13,11 @@ export const load: PageServerLoad = async (event) => {
 	try {
 		const page = await getGroupPriorities(ctx, event.params.slug);
 		const current = page.mayOpen ? await cycleOn(ctx.db, ctx.now()) : null;
-		return { ...page, membership: page.membership ? { role: page.membership.role, state: page.membership.state } : null, currentCycle: current?.slug ?? page.cycles[0]?.slug ?? '' };
+		return {
+			...page,
+			membership: page.membership ? { role: page.membership.role, state: page.membership.state } : null,
+			currentCycle: current?.slug ?? page.cycles[0]?.slug ?? ''
+		};
 	} catch (e) {
 		if (e instanceof AppError && e.code === 'not_found') error(404, 'There is no group at this address.');
 		throw e;

@@ -14,7 +14,11 @@ export const load: PageServerLoad = async (event) => {
 	if (!event.locals.actor) redirect(303, `/signin?next=${encodeURIComponent(`/needs/${id}/edit`)}`);
 	const ctx = await ctxOf(event);
 	const [{ need, abilities }, components] = await Promise.all([getNeedPage(ctx, id, { supporters: 0 }), listComponents(ctx)]);
-	if (!abilities.edit) error(403, need.lockedAt ? 'This need is locked; only its group’s moderators may edit it.' : 'Only the need’s author and its group’s moderators may edit it.');
+	if (!abilities.edit)
+		error(
+			403,
+			need.lockedAt ? 'This need is locked; only its group’s moderators may edit it.' : 'Only the need’s author and its group’s moderators may edit it.'
+		);
 	return {
 		need: { id: need.id, title: need.title },
 		components: components.map((c) => ({ slug: c.slug, name: c.name })),

@@ -51,7 +51,11 @@ export const load: PageServerLoad = async (event) => {
 
 /** The draft form's fields: `field.<name>` inputs become the draft's `fields`. */
 function draftValues(values: Record<string, unknown>) {
-	const fields = Object.fromEntries(Object.entries(values).filter(([k]) => k.startsWith('field.')).map(([k, v]) => [k.slice(6), typeof v === 'string' ? v : '']));
+	const fields = Object.fromEntries(
+		Object.entries(values)
+			.filter(([k]) => k.startsWith('field.'))
+			.map(([k, v]) => [k.slice(6), typeof v === 'string' ? v : ''])
+	);
 	return { trackerId: values.trackerId, kind: values.kind, title: values.title, body: values.body, fields };
 }
 

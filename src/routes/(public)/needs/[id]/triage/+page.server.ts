@@ -50,7 +50,8 @@ export const load: PageServerLoad = async (event) => {
 		getNeedHistory(ctx, id),
 		need.duplicate_of_id === null ? mergeCandidates(ctx, id) : Promise.resolve([])
 	]);
-	const duplicateOf = need.duplicate_of_id === null ? null : (merges.find((m) => m.source.id === need.id && !m.undoneAt)?.target ?? { id: need.duplicate_of_id, title: null });
+	const duplicateOf =
+		need.duplicate_of_id === null ? null : (merges.find((m) => m.source.id === need.id && !m.undoneAt)?.target ?? { id: need.duplicate_of_id, title: null });
 	return {
 		need: {
 			id: need.id,

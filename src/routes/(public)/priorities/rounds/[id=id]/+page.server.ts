@@ -1,13 +1,5 @@
 import { error, fail } from '@sveltejs/kit';
-import {
-	castBallot,
-	closeRound,
-	getRoundPage,
-	publishList,
-	RANK_FIELD,
-	rankingFromForm,
-	withdrawBallot
-} from '#lib/server/modules/priorities/index.ts';
+import { castBallot, closeRound, getRoundPage, publishList, RANK_FIELD, rankingFromForm, withdrawBallot } from '#lib/server/modules/priorities/index.ts';
 import { AppError } from '#lib/server/platform/errors.ts';
 import { ctxOf } from '#lib/server/platform/http/context.ts';
 import { formAction, formValues, runForm } from '#lib/server/platform/http/forms.ts';
@@ -35,14 +27,19 @@ export const actions: Actions = {
 		const kept = Object.fromEntries(Object.entries(values).filter(([k]) => k.startsWith(RANK_FIELD) || k === 'intent'));
 		return runForm(kept, async () => {
 			const page = await getRoundPage(ctx, id);
-			const { ranking, errors } = rankingFromForm(values, page.candidates.map((c) => c.needId));
+			const { ranking, errors } = rankingFromForm(
+				values,
+				page.candidates.map((c) => c.needId)
+			);
 			if (Object.keys(errors).length) {
 				return fail(400, { message: 'Some ranks need another look.', fields: errors, values: kept });
 			}
 			await castBallot(ctx, id, { ranking });
 			const ranked = ranking.flat().length;
 			return {
-				success: ranked ? `Your ballot is saved: ${ranked} of ${page.candidates.length} needs ranked. You may change it until the round closes.` : 'Your ballot is saved, ranking nothing: it counts as no preference.',
+				success: ranked
+					? `Your ballot is saved: ${ranked} of ${page.candidates.length} needs ranked. You may change it until the round closes.`
+					: 'Your ballot is saved, ranking nothing: it counts as no preference.',
 				intent: 'vote'
 			};
 		});

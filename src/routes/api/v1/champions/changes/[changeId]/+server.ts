@@ -4,7 +4,10 @@ import { endpoint } from '#lib/server/platform/http/api.ts';
 import type { Ctx } from '#lib/server/platform/context.ts';
 
 async function present(ctx: Ctx, row: UpstreamChangeRow) {
-	const by = row.added_by === null ? undefined : await ctx.db.selectFrom('member').select(['id', 'handle', 'display_name']).where('id', '=', row.added_by).executeTakeFirst();
+	const by =
+		row.added_by === null
+			? undefined
+			: await ctx.db.selectFrom('member').select(['id', 'handle', 'display_name']).where('id', '=', row.added_by).executeTakeFirst();
 	return changeJson({
 		id: Number(row.id),
 		needId: Number(row.need_id),
