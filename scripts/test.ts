@@ -1,4 +1,4 @@
-// `npm test`: type-check, then every Vitest project — integration suites on PGlite (and on PostgreSQL
+// `npm test`: type-check, format, lint and module boundaries, then every Vitest project — integration suites on PGlite (and on PostgreSQL
 // when TEST_DATABASE_URL is set) and the browser journeys in Chromium when a Chromium is present.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -10,6 +10,20 @@ const run = (command: string, args: string[]) => spawnSync(command, args, { stdi
 if (run(bin('svelte-kit'), ['sync']) !== 0) process.exit(1);
 if (run(bin('svelte-check'), ['--tsconfig', './tsconfig.json', '--threshold', 'error']) !== 0) {
 	console.error('\nType check failed; fix the errors above.');
+	process.exit(1);
+}
+// One style, one set of lint rules and the module boundaries, checked on every run (docs/architecture.md).
+const LINTED = ['src', 'bench', 'e2e', 'scripts', 'bin', '*.js', '*.ts'];
+if (run(bin('prettier'), ['--check', '--log-level', 'warn', ...LINTED]) !== 0) {
+	console.error('\nSome files are not formatted; run: npx prettier --write .');
+	process.exit(1);
+}
+if (run(bin('eslint'), ['--max-warnings', '0', ...LINTED.filter((p) => !p.includes('*'))]) !== 0) {
+	console.error('\nLint failed; fix the problems above.');
+	process.exit(1);
+}
+if (run(bin('depcruise'), ['src', '--config', '.dependency-cruiser.cjs', '--output-type', 'err']) !== 0) {
+	console.error('\nA module boundary is crossed; see docs/architecture.md, "Crossing modules".');
 	process.exit(1);
 }
 
