@@ -3,17 +3,11 @@
  * `caucus` command, the job worker, the tests and the benchmarks all start from here, and nothing is
  * wired by being imported: `installModules()` registers the modules' jobs and hooks, explicitly.
  *
- * Adding a module: write it under modules/<name>/ with a `manifest` in its index.ts, add one line to
- * `modules` below (and its tables to `Database`), and add its route files. See docs/architecture.md.
+ * Adding a module: write it under modules/<name>/ with a `manifest` in its index.ts, import it here and
+ * add it to `listed` below (its tables join `Database` through the manifest), and add its route files.
+ * See docs/architecture.md.
  */
 import type { Migration } from 'kysely/migration';
-import type { MembersTables } from './modules/members/index.ts';
-import type { GroupsTables } from './modules/groups/index.ts';
-import type { NeedsTables } from './modules/needs/index.ts';
-import type { CyclesTables } from './modules/cycles/index.ts';
-import type { PrioritiesTables } from './modules/priorities/index.ts';
-import type { HandoffTables } from './modules/handoff/index.ts';
-import type { ChampionsTables } from './modules/champions/index.ts';
 import { manifest as members } from './modules/members/index.ts';
 import { manifest as groups } from './modules/groups/index.ts';
 import { manifest as needs } from './modules/needs/index.ts';
@@ -28,14 +22,17 @@ import { onMemberEvidenceChanged } from './platform/hooks.ts';
 import type { Operation } from './platform/http/api.ts';
 import { notificationsOperations } from './platform/notifications.api.ts';
 import { registerJob } from './platform/jobs/jobs.ts';
-import { collectMigrations, type ModuleManifest, type NavigationEntry } from './platform/module.ts';
+import { collectMigrations, type ModuleManifest, type NavigationEntry, type TablesOfModules } from './platform/module.ts';
 
 /** Every module, in the order their demo seeds run and their API operations are listed. */
-export const modules: readonly ModuleManifest[] = [members, groups, needs, cycles, priorities, handoff, champions];
+const listed = [members, groups, needs, cycles, priorities, handoff, champions] as const;
+export const modules: readonly ModuleManifest[] = listed;
 
-/** The whole database as Kysely sees it: the platform's tables and every module's. */
+/** The whole database as Kysely sees it: the platform's tables and every module's (their manifests' `tables`). */
+type ModuleTables = TablesOfModules<typeof listed>;
 declare module './platform/db/schema.ts' {
-	interface Database extends MembersTables, GroupsTables, NeedsTables, CyclesTables, PrioritiesTables, HandoffTables, ChampionsTables {}
+	// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- declaration merging adds the modules' tables
+	interface Database extends ModuleTables {}
 }
 
 export const migrations: Record<string, Migration> = collectMigrations(platformMigrations, modules);

@@ -73,9 +73,14 @@ export interface CliContext {
 	withDatabase<T>(work: (database: OpenDatabase, ctx: Ctx) => Promise<T>): Promise<T>;
 }
 
-export interface ModuleManifest {
+export interface ModuleManifest<Tables = unknown> {
 	/** The module's folder name. */
 	name: string;
+	/**
+	 * Its tables, for the type system only (`tables: tablesOf<NeedsTables>()`): the composition root joins
+	 * every module's into the `Database` type. Nothing reads it at run time.
+	 */
+	tables: Tables;
 	/** Its migrations, by name; names start with a timestamp, so every module's apply in the order they were written. */
 	migrations: Record<string, Migration>;
 	/** Its JSON API operations, in the order the OpenAPI document lists them. */
@@ -95,7 +100,17 @@ export interface ModuleManifest {
 }
 
 /** Checks a manifest's shape where it is written. */
-export const defineModule = <M extends ModuleManifest>(manifest: M): M => manifest;
+export const defineModule = <Tables, M extends ModuleManifest<Tables>>(manifest: M & ModuleManifest<Tables>): M => manifest;
+
+/** The `tables` of a manifest: a type, carried by a value that is never read. */
+export const tablesOf = <Tables>(): Tables => ({}) as Tables;
+
+/** Every module's tables in one type: the intersection of the manifests' `tables`. */
+export type TablesOfModules<Modules extends readonly ModuleManifest<unknown>[]> = (
+	Modules[number] extends infer M ? (M extends ModuleManifest<infer T> ? (x: T) => void : never) : never
+) extends (x: infer All) => void
+	? All
+	: never;
 
 /** The platform's and every module's migrations in one record; a name given twice is a mistake caught at start. */
 export function collectMigrations(platform: Record<string, Migration>, modules: readonly ModuleManifest[]): Record<string, Migration> {

@@ -6,7 +6,8 @@ export { linkChange, removeChampion, setChangeState, unlinkChange, volunteer, wi
 export { WANTED_STATUSES, type WantedList, getNeedChampions, listNeedsWithoutChampion, wantedInput } from './champions.queries.ts';
 export { type Dashboard, type Metric, dashboardInput, getDashboard, listAccountabilityNeeds } from './accountability.queries.ts';
 
-import { defineModule } from '#lib/server/platform/module.ts';
+import { defineModule, tablesOf } from '#lib/server/platform/module.ts';
+import type { ChampionsTables } from './champions.tables.ts';
 import * as m0900 from './migrations/20261126_0900_champions.ts';
 import { championsOperations } from './champions.api.ts';
 import { championsJobs } from './champions.refresh.ts';
@@ -14,6 +15,7 @@ import { championsJobs } from './champions.refresh.ts';
 /** What the champions module brings to the platform; the composition root (src/lib/server/modules.ts) wires it. */
 export const manifest = defineModule({
 	name: 'champions',
+	tables: tablesOf<ChampionsTables>(),
 	migrations: {
 		'20261126_0900_champions': m0900
 	},

@@ -56,13 +56,15 @@ export {
 	updateGroup
 } from './groups.commands.ts';
 
-import { defineModule } from '#lib/server/platform/module.ts';
+import { defineModule, tablesOf } from '#lib/server/platform/module.ts';
+import type { GroupsTables } from './groups.tables.ts';
 import * as m0200 from './migrations/20261125_0200_groups.ts';
 import { groupsOperations } from './groups.api.ts';
 
 /** What the groups module brings to the platform; the composition root (src/lib/server/modules.ts) wires it. */
 export const manifest = defineModule({
 	name: 'groups',
+	tables: tablesOf<GroupsTables>(),
 	migrations: {
 		'20261125_0200_groups': m0200
 	},

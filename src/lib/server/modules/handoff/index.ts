@@ -26,7 +26,8 @@ export {
 // Other modules calling a forge (the champions' pull request refresher) use the same HTTP handling.
 export { failOnError, parseJson, trackerRequest } from './providers/tracker-http.ts';
 
-import { defineModule } from '#lib/server/platform/module.ts';
+import { defineModule, tablesOf } from '#lib/server/platform/module.ts';
+import type { HandoffTables } from './handoff.tables.ts';
 import * as m0800 from './migrations/20261126_0800_handoff.ts';
 import { handoffOperations } from './handoff.api.ts';
 import { syncJobs } from './handoff.sync.ts';
@@ -36,6 +37,7 @@ import { handoffCommands } from './handoff.cli.ts';
 /** What the handoff module brings to the platform; the composition root (src/lib/server/modules.ts) wires it. */
 export const manifest = defineModule({
 	name: 'handoff',
+	tables: tablesOf<HandoffTables>(),
 	migrations: {
 		'20261126_0800_handoff': m0800
 	},

@@ -38,7 +38,8 @@ export { issueResetLink, resetLinkProblem, resetLinkState, resetPassword } from 
 export { actorOfDemoMember, DEMO_ADMIN, DEMO_PASSWORD } from './members.seed.ts';
 export { completeOidcSignIn, isOidcFailure, oidcFailureMessage, OidcSignInError, startOidcSignIn, type OidcFailure, type OidcFlow } from './members.oidc.ts';
 
-import { defineModule } from '#lib/server/platform/module.ts';
+import { defineModule, tablesOf } from '#lib/server/platform/module.ts';
+import type { MembersTables } from './members.tables.ts';
 import * as m0100 from './migrations/20261125_0100_members.ts';
 import * as m0400 from './migrations/20261125_0400_member_search.ts';
 import * as m1100 from './migrations/20261204_1100_account_protection.ts';
@@ -47,6 +48,7 @@ import { membersOperations } from './members.api.ts';
 /** What the members module brings to the platform; the composition root (src/lib/server/modules.ts) wires it. */
 export const manifest = defineModule({
 	name: 'members',
+	tables: tablesOf<MembersTables>(),
 	migrations: {
 		'20261125_0100_members': m0100,
 		'20261125_0400_member_search': m0400,

@@ -56,7 +56,8 @@ export { getNeedHistory, listMerges, listMyNotifications, mergeCandidates } from
 export { moveNeedForUpstream } from './needs.upstream.ts';
 export { refreshTrending } from './needs.trending.ts';
 
-import { defineModule } from '#lib/server/platform/module.ts';
+import { defineModule, tablesOf } from '#lib/server/platform/module.ts';
+import type { NeedsTables } from './needs.tables.ts';
 import * as m0300 from './migrations/20261125_0300_needs.ts';
 import * as m0500 from './migrations/20261125_0500_need_support_facts.ts';
 import * as m0600 from './migrations/20261125_0600_need_title_search.ts';
@@ -73,6 +74,7 @@ import { lockNeedsForEvidence as lockNeedsForEvidenceHook } from './needs.suppor
 /** What the needs module brings to the platform; the composition root (src/lib/server/modules.ts) wires it. */
 export const manifest = defineModule({
 	name: 'needs',
+	tables: tablesOf<NeedsTables>(),
 	migrations: {
 		'20261125_0300_needs': m0300,
 		'20261125_0500_need_support_facts': m0500,

@@ -8,7 +8,8 @@ export { exportList, exportPublishedList } from './priorities.export.ts';
 export { eligibleNeeds, getGroupPriorities, getRoundPage, groupPriorityCounts, listRounds, myBallot, readableNeedIds } from './priorities.queries.ts';
 export { castBallot, closeDueRounds, closeRound, closeRoundIfDue, openRound, publishList, withdrawBallot } from './priorities.commands.ts';
 
-import { defineModule } from '#lib/server/platform/module.ts';
+import { defineModule, tablesOf } from '#lib/server/platform/module.ts';
+import type { PrioritiesTables } from './priorities.tables.ts';
 import * as m0710 from './migrations/20261126_0710_priorities.ts';
 import { prioritiesOperations } from './priorities.api.ts';
 import { prioritiesJobs } from './priorities.jobs.ts';
@@ -17,6 +18,7 @@ import { prioritiesCommands } from './priorities.cli.ts';
 /** What the priorities module brings to the platform; the composition root (src/lib/server/modules.ts) wires it. */
 export const manifest = defineModule({
 	name: 'priorities',
+	tables: tablesOf<PrioritiesTables>(),
 	migrations: {
 		'20261126_0710_priorities': m0710
 	},
