@@ -8,7 +8,7 @@ import type { MemberRow } from '#lib/server/modules/members/members.tables.ts';
 import { addMembership, buildGroup } from '#lib/server/modules/groups/groups.factories.ts';
 import type { Actor } from '#lib/server/platform/context.ts';
 import { buildDeployment, buildNeed } from './needs.factories.ts';
-import { needsActionOperations } from './needs.actions.api.ts';
+import { operations } from '#lib/server/modules.ts';
 
 /*
  * The JSON doors of acting on needs, called the way SvelteKit calls them: the same behaviour as the
@@ -34,7 +34,7 @@ afterAll(async () => {
 const actor = (m: MemberRow | null): Actor | null => (m ? toActor(m, 'token') : null);
 
 async function call(method: string, path: string, who: MemberRow | null, body?: unknown) {
-	const op = needsActionOperations.find((o) => o.method === method && new RegExp(`^${o.path.replace(/\{\w+\}/g, '[^/]+')}$`).test(path));
+	const op = operations.find((o) => o.method === method && new RegExp(`^${o.path.replace(/\{\w+\}/g, '[^/]+')}$`).test(path));
 	if (!op) throw new Error(`No operation for ${method} ${path}`);
 	const names = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
 	const values = path.split('/').filter((_, i) => op.path.split('/')[i]?.startsWith('{'));
