@@ -46,11 +46,12 @@ const MATRIX: Record<string, { run: (ctx: Ctx, f: Fixture) => Promise<unknown>; 
 	// Acts on the actor's own profile: anybody signed in may, on themselves.
 	updateProfile: { run: (ctx) => updateProfile(ctx, { bio: 'changed' }), expected: row('unauthenticated', 'ok', 'ok', 'ok', 'ok') },
 	addDeployment: { run: (ctx) => addDeployment(ctx, { name: 'new' }), expected: row('unauthenticated', 'ok', 'ok', 'ok', 'ok') },
+	// Another member's deployment answers as a missing one does (decision 0014).
 	updateDeployment: {
 		run: (ctx, f) => updateDeployment(ctx, f.deploymentId, { name: 'renamed' }),
-		expected: row('unauthenticated', 'ok', 'forbidden', 'forbidden', 'ok')
+		expected: row('unauthenticated', 'ok', 'not_found', 'not_found', 'ok')
 	},
-	removeDeployment: { run: (ctx, f) => removeDeployment(ctx, f.deploymentId), expected: row('unauthenticated', 'ok', 'forbidden', 'forbidden', 'ok') },
+	removeDeployment: { run: (ctx, f) => removeDeployment(ctx, f.deploymentId), expected: row('unauthenticated', 'ok', 'not_found', 'not_found', 'ok') },
 	createToken: { run: (ctx) => createToken(ctx, { name: 'new' }), expected: row('unauthenticated', 'ok', 'ok', 'ok', 'forbidden') },
 	revokeToken: { run: (ctx, f) => revokeToken(ctx, f.tokenId), expected: row('unauthenticated', 'ok', 'forbidden', 'forbidden', 'ok') },
 	setAdmin: {
