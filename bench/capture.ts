@@ -144,7 +144,7 @@ const quietLog = {
 };
 
 /** A minimal SvelteKit RequestEvent for a visitor (no session), enough for `load` functions and `endpoint()` handlers. */
-export function visitorEvent(url: string, params: Record<string, string> = {}, routeId = '') {
+export function visitorEvent(url: string, params: Record<string, string | number> = {}, routeId = '') {
 	const u = new URL(url);
 	return {
 		url: u,

@@ -77,7 +77,7 @@ export async function capturePlans(recorder: QueryRecorder, popular: number[]): 
 	const visitor = (db: Db): Ctx => ({ db, actor: null, now: systemClock });
 	const how: Record<string, string> = {};
 	const boardRoute = await importRoute('(public)/needs/+page.server.ts');
-	const needRoute = await importRoute('(public)/needs/[id]/+page.server.ts');
+	const needRoute = await importRoute('(public)/needs/[id=id]/+page.server.ts');
 	const listRoute = await importRoute('api/v1/needs/+server.ts');
 
 	const viaRoute = async (name: string, route: (() => Promise<unknown>) | null, fallback: (db: Db) => Promise<unknown>) => {
@@ -109,7 +109,7 @@ export async function capturePlans(recorder: QueryRecorder, popular: number[]): 
 			id,
 			await viaRoute(
 				'need',
-				needRoute?.load ? () => needRoute.load!(visitorEvent(`http://127.0.0.1/needs/${id}`, { id: String(id) }, '/(public)/needs/[id]')) : null,
+				needRoute?.load ? () => needRoute.load!(visitorEvent(`http://127.0.0.1/needs/${id}`, { id }, '/(public)/needs/[id=id]')) : null,
 				(db) => getNeedPage(visitor(db), id)
 			)
 		);

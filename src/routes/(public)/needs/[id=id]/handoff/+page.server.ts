@@ -12,18 +12,13 @@ import type { Actions, PageServerLoad } from './$types';
  * address), edit the draft with a rendered preview, then create it; or link an existing item by URL.
  */
 
-function needId(raw: string): number {
-	if (!/^[1-9]\d{0,14}$/.test(raw)) error(404, 'There is no need at this address.');
-	return Number(raw);
-}
-
 const MARKDOWN_PROVIDERS = new Set(['github', 'gitlab']);
 
-async function page(event: RequestEvent<{ id: string }>) {
+async function page(event: Pick<RequestEvent, 'locals' | 'url'> & { params: { id: number } }) {
 	if (!event.locals.actor) redirect(303, `/signin?next=${encodeURIComponent(event.url.pathname + event.url.search)}`);
 	const ctx = await ctxOf(event);
 	try {
-		return { ctx, id: needId(event.params.id), data: await getHandoffPage(ctx, needId(event.params.id)) };
+		return { ctx, id: event.params.id, data: await getHandoffPage(ctx, event.params.id) };
 	} catch (e) {
 		if (e instanceof AppError) error(statusOf(e.code), e.message);
 		throw e;

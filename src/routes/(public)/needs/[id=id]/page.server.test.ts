@@ -44,7 +44,7 @@ async function view(who: MemberRow | null, needId: number) {
 	statements.length = 0;
 	const event = {
 		locals: { actor: who ? toActor(who, 'session') : null },
-		params: { id: String(needId) },
+		params: { id: needId },
 		url: new URL(`http://caucus.test/needs/${needId}`),
 		setHeaders: () => {}
 	};

@@ -1,4 +1,3 @@
-import { error, type RequestEvent } from '@sveltejs/kit';
 import {
 	addComment,
 	deleteComment,
@@ -16,19 +15,15 @@ import { listHandoffsOfNeed } from '#lib/server/modules/handoff/index.ts';
 import { getNeedChampions, linkChange, removeChampion, setChangeState, unlinkChange, volunteer, withdraw } from '#lib/server/modules/champions/index.ts';
 import type { Ctx } from '#lib/server/platform/context.ts';
 import { ctxOf } from '#lib/server/platform/http/context.ts';
-import { formValues, runForm } from '#lib/server/platform/http/forms.ts';
+import { formAction } from '#lib/server/platform/http/forms.ts';
+import { parseId } from '#lib/ids.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 // Every control on the page is a plain form: no JavaScript is shipped.
 
-function needId(raw: string): number {
-	if (!/^[1-9]\d{0,14}$/.test(raw)) error(404, 'There is no need at this address.');
-	return Number(raw);
-}
-
 export const load: PageServerLoad = async (event) => {
 	const ctx = await ctxOf(event);
-	const id = needId(event.params.id);
+	const id = event.params.id;
 	// The page asks whether the reader may see the need once, and hands the answer (with the reader's
 	// abilities) to each module's part; the parts then load side by side.
 	const access = await loadNeedAccess(ctx, id);
@@ -45,24 +40,17 @@ export const load: PageServerLoad = async (event) => {
 };
 
 const text = (value: unknown) => (typeof value === 'string' ? value : '');
-const commentId = (values: Record<string, unknown>) => (/^\d{1,15}$/.test(text(values.commentId)) ? Number(values.commentId) : 0);
-const changeId = (values: Record<string, unknown>) => (/^\d{1,15}$/.test(text(values.changeId)) ? Number(values.changeId) : 0);
+// A form's id that is not an id names nothing: the command answers "not found".
+const commentId = (values: Record<string, unknown>) => parseId(values.commentId) ?? 0;
+const changeId = (values: Record<string, unknown>) => parseId(values.changeId) ?? 0;
 
 /**
  * Every form on the page posts to one of these; each runs one command (which authorizes itself) and
  * answers with a message, or the error with its field messages and the input kept. `intent` tells the
  * page which form the answer belongs to (a comment's forms add its id).
  */
-function act(run: (ctx: Ctx, id: number, values: Record<string, unknown>) => Promise<string>) {
-	return async (event: RequestEvent<{ id: string }>) => {
-		const ctx = await ctxOf(event);
-		const id = needId(event.params.id);
-		const values = formValues(await event.request.formData());
-		const result = await runForm(values, () => run(ctx, id, values));
-		if (typeof result === 'string') return { success: result, intent: text(values.intent) };
-		return result;
-	};
-}
+const act = (run: (ctx: Ctx, id: number, values: Record<string, unknown>) => Promise<string>) =>
+	formAction<{ id: number }>((ctx, params, values) => run(ctx, params.id, values));
 
 export const actions: Actions = {
 	support: act(async (ctx, id, values) => {

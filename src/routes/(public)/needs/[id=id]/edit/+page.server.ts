@@ -4,13 +4,8 @@ import { ctxOf } from '#lib/server/platform/http/context.ts';
 import { formValues, runForm } from '#lib/server/platform/http/forms.ts';
 import type { Actions, PageServerLoad } from './$types';
 
-function needId(raw: string): number {
-	if (!/^[1-9]\d{0,14}$/.test(raw)) error(404, 'There is no need at this address.');
-	return Number(raw);
-}
-
 export const load: PageServerLoad = async (event) => {
-	const id = needId(event.params.id);
+	const id = event.params.id;
 	if (!event.locals.actor) redirect(303, `/signin?next=${encodeURIComponent(`/needs/${id}/edit`)}`);
 	const ctx = await ctxOf(event);
 	const [{ need, abilities }, components] = await Promise.all([getNeedPage(ctx, id, { supporters: 0 }), listComponents(ctx)]);
@@ -38,7 +33,7 @@ export const load: PageServerLoad = async (event) => {
 
 export const actions: Actions = {
 	default: async (event) => {
-		const id = needId(event.params.id);
+		const id = event.params.id;
 		const ctx = await ctxOf(event);
 		const values = formValues(await event.request.formData(), ['components']);
 		const result = await runForm(values, () => editNeed(ctx, id, values));

@@ -1,4 +1,4 @@
-import { error, type RequestEvent } from '@sveltejs/kit';
+import { error } from '@sveltejs/kit';
 import {
 	changeStatus,
 	getNeedHistory,
@@ -18,15 +18,8 @@ import {
 import type { Ctx } from '#lib/server/platform/context.ts';
 import { AppError } from '#lib/server/platform/errors.ts';
 import { ctxOf } from '#lib/server/platform/http/context.ts';
-import { formValues, runForm } from '#lib/server/platform/http/forms.ts';
+import { formAction } from '#lib/server/platform/http/forms.ts';
 import type { Actions, PageServerLoad } from './$types';
-
-/** The need number in the address; anything else is a page that does not exist. */
-function needIdOf(param: string): number {
-	const id = /^\d{1,15}$/.test(param) ? Number(param) : NaN;
-	if (!Number.isSafeInteger(id) || id <= 0) error(404, 'There is no need at this address.');
-	return id;
-}
 
 /**
  * The moderators' page of one need. Everyone else gets a 404, like for a need they may not read: the page
@@ -35,7 +28,7 @@ function needIdOf(param: string): number {
  */
 export const load: PageServerLoad = async (event) => {
 	const ctx = await ctxOf(event);
-	const id = needIdOf(event.params.id);
+	const id = event.params.id;
 	let access;
 	try {
 		access = await loadNeedAccess(ctx, id);
@@ -82,16 +75,8 @@ export const load: PageServerLoad = async (event) => {
 const text = (value: unknown) => (typeof value === 'string' ? value : '');
 
 /** Runs one command for a form; answers with a success message or the error with the input kept. */
-function act(run: (ctx: Ctx, id: number, values: Record<string, unknown>) => Promise<string>) {
-	return async (event: RequestEvent<{ id: string }>) => {
-		const ctx = await ctxOf(event);
-		const id = needIdOf(event.params.id);
-		const values = formValues(await event.request.formData());
-		const result = await runForm(values, () => run(ctx, id, values));
-		if (typeof result === 'string') return { success: result, intent: text(values.intent) };
-		return result;
-	};
-}
+const act = (run: (ctx: Ctx, id: number, values: Record<string, unknown>) => Promise<string>) =>
+	formAction<{ id: number }>((ctx, params, values) => run(ctx, params.id, values));
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
