@@ -40,7 +40,8 @@ export const handle: Handle = async ({ event, resolve }) => {
 		}
 	}
 
-	const refused = refusedCrossSiteApiWrite(event) ?? guardRouteGroup(event);
+	const refused = refusedCrossSiteApiWrite(event);
+	if (!refused) guardRouteGroup(event);
 	const response = refused ?? (await resolve(event));
 	response.headers.set('x-request-id', requestId);
 	setSecurityHeaders(response.headers);
@@ -66,13 +67,12 @@ export const handle: Handle = async ({ event, resolve }) => {
  * page's load), so the hook is the guard and no load of these pages runs for someone who may not see it.
  * Commands still authorize themselves; this keeps their pages' reads closed as well.
  */
-function guardRouteGroup(event: RequestEvent): Response | null {
+function guardRouteGroup(event: RequestEvent): void {
 	const group = event.route.id?.match(/^\/\((admin|app)\)(?:\/|$)/)?.[1];
-	if (!group) return null;
+	if (!group) return;
 	const actor = event.locals.actor;
 	if (!actor) redirect(303, `/signin?next=${encodeURIComponent(event.url.pathname + event.url.search)}`);
 	if (group === 'admin' && !mayAdminister(actor)) error(403, 'This page is for administrators.');
-	return null;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
