@@ -1,13 +1,11 @@
 import { createInterface } from 'node:readline/promises';
 import { Writable } from 'node:stream';
-import { inTransaction, type Actor } from '#lib/server/platform/context.ts';
+import { CLI_ACTOR, inTransaction } from '#lib/server/platform/context.ts';
 import { invalid } from '#lib/server/platform/errors.ts';
 import { issueResetLink, setAdmin, signUp } from '#lib/server/modules/members/index.ts';
 import { config } from '#lib/server/platform/config.ts';
 import { withDatabase } from './database.ts';
 
-/** Whoever runs the command line owns the machine and its database: they act as an administrator. */
-export const CLI_ACTOR: Actor = { memberId: 0, handle: 'cli', displayName: 'Command line', isAdmin: true, via: 'cli' };
 
 async function askPassword(): Promise<string> {
 	if (!process.stdin.isTTY) {

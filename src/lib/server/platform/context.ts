@@ -10,6 +10,9 @@ export interface Actor {
 	via: 'session' | 'token' | 'cli';
 }
 
+/** Who acts for the `caucus` command and the demo seed: the operator at the server's console, as an administrator. */
+export const CLI_ACTOR: Actor = { memberId: 0, handle: 'cli', displayName: 'Command line', isAdmin: true, via: 'cli' };
+
 /** What every command and query receives: where to read and write, who acts, and what time it is. */
 export interface Ctx {
 	db: Executor;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '#lib/server/testing/database.ts';
 import { ctxFor, TestClock } from '#lib/server/testing/context.ts';
-import { CLI_ACTOR } from '../../../../cli/admin.ts';
+import { CLI_ACTOR } from '#lib/server/platform/context.ts';
 import { signIn, startSession } from './members.commands.ts';
 import { buildMember, FACTORY_PASSWORD } from './members.factories.ts';
 import { actorForSession, listActivity, toActor } from './members.queries.ts';

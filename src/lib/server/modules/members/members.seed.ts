@@ -1,6 +1,7 @@
 import { addDeployment, setAdmin, signUp, updateProfile } from './members.commands.ts';
 import { countMembers, toActor, type Account } from './members.queries.ts';
 import type { DemoMember, DemoWorld } from '#lib/server/platform/module.ts';
+import { CLI_ACTOR } from '#lib/server/platform/context.ts';
 
 /** A small, believable operators' community for `caucus seed --demo`. Names and organizations are invented. */
 
@@ -129,8 +130,6 @@ export function demoMembers(count: number) {
 		};
 	});
 }
-
-const CLI_ACTOR = { memberId: 0, handle: 'cli', displayName: 'Command line', isAdmin: true, via: 'cli' as const };
 
 export const demoMemberOf = (account: Account): DemoMember => ({
 	id: account.id,
