@@ -6,7 +6,6 @@ import { issueResetLink, setAdmin, signUp } from '#lib/server/modules/members/in
 import { config } from '#lib/server/platform/config.ts';
 import { withDatabase } from './database.ts';
 
-
 async function askPassword(): Promise<string> {
 	if (!process.stdin.isTTY) {
 		const lines = createInterface({ input: process.stdin });
