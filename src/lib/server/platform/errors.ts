@@ -52,6 +52,14 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
 	return result.data;
 }
 
+/**
+ * Input from a door that cannot type it (a form, a CLI argument list, a JSON body read by hand), handed to a
+ * command as that command's input type. Every command parses its input with its own schema, so nothing is
+ * trusted by this; the input type is for callers that build input in code (seeds, tests, other modules),
+ * which the compiler then checks (decision 0016).
+ */
+export const untrusted = <T>(values: unknown): T => values as T;
+
 /** PostgreSQL's unique_violation, used where a unique constraint is the lock. */
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {
 	const e = error as { code?: string; constraint?: string; message?: string } | null;
