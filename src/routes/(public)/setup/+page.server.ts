@@ -3,6 +3,7 @@ import { countMembers, createFirstAdmin, startSession } from '#lib/server/module
 import { ctxOf } from '#lib/server/platform/http/context.ts';
 import { formValues, runForm } from '#lib/server/platform/http/forms.ts';
 import { setSessionCookie } from '#lib/server/platform/http/session-cookie.ts';
+import { untrusted } from '#lib/server/platform/errors.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -15,7 +16,7 @@ export const actions: Actions = {
 		const ctx = await ctxOf(event);
 		const values = formValues(await event.request.formData());
 		const result = await runForm(values, async () => {
-			const account = await createFirstAdmin(ctx, values);
+			const account = await createFirstAdmin(ctx, untrusted(values));
 			const session = await startSession(ctx, account.id, event.request.headers.get('user-agent'));
 			setSessionCookie(event.cookies, session.token, session.expiresAt);
 		});

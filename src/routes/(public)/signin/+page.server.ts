@@ -5,6 +5,7 @@ import { isOidcFailure, oidcFailureMessage } from '#lib/server/modules/members/i
 import { clientAddress, ctxOf } from '#lib/server/platform/http/context.ts';
 import { formValues, runForm } from '#lib/server/platform/http/forms.ts';
 import { safeNext, setSessionCookie } from '#lib/server/platform/http/session-cookie.ts';
+import { untrusted } from '#lib/server/platform/errors.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {
@@ -21,7 +22,7 @@ export const actions: Actions = {
 		const ctx = await ctxOf(event);
 		const values = formValues(await event.request.formData());
 		const result = await runForm(values, async () => {
-			const { session } = await signIn(ctx, values, { address: clientAddress(event), userAgent: event.request.headers.get('user-agent') });
+			const { session } = await signIn(ctx, untrusted(values), { address: clientAddress(event), userAgent: event.request.headers.get('user-agent') });
 			setSessionCookie(event.cookies, session.token, session.expiresAt);
 		});
 		if (result) return result;

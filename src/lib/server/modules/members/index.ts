@@ -1,6 +1,20 @@
 // The public surface: what routes and other modules may use, by name (docs/architecture.md, "Crossing modules").
 export { type MembersTables, SEGMENTS, type Segment } from './members.tables.ts';
-export { activityListInput, handle, memberListInput } from './members.schemas.ts';
+export {
+	type ChangePasswordInput,
+	type DeploymentInput,
+	type DeploymentPatchInput,
+	type ProfilePatchInput,
+	type ResetLinkInput,
+	type ResetPasswordInput,
+	type SetAdminInput,
+	type SignInInput,
+	type SignUpInput,
+	type TokenInput,
+	activityListInput,
+	handle,
+	memberListInput
+} from './members.schemas.ts';
 export {
 	actorForSession,
 	actorForToken,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '#lib/server/testing/database.ts';
 import { ctxFor } from '#lib/server/testing/context.ts';
+import { untrusted } from '#lib/server/platform/errors.ts';
 import { setAdmin, updateProfile } from './members.commands.ts';
 import { buildMember } from './members.factories.ts';
 import { listAccounts, listActivity, memberStats, toActor } from './members.queries.ts';
@@ -73,7 +74,7 @@ describe('administration', () => {
 	it('answers an unknown handle or bad input clearly', async () => {
 		const root = await buildMember(t.db, { isAdmin: true });
 		await expect(setAdmin(ctxFor(t.db, root), { handle: 'nobody-here', isAdmin: true })).rejects.toMatchObject({ code: 'not_found' });
-		await expect(setAdmin(ctxFor(t.db, root), { handle: 'x', isAdmin: 'maybe' })).rejects.toMatchObject({
+		await expect(setAdmin(ctxFor(t.db, root), untrusted({ handle: 'x', isAdmin: 'maybe' }))).rejects.toMatchObject({
 			code: 'invalid_input',
 			fields: { isAdmin: expect.any(String) }
 		});

@@ -15,7 +15,15 @@ import {
 	signInInput,
 	signUpInput,
 	tokenInput,
-	tokenRef
+	tokenRef,
+	type ChangePasswordInput,
+	type DeploymentInput,
+	type DeploymentPatchInput,
+	type ProfilePatchInput,
+	type SetAdminInput,
+	type SignInInput,
+	type SignUpInput,
+	type TokenInput
 } from './members.schemas.ts';
 import {
 	countMembers,
@@ -74,7 +82,7 @@ export async function insertMember(
  * Makes an account. From the web (`request.address` given) each valid attempt first counts toward the
  * sign-up throttle of its address (decision 0012); the command line has no address and no throttle.
  */
-export async function signUp(ctx: Ctx, input: unknown, request?: { address: string }): Promise<Account> {
+export async function signUp(ctx: Ctx, input: SignUpInput, request?: { address: string }): Promise<Account> {
 	const data = parseInput(signUpInput, input);
 	if (request) await reserveSignUp(ctx, request.address);
 	const passwordHash = await hashPassword(data.password);
@@ -89,7 +97,7 @@ export async function signUp(ctx: Ctx, input: unknown, request?: { address: stri
  * Creates the first administrator of an empty site. The table lock makes two visitors racing
  * for the empty site end with one administrator, not two.
  */
-export async function createFirstAdmin(ctx: Ctx, input: unknown): Promise<Account> {
+export async function createFirstAdmin(ctx: Ctx, input: SignUpInput): Promise<Account> {
 	const data = parseInput(signUpInput, input);
 	const passwordHash = await hashPassword(data.password);
 	return inTransaction(ctx, async (tx) => {
@@ -127,7 +135,7 @@ export async function startSession(ctx: Ctx, memberId: number, userAgent: string
  */
 export async function signIn(
 	ctx: Ctx,
-	input: unknown,
+	input: SignInInput,
 	request: { address: string; userAgent: string | null }
 ): Promise<{ account: Account; session: NewSession }> {
 	const data = parseInput(signInInput, input);
@@ -158,7 +166,7 @@ export async function signOutEverywhere(ctx: Ctx): Promise<number> {
 }
 
 /** Changes the password and ends every other session, since a password change usually means a worry. */
-export async function changePassword(ctx: Ctx, input: unknown, keepSessionCookie: string | null): Promise<void> {
+export async function changePassword(ctx: Ctx, input: ChangePasswordInput, keepSessionCookie: string | null): Promise<void> {
 	if (!ctx.actor) throw unauthenticated();
 	const actor = ctx.actor;
 	const data = parseInput(changePasswordInput, input);
@@ -193,7 +201,7 @@ async function lockMember(tx: TxCtx, memberId: number): Promise<MemberRow> {
  * Changes the acting member's profile. Absent fields stay as they are (the settings form sends all of
  * them). A taken handle is a field error, and nothing changes.
  */
-export async function updateProfile(ctx: Ctx, input: unknown): Promise<Account> {
+export async function updateProfile(ctx: Ctx, input: ProfilePatchInput): Promise<Account> {
 	const actor = requireActor(ctx);
 	const data = parseInput(profilePatchInput, input);
 	return retryingTransaction(ctx, async (tx) => {
@@ -234,7 +242,7 @@ export async function updateProfile(ctx: Ctx, input: unknown): Promise<Account> 
 }
 
 /** Adds a deployment to the acting member's profile. */
-export async function addDeployment(ctx: Ctx, input: unknown): Promise<Deployment> {
+export async function addDeployment(ctx: Ctx, input: DeploymentInput): Promise<Deployment> {
 	const actor = requireActor(ctx);
 	const data = parseInput(deploymentInput, input);
 	return inTransaction(ctx, async (tx) => {
@@ -284,7 +292,7 @@ async function ownDeploymentForUpdate(tx: TxCtx, deploymentId: number) {
 }
 
 /** Changes one of the acting member's deployments; absent fields stay as they are. */
-export async function updateDeployment(ctx: Ctx, deploymentId: unknown, input: unknown): Promise<Deployment> {
+export async function updateDeployment(ctx: Ctx, deploymentId: unknown, input: DeploymentPatchInput): Promise<Deployment> {
 	requireActor(ctx);
 	const { id } = parseInput(deploymentRef, { id: deploymentId });
 	const data = parseInput(deploymentPatchInput, input);
@@ -339,7 +347,7 @@ const TOKEN_PREFIX = 'cau_';
 const SHOWN_PREFIX_LENGTH = TOKEN_PREFIX.length + 4;
 
 /** Creates a personal API token for the acting member. Only its SHA-256 is stored. */
-export async function createToken(ctx: Ctx, input: unknown): Promise<NewApiToken> {
+export async function createToken(ctx: Ctx, input: TokenInput): Promise<NewApiToken> {
 	const actor = requireActor(ctx);
 	requireCreateToken(actor, actor.memberId);
 	const data = parseInput(tokenInput, input);
@@ -390,7 +398,7 @@ export async function revokeToken(ctx: Ctx, tokenId: unknown): Promise<ApiToken>
  * Grants or revokes the admin role. Every admin row is locked first, in id order, so two admins
  * revoking each other at once cannot leave the site without one.
  */
-export async function setAdmin(ctx: Ctx, input: unknown): Promise<Member> {
+export async function setAdmin(ctx: Ctx, input: SetAdminInput): Promise<Member> {
 	const actor = requireAdminister(ctx.actor);
 	const data = parseInput(setAdminInput, input);
 	return inTransaction(ctx, async (tx) => {

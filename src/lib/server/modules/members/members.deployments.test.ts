@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '#lib/server/testing/database.ts';
 import { ctxFor } from '#lib/server/testing/context.ts';
+import { untrusted } from '#lib/server/platform/errors.ts';
 import { addDeployment, MAX_DEPLOYMENTS, removeDeployment, updateDeployment } from './members.commands.ts';
 import { buildMember } from './members.factories.ts';
 import { getOwnDeployment, listDeployments } from './members.queries.ts';
@@ -50,7 +51,7 @@ describe('deployments', () => {
 			releases: ['2025.1'],
 			components: []
 		});
-		const error = await addDeployment(ctx, { name: '', nodes: -1, instances: 'many', releases: 5 }).catch((e) => e);
+		const error = await addDeployment(ctx, untrusted({ name: '', nodes: -1, instances: 'many', releases: 5 })).catch((e) => e);
 		expect(error.code).toBe('invalid_input');
 		expect(Object.keys(error.fields).sort()).toEqual(['instances', 'name', 'nodes', 'releases']);
 	});

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '#lib/server/testing/database.ts';
 import { ctxFor } from '#lib/server/testing/context.ts';
+import { untrusted } from '#lib/server/platform/errors.ts';
 import { updateProfile } from './members.commands.ts';
 import { buildMember } from './members.factories.ts';
 import { getAccount, getMemberByHandle, listMembers } from './members.queries.ts';
@@ -78,7 +79,9 @@ describe('profile', () => {
 
 	it('names every bad field and needs a signed-in member', async () => {
 		const dee = await buildMember(t.db, { handle: 'dee-p' });
-		const error = await updateProfile(ctxFor(t.db, dee), { displayName: '', handle: '-x', segments: ['astronaut'], bio: 'x'.repeat(2001) }).catch((e) => e);
+		const error = await updateProfile(ctxFor(t.db, dee), untrusted({ displayName: '', handle: '-x', segments: ['astronaut'], bio: 'x'.repeat(2001) })).catch(
+			(e) => e
+		);
 		expect(error.code).toBe('invalid_input');
 		expect(Object.keys(error.fields).sort()).toEqual(['bio', 'displayName', 'handle', 'segments.0']);
 		await expect(updateProfile(ctxFor(t.db, null), { bio: 'x' })).rejects.toMatchObject({ code: 'unauthenticated' });

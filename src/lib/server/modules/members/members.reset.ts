@@ -1,10 +1,9 @@
-import { z } from 'zod';
 import { inTransaction, type Ctx } from '#lib/server/platform/context.ts';
 import { recordActivity } from '#lib/server/platform/activity.ts';
 import { AppError, forbidden, notFound, parseInput } from '#lib/server/platform/errors.ts';
 import { hashPassword, hashSecret, newSecret } from '#lib/server/platform/auth/secrets.ts';
 import type { Executor } from '#lib/server/platform/db/database.ts';
-import { password } from './members.schemas.ts';
+import { resetLinkInput, resetPasswordInput, type ResetLinkInput, type ResetPasswordInput } from './members.schemas.ts';
 import { toActor, toMember, type Member } from './members.queries.ts';
 import { requireIssueResetLink } from './members.policy.ts';
 
@@ -18,17 +17,6 @@ import { requireIssueResetLink } from './members.policy.ts';
 export const RESET_LINK_HOURS = 24;
 const RESET_PREFIX = 'rst_';
 
-export const resetLinkInput = z.object({
-	handle: z
-		.string({ error: 'Handle is required.' })
-		.trim()
-		.toLowerCase()
-		.transform((v) => v.replace(/^@/, ''))
-		.pipe(z.string().min(1, 'Handle is required.').max(100, 'No member has that handle.'))
-});
-
-export const resetPasswordInput = z.object({ password });
-
 export interface IssuedResetLink {
 	member: Member;
 	/** The whole token, shown once to the administrator; never stored. */
@@ -38,7 +26,7 @@ export interface IssuedResetLink {
 	expiresAt: Date;
 }
 
-export async function issueResetLink(ctx: Ctx, input: unknown): Promise<IssuedResetLink> {
+export async function issueResetLink(ctx: Ctx, input: ResetLinkInput): Promise<IssuedResetLink> {
 	const actor = requireIssueResetLink(ctx.actor);
 	const data = parseInput(resetLinkInput, input);
 	return inTransaction(ctx, async (tx) => {
@@ -114,7 +102,7 @@ export function resetLinkProblem(state: 'unknown' | 'used' | 'expired'): string 
  * member ends (whoever held the old password is signed out) and their failed sign-ins are forgotten, so a
  * locked-out member can sign in at once.
  */
-export async function resetPassword(ctx: Ctx, token: string, input: unknown): Promise<Member> {
+export async function resetPassword(ctx: Ctx, token: string, input: ResetPasswordInput): Promise<Member> {
 	const data = parseInput(resetPasswordInput, input);
 	const before = await resetLinkState(ctx.db, token, ctx.now());
 	if (before.state !== 'valid') throw linkError(before.state);

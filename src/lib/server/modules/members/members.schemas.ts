@@ -28,6 +28,7 @@ export const signInInput = z.object({
 	email,
 	password: userText({ field: 'Password', trim: false }).min(1, 'Password is required.').max(200, 'Use at most 200 characters.')
 });
+export type SignInInput = z.input<typeof signInInput>;
 
 export const changePasswordInput = z
 	.object({
@@ -35,6 +36,7 @@ export const changePasswordInput = z
 		newPassword: password
 	})
 	.refine((v) => v.currentPassword !== v.newPassword, { path: ['newPassword'], message: 'Choose a password you have not used here.' });
+export type ChangePasswordInput = z.input<typeof changePasswordInput>;
 
 const optionalText = (max: number, field: string) =>
 	trimmed(max, field)
@@ -140,6 +142,7 @@ export const id = z.coerce
 export const deploymentRef = z.object({ id });
 
 export const tokenInput = z.object({ name: trimmed(60, 'Name').min(1, 'Name is required.') });
+export type TokenInput = z.input<typeof tokenInput>;
 
 export const tokenRef = z.object({ id });
 
@@ -151,6 +154,20 @@ export const setAdminInput = z.object({
 	isAdmin: flag
 });
 export type SetAdminInput = z.input<typeof setAdminInput>;
+
+/** An administrator's reset link for a member (members.reset.ts); the handle may come with its @. */
+export const resetLinkInput = z.object({
+	handle: z
+		.string({ error: 'Handle is required.' })
+		.trim()
+		.toLowerCase()
+		.transform((v) => v.replace(/^@/, ''))
+		.pipe(z.string().min(1, 'Handle is required.').max(100, 'No member has that handle.'))
+});
+export type ResetLinkInput = z.input<typeof resetLinkInput>;
+
+export const resetPasswordInput = z.object({ password });
+export type ResetPasswordInput = z.input<typeof resetPasswordInput>;
 
 /** The members directory: search text, a segment, a keyset cursor and a page size. */
 export const memberListInput = z.object({

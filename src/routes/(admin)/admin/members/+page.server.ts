@@ -3,6 +3,7 @@ import { issueResetLink, listAccounts, memberListInput, setAdmin } from '#lib/se
 import { config } from '#lib/server/platform/config.ts';
 import { ctxOf } from '#lib/server/platform/http/context.ts';
 import { formValues, runForm } from '#lib/server/platform/http/forms.ts';
+import { untrusted } from '#lib/server/platform/errors.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -19,7 +20,7 @@ export const actions: Actions = {
 		const ctx = await ctxOf(event);
 		const values = formValues(await event.request.formData());
 		const result = await runForm(values, async () => {
-			const member = await setAdmin(ctx, values);
+			const member = await setAdmin(ctx, untrusted(values));
 			return {
 				done: `@${member.handle} ${member.isAdmin ? 'is now an administrator' : 'is no longer an administrator'}.`,
 				leftAdmin: member.id === ctx.actor?.memberId && !member.isAdmin
@@ -34,7 +35,7 @@ export const actions: Actions = {
 		const ctx = await ctxOf(event);
 		const values = formValues(await event.request.formData());
 		return runForm(values, async () => {
-			const issued = await issueResetLink(ctx, values);
+			const issued = await issueResetLink(ctx, untrusted(values));
 			return { resetLink: { handle: issued.member.handle, url: `${config().origin ?? event.url.origin}${issued.path}`, expiresAt: issued.expiresAt } };
 		});
 	}

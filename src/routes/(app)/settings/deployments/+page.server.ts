@@ -2,6 +2,7 @@ import { redirect } from '@sveltejs/kit';
 import { addDeployment, listDeployments, removeDeployment } from '#lib/server/modules/members/index.ts';
 import { ctxOf } from '#lib/server/platform/http/context.ts';
 import { formValues, runForm } from '#lib/server/platform/http/forms.ts';
+import { untrusted } from '#lib/server/platform/errors.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 const NOTICES: Record<string, string> = {
@@ -23,7 +24,7 @@ export const actions: Actions = {
 		const ctx = await ctxOf(event);
 		const values = formValues(await event.request.formData());
 		const result = await runForm(values, async () => {
-			await addDeployment(ctx, values);
+			await addDeployment(ctx, untrusted(values));
 		});
 		if (result) return result;
 		redirect(303, '/settings/deployments?done=added');

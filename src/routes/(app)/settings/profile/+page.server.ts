@@ -2,6 +2,7 @@ import { error, redirect } from '@sveltejs/kit';
 import { getAccount, updateProfile } from '#lib/server/modules/members/index.ts';
 import { ctxOf } from '#lib/server/platform/http/context.ts';
 import { formValues, runForm } from '#lib/server/platform/http/forms.ts';
+import { untrusted } from '#lib/server/platform/errors.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -20,7 +21,7 @@ export const actions: Actions = {
 		const ctx = await ctxOf(event);
 		const values = formValues(await event.request.formData(), ['segments']);
 		const result = await runForm(values, async () => {
-			await updateProfile(ctx, values);
+			await updateProfile(ctx, untrusted(values));
 		});
 		if (result) return result;
 		redirect(303, '/settings/profile?saved=1');

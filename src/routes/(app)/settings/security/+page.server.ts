@@ -3,6 +3,7 @@ import { changePassword, getAccount, signOutEverywhere } from '#lib/server/modul
 import { ctxOf } from '#lib/server/platform/http/context.ts';
 import { formValues, runForm } from '#lib/server/platform/http/forms.ts';
 import { clearSessionCookie } from '#lib/server/platform/http/session-cookie.ts';
+import { untrusted } from '#lib/server/platform/errors.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -17,7 +18,7 @@ export const actions: Actions = {
 		const ctx = await ctxOf(event);
 		const values = formValues(await event.request.formData());
 		return runForm(values, async () => {
-			await changePassword(ctx, values, event.locals.sessionToken);
+			await changePassword(ctx, untrusted(values), event.locals.sessionToken);
 			return { passwordChanged: true };
 		});
 	},

@@ -1,6 +1,7 @@
 import { createToken, listTokens, revokeToken } from '#lib/server/modules/members/index.ts';
 import { ctxOf } from '#lib/server/platform/http/context.ts';
 import { formValues, runForm } from '#lib/server/platform/http/forms.ts';
+import { untrusted } from '#lib/server/platform/errors.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -14,7 +15,7 @@ export const actions: Actions = {
 		const ctx = await ctxOf(event);
 		const values = formValues(await event.request.formData());
 		return runForm(values, async () => {
-			const { token, secret } = await createToken(ctx, values);
+			const { token, secret } = await createToken(ctx, untrusted(values));
 			return { created: { name: token.name, secret } };
 		});
 	},

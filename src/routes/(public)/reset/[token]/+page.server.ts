@@ -1,6 +1,7 @@
 import { resetLinkProblem, resetLinkState, resetPassword } from '#lib/server/modules/members/index.ts';
 import { ctxOf } from '#lib/server/platform/http/context.ts';
 import { formValues, runForm } from '#lib/server/platform/http/forms.ts';
+import { untrusted } from '#lib/server/platform/errors.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 /** A password reset link an administrator issued (decision 0012): set a new password, once. */
@@ -18,7 +19,7 @@ export const actions: Actions = {
 		const ctx = await ctxOf(event);
 		const values = formValues(await event.request.formData());
 		return runForm(values, async () => {
-			const member = await resetPassword(ctx, event.params.token, values);
+			const member = await resetPassword(ctx, event.params.token, untrusted(values));
 			return { done: true as const, handle: member.handle };
 		});
 	}

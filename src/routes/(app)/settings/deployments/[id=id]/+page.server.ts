@@ -2,6 +2,7 @@ import { error, redirect } from '@sveltejs/kit';
 import { getOwnDeployment, removeDeployment, updateDeployment } from '#lib/server/modules/members/index.ts';
 import { ctxOf } from '#lib/server/platform/http/context.ts';
 import { formValues, runForm } from '#lib/server/platform/http/forms.ts';
+import { untrusted } from '#lib/server/platform/errors.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -15,7 +16,7 @@ export const actions: Actions = {
 		const ctx = await ctxOf(event);
 		const values = formValues(await event.request.formData());
 		const result = await runForm(values, async () => {
-			await updateDeployment(ctx, event.params.id, values);
+			await updateDeployment(ctx, event.params.id, untrusted(values));
 		});
 		if (result) return result;
 		redirect(303, '/settings/deployments?done=updated');
