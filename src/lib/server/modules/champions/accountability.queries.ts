@@ -4,7 +4,7 @@ import { oneLineText } from '#lib/server/platform/text.ts';
 import type { Ctx } from '#lib/server/platform/context.ts';
 import { invalid, parseInput } from '#lib/server/platform/errors.ts';
 import { cycleOn, findCycle, listCycles, type Cycle } from '#lib/server/modules/cycles/index.ts';
-import { findGroupRowBySlug } from '#lib/server/modules/groups/index.ts';
+import { findGroupBySlug } from '#lib/server/modules/groups/index.ts';
 import { findComponentBySlug, needInComponent, needReadableBy, NEED_STATUSES, statusTimeline, type NeedStatus } from '#lib/server/modules/needs/index.ts';
 import { hasStalledHandoff, oldestOpenUpstreamChange } from '#lib/server/modules/handoff/index.ts';
 
@@ -113,9 +113,9 @@ async function resolveScope(ctx: Ctx, data: { cycle: string; group: string; days
 	}
 	let group: Scope['group'] = null;
 	if (data.group) {
-		const row = await findGroupRowBySlug(ctx.db, data.group);
-		if (!row) throw invalid({ group: `There is no group “${data.group}”.` });
-		group = { id: Number(row.id), slug: row.slug, name: row.name };
+		const found = await findGroupBySlug(ctx.db, data.group);
+		if (!found) throw invalid({ group: `There is no group “${data.group}”.` });
+		group = { id: found.id, slug: found.slug, name: found.name };
 	}
 	let component: Scope['component'] = null;
 	if (data.component === 'none') component = 'none';

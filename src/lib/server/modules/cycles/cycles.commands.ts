@@ -2,13 +2,13 @@ import { recordActivity } from '#lib/server/platform/activity.ts';
 import { inTransaction, type Ctx } from '#lib/server/platform/context.ts';
 import { conflict, isUniqueViolation, notFound, parseInput } from '#lib/server/platform/errors.ts';
 import { requireManageCycles } from './cycles.policy.ts';
-import { cycleOf, type Cycle } from './cycles.queries.ts';
-import { cycleInput, cycleUpdateInput } from './cycles.schemas.ts';
+import { toCycle, type Cycle } from './cycles.queries.ts';
+import { cycleInput, cycleUpdateInput, type CycleInput, type CycleUpdateInput } from './cycles.schemas.ts';
 
 const taken = (slug: string) => conflict(`There is already a cycle ${slug}.`, { slug: `${slug} is taken.` });
 
 /** Adds a cycle (site administrators). The name defaults to the slug. */
-export async function createCycle(ctx: Ctx, input: unknown): Promise<Cycle> {
+export async function createCycle(ctx: Ctx, input: CycleInput): Promise<Cycle> {
 	requireManageCycles(ctx.actor);
 	const data = parseInput(cycleInput, input);
 	try {
@@ -24,7 +24,7 @@ export async function createCycle(ctx: Ctx, input: unknown): Promise<Cycle> {
 				subjectId: row.id,
 				data: { slug: row.slug, startsOn: row.starts_on, endsOn: row.ends_on }
 			});
-			return cycleOf(row);
+			return toCycle(row);
 		});
 	} catch (error) {
 		if (isUniqueViolation(error)) throw taken(data.slug);
@@ -33,7 +33,7 @@ export async function createCycle(ctx: Ctx, input: unknown): Promise<Cycle> {
 }
 
 /** Changes a cycle's slug, name or dates (site administrators). Rounds and lists keep pointing at it by id. */
-export async function updateCycle(ctx: Ctx, slug: string, input: unknown): Promise<Cycle> {
+export async function updateCycle(ctx: Ctx, slug: string, input: CycleUpdateInput): Promise<Cycle> {
 	requireManageCycles(ctx.actor);
 	const data = parseInput(cycleUpdateInput, input);
 	try {
@@ -55,7 +55,7 @@ export async function updateCycle(ctx: Ctx, slug: string, input: unknown): Promi
 					after: { slug: row.slug, name: row.name, startsOn: row.starts_on, endsOn: row.ends_on }
 				}
 			});
-			return cycleOf(row);
+			return toCycle(row);
 		});
 	} catch (error) {
 		if (isUniqueViolation(error)) throw taken(data.slug);

@@ -32,3 +32,4 @@ export type CycleInput = z.input<typeof cycleInput>;
 
 /** Updating may rename the slug too; every field is required so the form states the whole cycle. */
 export const cycleUpdateInput = cycleInput;
+export type CycleUpdateInput = z.input<typeof cycleUpdateInput>;

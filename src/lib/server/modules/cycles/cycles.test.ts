@@ -3,7 +3,7 @@ import { createTestDatabase, type TestDatabase } from '#lib/server/testing/datab
 import { ctxFor, TestClock } from '#lib/server/testing/context.ts';
 import { buildMember } from '#lib/server/modules/members/members.factories.ts';
 import type { MemberRow } from '#lib/server/modules/members/members.tables.ts';
-import { createCycle, cycleOn, findCycle, listCycles, updateCycle } from './index.ts';
+import { createCycle, cycleOn, findCycle, listCycles, updateCycle, type CycleInput } from './index.ts';
 
 let t: TestDatabase;
 let admin: MemberRow;
@@ -49,7 +49,7 @@ describe('cycles administration', () => {
 	});
 
 	it('refuses a badly named cycle, an impossible date, dates out of order and a taken slug', async () => {
-		const bad = async (input: Record<string, unknown>) => (await failure(createCycle(as(admin), input)))?.fields ?? {};
+		const bad = async (input: CycleInput) => (await failure(createCycle(as(admin), input)))?.fields ?? {};
 		expect((await bad({ slug: 'spring', startsOn: '2031-01-01', endsOn: '2031-02-01' })).slug).toMatch(/2027\.1/);
 		expect((await bad({ slug: '2031.1', startsOn: '2031-02-30', endsOn: '2031-03-01' })).startsOn).toMatch(/calendar/);
 		expect((await bad({ slug: '2031.1', startsOn: '2031-05-01', endsOn: '2031-04-01' })).endsOn).toMatch(/ends on or after/);

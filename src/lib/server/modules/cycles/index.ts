@@ -1,7 +1,7 @@
 // The public surface: what routes and other modules may use, by name (docs/architecture.md, "Crossing modules").
 export { type CycleRow, type CyclesTables } from './cycles.tables.ts';
-export { type Cycle, cycleOn, findCycle, findCycleRowById, listCycles } from './cycles.queries.ts';
-export { cycleSlug } from './cycles.schemas.ts';
+export { type Cycle, cycleOn, findCycle, findCycleById, listCycles } from './cycles.queries.ts';
+export { type CycleInput, type CycleUpdateInput, cycleSlug } from './cycles.schemas.ts';
 export { mayManageCycles, mayReadCycles, requireManageCycles } from './cycles.policy.ts';
 export { createCycle, updateCycle } from './cycles.commands.ts';
 

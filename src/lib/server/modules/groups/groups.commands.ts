@@ -15,7 +15,18 @@ import {
 	mayUpdateGroup
 } from './groups.policy.ts';
 import { getMembership, toGroup, type Group, type GroupMembership } from './groups.queries.ts';
-import { createGroupInput, inviteInput, requestToJoinInput, setRoleInput, updateGroupInput } from './groups.schemas.ts';
+import {
+	createGroupInput,
+	inviteInput,
+	requestToJoinInput,
+	setRoleInput,
+	updateGroupInput,
+	type CreateGroupInput,
+	type InviteInput,
+	type RequestToJoinInput,
+	type SetRoleInput,
+	type UpdateGroupInput
+} from './groups.schemas.ts';
 import type { GroupMembershipRow, GroupRole, GroupRow, MembershipState } from './groups.tables.ts';
 
 /*
@@ -131,7 +142,7 @@ const alreadyMember = (handle?: string) =>
 // The group itself
 
 /** Creates a group; the administrator who creates it becomes its first chair. */
-export async function createGroup(ctx: Ctx, input: unknown): Promise<Group> {
+export async function createGroup(ctx: Ctx, input: CreateGroupInput): Promise<Group> {
 	const actor = requireActor(ctx, SIGN_IN);
 	if (!mayCreateGroup(actor)) throw forbidden('Only site administrators create groups.');
 	const data = parseInput(createGroupInput, input);
@@ -167,7 +178,7 @@ export async function createGroup(ctx: Ctx, input: unknown): Promise<Group> {
 }
 
 /** Changes the name, kind, visibility, summary or charter; chairs and administrators. */
-export async function updateGroup(ctx: Ctx, slug: string, input: unknown): Promise<Group> {
+export async function updateGroup(ctx: Ctx, slug: string, input: UpdateGroupInput): Promise<Group> {
 	const actor = requireActor(ctx, SIGN_IN);
 	return inTransaction(ctx, async (tx) => {
 		const group = await loadGroup(tx, slug, { lock: true });
@@ -221,7 +232,7 @@ export async function joinOpenGroup(ctx: Ctx, slug: string): Promise<GroupMember
  * Asks to join a closed group, with an optional message to its chairs. If a chair has already invited
  * the member, asking is taken as accepting.
  */
-export async function requestToJoin(ctx: Ctx, slug: string, input: unknown = {}): Promise<GroupMembership> {
+export async function requestToJoin(ctx: Ctx, slug: string, input: RequestToJoinInput = {}): Promise<GroupMembership> {
 	const actor = requireActor(ctx, SIGN_IN);
 	return inTransaction(ctx, async (tx) => {
 		const group = await loadGroup(tx, slug);
@@ -287,7 +298,7 @@ export async function declineRequest(ctx: Ctx, slug: string, handle: string): Pr
  * A chair (or an administrator) invites a member by handle. If that member had already asked to join,
  * the two wishes meet and they become a member at once.
  */
-export async function invite(ctx: Ctx, slug: string, input: unknown): Promise<GroupMembership> {
+export async function invite(ctx: Ctx, slug: string, input: InviteInput): Promise<GroupMembership> {
 	const actor = requireActor(ctx, SIGN_IN);
 	return inTransaction(ctx, async (tx) => {
 		const group = await loadGroup(tx, slug);
@@ -375,7 +386,7 @@ export async function leaveGroup(ctx: Ctx, slug: string): Promise<void> {
 }
 
 /** A chair (or an administrator) makes an active member chair, moderator or member. A group keeps at least one chair. */
-export async function setRole(ctx: Ctx, slug: string, handle: string, input: unknown): Promise<GroupMembership> {
+export async function setRole(ctx: Ctx, slug: string, handle: string, input: SetRoleInput): Promise<GroupMembership> {
 	const actor = requireActor(ctx, SIGN_IN);
 	return inTransaction(ctx, async (tx) => {
 		const group = await loadGroup(tx, slug, { lock: true });
@@ -429,7 +440,7 @@ export async function removeMember(ctx: Ctx, slug: string, handle: string): Prom
  * The API's one "join" door: an open group is joined at once, a closed group gets a request, and a
  * pending invitation is accepted either way.
  */
-export async function joinOrRequest(ctx: Ctx, slug: string, input: unknown = {}): Promise<GroupMembership> {
+export async function joinOrRequest(ctx: Ctx, slug: string, input: RequestToJoinInput = {}): Promise<GroupMembership> {
 	requireActor(ctx, SIGN_IN);
 	const group = await ctx.db.selectFrom('group').select(['visibility']).where('slug', '=', slug.toLowerCase()).executeTakeFirst();
 	if (!group) throw notFound('The group');

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Actor, Ctx } from '#lib/server/platform/context.ts';
 import type { Executor } from '#lib/server/platform/db/database.ts';
 import { forbidden, notFound, parseInput } from '#lib/server/platform/errors.ts';
-import { groupAbilities, mayDecideRequests, mayInvite, maySeeMembers, type GroupAbilities } from './groups.policy.ts';
+import { groupAbilities, mayDecideRequests, mayInvite, mayReadGroupWork, maySeeMembers, type GroupAbilities } from './groups.policy.ts';
 import { listGroupsInput, listMembershipsInput } from './groups.schemas.ts';
 import type { GroupKind, GroupMembershipRow, GroupRole, GroupRow, GroupVisibility, MembershipState } from './groups.tables.ts';
 import { readableGroupIds } from './groups.visibility.ts';
@@ -40,6 +40,27 @@ export interface GroupMembership {
 	updatedAt: Date;
 }
 
+/**
+ * A membership as stored, without the names around it: what policy questions about the actor's own place
+ * in a group need (its role and state). `GroupMembership` is the same with the member's and inviter's names.
+ */
+export interface Membership {
+	groupId: number;
+	memberId: number;
+	role: GroupRole;
+	state: MembershipState;
+	message: string;
+	invitedBy: number | null;
+	since: Date;
+	updatedAt: Date;
+}
+
+/** A group and the actor's membership of it (null when they have none): what every policy question needs. */
+export interface GroupAccess {
+	group: Group;
+	membership: Membership | null;
+}
+
 export interface GroupListItem extends Omit<Group, 'charter'> {
 	/** Active members; null when the actor may not see a closed group's membership. */
 	memberCount: number | null;
@@ -74,16 +95,32 @@ export function toGroup(row: GroupRow): Group {
 	};
 }
 
-export async function findGroupRowBySlug(db: Executor, slug: string): Promise<GroupRow | undefined> {
-	return db.selectFrom('group').selectAll().where('slug', '=', slug.toLowerCase()).executeTakeFirst();
+export function toMembership(row: GroupMembershipRow): Membership {
+	return {
+		groupId: row.group_id,
+		memberId: row.member_id,
+		role: row.role,
+		state: row.state,
+		message: row.message,
+		invitedBy: row.invited_by,
+		since: row.created_at,
+		updatedAt: row.updated_at
+	};
 }
 
-export async function findGroupRowById(db: Executor, id: number): Promise<GroupRow | undefined> {
-	return db.selectFrom('group').selectAll().where('id', '=', id).executeTakeFirst();
+export async function findGroupBySlug(db: Executor, slug: string): Promise<Group | undefined> {
+	const row = await db.selectFrom('group').selectAll().where('slug', '=', slug.toLowerCase()).executeTakeFirst();
+	return row && toGroup(row);
 }
 
-export async function findMembershipRow(db: Executor, groupId: number, memberId: number): Promise<GroupMembershipRow | undefined> {
-	return db.selectFrom('group_membership').selectAll().where('group_id', '=', groupId).where('member_id', '=', memberId).executeTakeFirst();
+export async function findGroupById(db: Executor, id: number): Promise<Group | undefined> {
+	const row = await db.selectFrom('group').selectAll().where('id', '=', id).executeTakeFirst();
+	return row && toGroup(row);
+}
+
+export async function findMembership(db: Executor, groupId: number, memberId: number): Promise<Membership | undefined> {
+	const row = await db.selectFrom('group_membership').selectAll().where('group_id', '=', groupId).where('member_id', '=', memberId).executeTakeFirst();
+	return row && toMembership(row);
 }
 
 /** Whether the actor is an active chair or moderator of some group. */
@@ -100,20 +137,24 @@ export async function leadsSomeGroup(db: Executor, actor: Actor): Promise<boolea
 }
 
 /** The group and the actor's membership of it: what every policy question needs. */
-export async function loadGroupAccess(
-	db: Executor,
-	actor: Actor | null,
-	where: { slug: string } | { id: number }
-): Promise<{ group: GroupRow; membership: GroupMembershipRow | null } | undefined> {
-	const group = 'slug' in where ? await findGroupRowBySlug(db, where.slug) : await findGroupRowById(db, where.id);
+export async function loadGroupAccess(db: Executor, actor: Actor | null, where: { slug: string } | { id: number }): Promise<GroupAccess | undefined> {
+	const group = 'slug' in where ? await findGroupBySlug(db, where.slug) : await findGroupById(db, where.id);
 	if (!group) return undefined;
-	const membership = actor ? ((await findMembershipRow(db, group.id, actor.memberId)) ?? null) : null;
+	const membership = actor ? ((await findMembership(db, group.id, actor.memberId)) ?? null) : null;
 	return { group, membership };
 }
 
-export async function getGroupBySlug(ctx: Ctx, slug: string): Promise<Group | undefined> {
-	const row = await findGroupRowBySlug(ctx.db, slug);
-	return row && toGroup(row);
+/**
+ * For one item: its group and the actor's membership, if the actor may read that group's work. A closed
+ * group's item answers `not_found` to outsiders, as if it did not exist. A null group id is public.
+ * (The SQL twins for lists are in groups.visibility.ts.)
+ */
+export async function requireGroupWorkReadable(ctx: Ctx, groupId: number | null, what: string): Promise<GroupAccess | null> {
+	if (groupId === null) return null;
+	const access = await loadGroupAccess(ctx.db, ctx.actor, { id: groupId });
+	if (!access) throw notFound(what);
+	if (!mayReadGroupWork(ctx.actor, access.group, access.membership)) throw notFound(what);
+	return access;
 }
 
 const roleOrder = sql<number>`case group_membership.role when 'chair' then 0 when 'moderator' then 1 else 2 end`;
@@ -266,10 +307,10 @@ export async function getGroupPage(ctx: Ctx, slug: string): Promise<GroupPage | 
 		abilities.seeMembers ? membershipsInState(ctx.db, group.id, 'active') : null,
 		abilities.decideRequests ? membershipsInState(ctx.db, group.id, 'requested') : null,
 		abilities.invite ? membershipsInState(ctx.db, group.id, 'invited') : null,
-		membership ? getMembership(ctx.db, group.id, membership.member_id) : null
+		membership ? getMembership(ctx.db, group.id, membership.memberId) : null
 	]);
 	return {
-		group: toGroup(group),
+		group,
 		myMembership: myMembership ?? null,
 		abilities,
 		memberCount: members ? members.length : null,
@@ -286,9 +327,9 @@ export async function getGroupDetail(ctx: Ctx, slug: string) {
 	const { group, membership } = access;
 	const abilities = groupAbilities(ctx.actor, group, membership);
 	return {
-		group: toGroup(group),
+		group,
 		memberCount: abilities.seeMembers ? await countActiveMembers(ctx.db, group.id) : null,
-		myMembership: membership ? ((await getMembership(ctx.db, group.id, membership.member_id)) ?? null) : null,
+		myMembership: membership ? ((await getMembership(ctx.db, group.id, membership.memberId)) ?? null) : null,
 		abilities
 	};
 }

@@ -45,9 +45,12 @@ const groupFields = {
 	charter: groupCharter.default('')
 };
 
+const createGroupFields = z.object({ slug: groupSlug, ...groupFields });
+
 /** A missing or empty slug is made from the name, so a form can leave it blank. */
 export const createGroupInput = z.preprocess(
-	(raw) => {
+	// Typed for callers in code; a form's or an API client's values reach it through untrusted() (decision 0016).
+	(raw: Omit<z.input<typeof createGroupFields>, 'slug'> & { slug?: string | null }) => {
 		if (!raw || typeof raw !== 'object') return raw;
 		const value = raw as Record<string, unknown>;
 		if ((value.slug === undefined || value.slug === null || value.slug === '') && typeof value.name === 'string') {
@@ -55,7 +58,7 @@ export const createGroupInput = z.preprocess(
 		}
 		return value;
 	},
-	z.object({ slug: groupSlug, ...groupFields })
+	createGroupFields
 );
 export type CreateGroupInput = z.input<typeof createGroupInput>;
 

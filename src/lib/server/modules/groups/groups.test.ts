@@ -5,6 +5,7 @@ import { buildMember } from '#lib/server/modules/members/members.factories.ts';
 import type { MemberRow } from '#lib/server/modules/members/members.tables.ts';
 import type { Actor } from '#lib/server/platform/context.ts';
 import { toActor } from '#lib/server/modules/members/members.queries.ts';
+import { untrusted } from '#lib/server/platform/errors.ts';
 import {
 	acceptInvitation,
 	approveRequest,
@@ -22,8 +23,8 @@ import {
 	updateGroup
 } from './groups.commands.ts';
 import { addMembership, buildGroup } from './groups.factories.ts';
-import { getGroupDetail, getGroupPage, listGroups, listGroupsOfMember, listMemberships } from './groups.queries.ts';
-import { groupWorkReadableBy, readableGroupIds, requireGroupWorkReadable } from './groups.visibility.ts';
+import { getGroupDetail, getGroupPage, listGroups, listGroupsOfMember, listMemberships, requireGroupWorkReadable } from './groups.queries.ts';
+import { groupWorkReadableBy, readableGroupIds } from './groups.visibility.ts';
 import { mayReadGroupWork } from './groups.policy.ts';
 
 let t: TestDatabase;
@@ -55,7 +56,7 @@ describe('creating and editing a group', () => {
 		expect(taken).toMatchObject({ code: 'conflict', fields: { slug: expect.any(String) } });
 		const reserved = await createGroup(as(admin), { slug: 'new', name: 'New', kind: 'sig', visibility: 'open' }).catch((e) => e);
 		expect(reserved).toMatchObject({ code: 'invalid_input', fields: { slug: expect.any(String) } });
-		const bad = await createGroup(as(admin), { name: '', kind: 'club', visibility: 'secret', summary: 'x'.repeat(501) }).catch((e) => e);
+		const bad = await createGroup(as(admin), untrusted({ name: '', kind: 'club', visibility: 'secret', summary: 'x'.repeat(501) })).catch((e) => e);
 		expect(bad.code).toBe('invalid_input');
 		expect(Object.keys(bad.fields).sort()).toEqual(['kind', 'name', 'slug', 'summary', 'visibility']);
 	});
@@ -72,7 +73,10 @@ describe('creating and editing a group', () => {
 			.where('group_id', '=', group.id)
 			.executeTakeFirstOrThrow();
 		expect(event.data).toMatchObject({ changed: expect.arrayContaining(['name', 'visibility', 'charter']), visibility: { from: 'open', to: 'closed' } });
-		await expect(updateGroup(as(chair), group.slug, { kind: 'band' })).rejects.toMatchObject({ code: 'invalid_input', fields: { kind: expect.any(String) } });
+		await expect(updateGroup(as(chair), group.slug, untrusted({ kind: 'band' }))).rejects.toMatchObject({
+			code: 'invalid_input',
+			fields: { kind: expect.any(String) }
+		});
 	});
 });
 
@@ -205,7 +209,7 @@ describe('roles and the last chair', () => {
 		await expect(removeMember(as(admin), group.slug, chair.handle)).rejects.toMatchObject({ code: 'conflict' });
 
 		expect(await setRole(as(chair), group.slug, next.handle, { role: 'chair' })).toMatchObject({ role: 'chair' });
-		await expect(setRole(as(chair), group.slug, next.handle, { role: 'owner' })).rejects.toMatchObject({
+		await expect(setRole(as(chair), group.slug, next.handle, untrusted({ role: 'owner' }))).rejects.toMatchObject({
 			code: 'invalid_input',
 			fields: { role: expect.any(String) }
 		});

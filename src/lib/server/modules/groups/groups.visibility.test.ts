@@ -20,6 +20,7 @@ import {
 	readableGroupIds,
 	requireGroupWorkReadable
 } from './index.ts';
+import { toMembership } from './groups.queries.ts';
 import type { GroupMembershipRow, GroupRole, GroupRow, MembershipState } from './groups.tables.ts';
 
 /*
@@ -85,6 +86,7 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
+const toMembershipOrNull = (row: GroupMembershipRow | null) => (row ? toMembership(row) : null);
 const membershipOf = (v: Viewer, g: GroupRow) => (v.member ? (memberships.get(key(g.id, v.member.id)) ?? null) : null);
 const policySays = (v: Viewer, g: GroupRow) => mayReadGroupWork(v.actor, g, membershipOf(v, g));
 const readableByPolicy = (v: Viewer) => groups.filter((g) => policySays(v, g)).map((g) => g.id);
@@ -135,7 +137,7 @@ describe('the group visibility filters agree with mayReadGroupWork', () => {
 				try {
 					const access = await requireGroupWorkReadable(ctx, g.id, 'The thing');
 					outcome = access?.group.id === g.id ? 'ok' : 'wrong group';
-					expect(access?.membership ?? null).toEqual(membershipOf(v, g));
+					expect(access?.membership ?? null).toEqual(toMembershipOrNull(membershipOf(v, g)));
 				} catch (error) {
 					if (!(error instanceof AppError)) throw error;
 					outcome = error.code;

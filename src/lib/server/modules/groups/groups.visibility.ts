@@ -1,9 +1,6 @@
 import { expressionBuilder, sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
-import type { Actor, Ctx } from '#lib/server/platform/context.ts';
+import type { Actor } from '#lib/server/platform/context.ts';
 import type { Database } from '#lib/server/platform/db/database.ts';
-import { notFound } from '#lib/server/platform/errors.ts';
-import { mayReadGroupWork } from './groups.policy.ts';
-import type { GroupMembershipRow, GroupRow } from './groups.tables.ts';
 
 /*
  * Closed groups keep their work private "through every door": lists, search, the API, feeds, e-mails,
@@ -11,7 +8,7 @@ import type { GroupMembershipRow, GroupRow } from './groups.tables.ts';
  * reads it through one of these, the SQL twins of `mayReadGroupWork` in groups.policy.ts:
  *
  *   db.selectFrom('need').where(groupWorkReadableBy(ctx.actor, 'need.group_id'))     // lists, counts, search
- *   await requireGroupWorkReadable(ctx, need.group_id, 'The need')                    // one item by id
+ *   await requireGroupWorkReadable(ctx, need.group_id, 'The need')                    // one item by id (groups.queries.ts)
  */
 
 /**
@@ -48,30 +45,6 @@ export function groupWorkReadableBy(actor: Actor | null, column: string, options
 	if (actor?.isAdmin) return nullIsPublic ? sql<SqlBool>`true` : sql<SqlBool>`${ref} is not null`;
 	const ids: Expression<unknown> = readableGroupIds(actor);
 	return nullIsPublic ? sql<SqlBool>`(${ref} is null or ${ref} in ${ids})` : sql<SqlBool>`${ref} in ${ids}`;
-}
-
-/**
- * For one item: its group and the actor's membership, if the actor may read that group's work. A closed
- * group's item answers `not_found` to outsiders, as if it did not exist. A null group id is public.
- */
-export async function requireGroupWorkReadable(
-	ctx: Ctx,
-	groupId: number | null,
-	what: string
-): Promise<{ group: GroupRow; membership: GroupMembershipRow | null } | null> {
-	if (groupId === null) return null;
-	const group = await ctx.db.selectFrom('group').selectAll().where('id', '=', groupId).executeTakeFirst();
-	if (!group) throw notFound(what);
-	const membership = ctx.actor
-		? ((await ctx.db
-				.selectFrom('group_membership')
-				.selectAll()
-				.where('group_id', '=', groupId)
-				.where('member_id', '=', ctx.actor.memberId)
-				.executeTakeFirst()) ?? null)
-		: null;
-	if (!mayReadGroupWork(ctx.actor, group, membership)) throw notFound(what);
-	return { group, membership };
 }
 
 /*

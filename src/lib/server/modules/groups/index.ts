@@ -23,11 +23,13 @@ export {
 } from './groups.policy.ts';
 export {
 	type Group,
+	type GroupAccess,
+	type Membership,
 	countActiveMembers,
-	findGroupRowById,
-	findGroupRowBySlug,
+	findGroupById,
+	findGroupBySlug,
 	findGroupsNamed,
-	findMembershipRow,
+	findMembership,
 	getGroupDetail,
 	getGroupPage,
 	leadsSomeGroup,
@@ -36,9 +38,10 @@ export {
 	listGroupsOfMember,
 	listMemberships,
 	loadGroupAccess,
-	toGroup
+	requireGroupWorkReadable
 } from './groups.queries.ts';
-export { activeMemberIds, groupWorkReadableBy, leadGroupIds, readableGroupIds, requireGroupWorkReadable } from './groups.visibility.ts';
+export { type CreateGroupInput, type InviteInput, type RequestToJoinInput, type SetRoleInput, type UpdateGroupInput } from './groups.schemas.ts';
+export { activeMemberIds, groupWorkReadableBy, leadGroupIds, readableGroupIds } from './groups.visibility.ts';
 export {
 	acceptInvitation,
 	approveRequest,

@@ -8,7 +8,7 @@ import type { JobKind } from '#lib/server/platform/module.ts';
 import { notFound, unauthenticated } from '#lib/server/platform/errors.ts';
 import { log } from '#lib/server/platform/log.ts';
 import { groupIdOfNeed, moveNeedForUpstream, readersAmong, STATUS_LABELS, supportersAndFollowers, type NeedStatus } from '#lib/server/modules/needs/index.ts';
-import { findGroupRowById } from '#lib/server/modules/groups/index.ts';
+import { findGroupById } from '#lib/server/modules/groups/index.ts';
 import type { HandoffRow, HandoffStatus, TrackerRow } from './handoff.tables.ts';
 import { providerOf, trackerConnection } from './handoff.trackers.ts';
 import { TrackerError, type TrackerConnection, type UpstreamItem, type WebhookDelivery } from './providers/provider.ts';
@@ -62,7 +62,7 @@ export async function settleNeed(tx: TxCtx, needId: number, reason: string, noti
 	const moved = await moveNeedForUpstream(tx, needId, target, reason);
 	if (!moved) return null;
 	const people = await supportersAndFollowers(tx.db, needId);
-	const group = moved.group_id === null ? null : ((await findGroupRowById(tx.db, moved.group_id)) ?? null);
+	const group = moved.groupId === null ? null : ((await findGroupById(tx.db, moved.groupId)) ?? null);
 	const readers = (await readersAmong(tx.db, { need: moved, group }, people)).filter((id) => id !== tx.actor?.memberId);
 	await notify(tx, readers, {
 		kind: notifyKind,

@@ -1,14 +1,14 @@
 import type { Ctx } from '#lib/server/platform/context.ts';
 import type { Executor } from '#lib/server/platform/db/database.ts';
 import { notFound } from '#lib/server/platform/errors.ts';
-import { findGroupRowById, findMembershipRow, type GroupMembershipRow, type GroupRow } from '#lib/server/modules/groups/index.ts';
+import { findGroupById, findMembership, type Group, type Membership } from '#lib/server/modules/groups/index.ts';
 import { mayReadNeed, needAbilities, type NeedAbilities, type NeedFacts } from './needs.policy.ts';
 import type { NeedRow } from './needs.tables.ts';
 
 export interface NeedAccess {
 	need: NeedRow;
-	group: GroupRow | null;
-	membership: GroupMembershipRow | null;
+	group: Group | null;
+	membership: Membership | null;
 	abilities: NeedAbilities;
 }
 
@@ -53,7 +53,7 @@ export async function resolveNeedAccess(ctx: Ctx, need: NeedOrAccess): Promise<N
 
 export async function groupAndMembership(db: Executor, groupId: number | null, memberId: number | null) {
 	if (groupId === null) return { group: null, membership: null };
-	const group = (await findGroupRowById(db, groupId)) ?? null;
-	const membership = memberId === null || !group ? null : ((await findMembershipRow(db, groupId, memberId)) ?? null);
+	const group = (await findGroupById(db, groupId)) ?? null;
+	const membership = memberId === null || !group ? null : ((await findMembership(db, groupId, memberId)) ?? null);
 	return { group, membership };
 }

@@ -1,15 +1,15 @@
 import type { Ctx } from '#lib/server/platform/context.ts';
 import { notFound } from '#lib/server/platform/errors.ts';
-import { loadGroupAccess, type GroupMembershipRow, type GroupRow } from '#lib/server/modules/groups/index.ts';
-import { findCycleRowById, type CycleRow } from '#lib/server/modules/cycles/index.ts';
+import { loadGroupAccess, type Group, type Membership } from '#lib/server/modules/groups/index.ts';
+import { findCycleById, type Cycle } from '#lib/server/modules/cycles/index.ts';
 import { mayReadRound, roundAbilities, type RoundAbilities } from './priorities.policy.ts';
 import type { PriorityRoundRow } from './priorities.tables.ts';
 
 export interface RoundAccess {
 	round: PriorityRoundRow;
-	group: GroupRow;
-	cycle: CycleRow;
-	membership: GroupMembershipRow | null;
+	group: Group;
+	cycle: Cycle;
+	membership: Membership | null;
 	abilities: RoundAbilities;
 }
 
@@ -31,7 +31,7 @@ export async function loadRoundAccess(ctx: Ctx, roundId: number, options: { lock
 	const groupAccess = await loadGroupAccess(ctx.db, ctx.actor, { id: round.group_id });
 	if (!groupAccess) throw new Error(`The group of round ${round.id} is missing.`);
 	const { group, membership } = groupAccess;
-	const cycle = await findCycleRowById(ctx.db, round.cycle_id);
+	const cycle = await findCycleById(ctx.db, round.cycle_id);
 	if (!cycle) throw new Error(`The cycle of round ${round.id} is missing.`);
 	if (!mayReadRound(ctx.actor, group, membership)) throw notFound('The round');
 	return {

@@ -1,9 +1,9 @@
 import type { Db } from '#lib/server/platform/db/database.ts';
 import { jsonb } from '#lib/server/platform/db/sql.ts';
 import { buildGroup } from '#lib/server/modules/groups/groups.factories.ts';
-import type { GroupRow } from '#lib/server/modules/groups/index.ts';
+import { findGroupById, type GroupRow } from '#lib/server/modules/groups/index.ts';
 import { buildCycle } from '#lib/server/modules/cycles/cycles.factories.ts';
-import type { CycleRow } from '#lib/server/modules/cycles/index.ts';
+import { findCycleById, type CycleRow } from '#lib/server/modules/cycles/index.ts';
 import { buildNeed } from '#lib/server/modules/needs/needs.factories.ts';
 import { buildListContent } from './priorities.lists.ts';
 import type { PriorityListRow, PriorityRoundRow, StoredRanking } from './priorities.tables.ts';
@@ -160,8 +160,9 @@ export async function buildPublishedList(
 	overrides: Partial<{ note: string; publishedAt: Date; publishedBy: { id: number } | null }> = {}
 ): Promise<PriorityListRow> {
 	const closed = round.state === 'closed' && round.result ? round : await closeBuiltRound(db, round);
-	const group = await db.selectFrom('group').selectAll().where('id', '=', closed.group_id).executeTakeFirstOrThrow();
-	const cycle = await db.selectFrom('cycle').selectAll().where('id', '=', closed.cycle_id).executeTakeFirstOrThrow();
+	const group = await findGroupById(db, closed.group_id);
+	const cycle = await findCycleById(db, closed.cycle_id);
+	if (!group || !cycle) throw new Error(`The group or cycle of round ${closed.id} is missing.`);
 	const previous = await db
 		.selectFrom('priority_list')
 		.select((eb) => eb.fn.max<number>('version').as('v'))

@@ -7,9 +7,8 @@ import {
 	loadGroupAccess,
 	mayReadGroupWork,
 	readableGroupIds,
-	toGroup,
 	type Group,
-	type GroupMembershipRow
+	type Membership
 } from '#lib/server/modules/groups/index.ts';
 import { listCycles, type Cycle } from '#lib/server/modules/cycles/index.ts';
 import { needReadableBy, openBacklogOf, readableNeedIdsAmong, type NeedStatus } from '#lib/server/modules/needs/index.ts';
@@ -146,7 +145,7 @@ export async function getRoundPage(ctx: Ctx, roundId: number): Promise<RoundPage
 			seed: round.seed,
 			eligibleCount: round.eligible_count ?? (await countActiveMembers(ctx.db, group.id))
 		},
-		group: toGroup(group),
+		group,
 		abilities: access.abilities,
 		candidates: candidates.map((c) => ({
 			needId: c.need_id,
@@ -185,7 +184,7 @@ export interface EligibleNeed {
 
 export interface GroupPriorities {
 	group: Group;
-	membership: GroupMembershipRow | null;
+	membership: Membership | null;
 	mayOpen: boolean;
 	rounds: RoundSummary[];
 	lists: ListSummary[];
@@ -202,7 +201,7 @@ export async function getGroupPriorities(ctx: Ctx, groupSlug: string): Promise<G
 	const readWork = mayReadGroupWork(ctx.actor, group, membership);
 	const mayOpen = mayRunRounds(ctx.actor, group, membership);
 	return {
-		group: toGroup(group),
+		group,
 		membership,
 		mayOpen,
 		// A closed group's rounds stay with its members; its published lists are public.

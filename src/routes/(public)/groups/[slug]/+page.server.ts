@@ -16,6 +16,7 @@ import { renderMarkdown } from '#lib/server/platform/markdown.ts';
 import { ctxOf } from '#lib/server/platform/http/context.ts';
 import { isStorableText } from '#lib/server/platform/text.ts';
 import { formAction } from '#lib/server/platform/http/forms.ts';
+import { untrusted } from '#lib/server/platform/errors.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -50,7 +51,7 @@ export const actions: Actions = {
 		return 'Welcome: you are a member of this group.';
 	}),
 	request: formAction(async (ctx, { slug }, values) => {
-		const membership = await requestToJoin(ctx, slug, { message: values.message });
+		const membership = await requestToJoin(ctx, slug, untrusted({ message: values.message }));
 		return membership.state === 'active' ? 'You had been invited, so you are now a member.' : 'You asked to join. A chair or moderator will answer.';
 	}),
 	accept: formAction(async (ctx, { slug }) => {
@@ -74,13 +75,13 @@ export const actions: Actions = {
 		return `You declined @${text(values.handle)}'s request.`;
 	}),
 	invite: formAction(async (ctx, { slug }, values) => {
-		const m = await invite(ctx, slug, values);
+		const m = await invite(ctx, slug, untrusted(values));
 		return m.state === 'active'
 			? `@${m.member.handle} had asked to join, so they are now a member.`
 			: `You invited ${m.member.displayName} (@${m.member.handle}).`;
 	}),
 	setRole: formAction(async (ctx, { slug }, values) => {
-		const m = await setRole(ctx, slug, text(values.handle), { role: values.role });
+		const m = await setRole(ctx, slug, text(values.handle), untrusted({ role: values.role }));
 		return `@${m.member.handle} is now ${m.role === 'member' ? 'a member' : `a ${m.role}`}.`;
 	}),
 	remove: formAction(async (ctx, { slug }, values) => {

@@ -3,6 +3,7 @@ import { getGroupDetail, updateGroup } from '#lib/server/modules/groups/index.ts
 import { ctxOf } from '#lib/server/platform/http/context.ts';
 import { isStorableText } from '#lib/server/platform/text.ts';
 import { formValues, runForm } from '#lib/server/platform/http/forms.ts';
+import { untrusted } from '#lib/server/platform/errors.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -19,7 +20,7 @@ export const actions: Actions = {
 	default: async (event) => {
 		const ctx = await ctxOf(event);
 		const values = formValues(await event.request.formData());
-		const result = await runForm(values, () => updateGroup(ctx, event.params.slug, values));
+		const result = await runForm(values, () => updateGroup(ctx, event.params.slug, untrusted(values)));
 		if ('slug' in result) redirect(303, `/groups/${result.slug}`);
 		return result;
 	}
