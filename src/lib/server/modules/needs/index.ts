@@ -1,5 +1,18 @@
 // The public surface: what routes and other modules may use, by name (docs/architecture.md, "Crossing modules").
 export { END_STATUSES, NEED_STATUSES, type NeedKind, type NeedRow, type NeedStatus, type NeedsTables, type SourceChannel } from './needs.tables.ts';
+export { type Need, type NeedMerge, toNeed } from './needs.model.ts';
+export type {
+	ChangeStatusInput,
+	CommentInput,
+	CreateComponentInput,
+	EditNeedInput,
+	FileNeedInput,
+	MergeNeedInput,
+	ReasonInput,
+	SplitNeedInput,
+	SupportNeedInput,
+	UpdateComponentInput
+} from './needs.schemas.ts';
 export { type NeedFacts, mayFileNeed, mayModerateNeed, mayReadNeed, needAbilities } from './needs.policy.ts';
 export { needReadableBy } from './needs.visibility.ts';
 export { type NeedAccess, type NeedOrAccess, loadNeedAccess, needFacts, resolveNeedAccess } from './needs.access.ts';
@@ -22,8 +35,7 @@ export {
 	publicTitlesOf,
 	readableNeedIdsAmong,
 	similarNeeds,
-	statusTimeline,
-	toComponent
+	statusTimeline
 } from './needs.queries.ts';
 export { createComponent, editNeed, fileNeed, updateComponent } from './needs.commands.ts';
 export {
@@ -41,6 +53,9 @@ export { addComment, deleteComment, editComment, hideComment, listComments } fro
 export {
 	STATUS_LABELS,
 	STATUS_TRANSITIONS,
+	type MergeResult,
+	type SplitResult,
+	type UndoResult,
 	changeStatus,
 	hideNeed,
 	lockNeed,

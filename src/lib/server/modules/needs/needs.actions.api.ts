@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { defineOperation } from '#lib/server/platform/http/api.ts';
 import { commentInput, reasonInput, splitInput, statusChangeInput, supportInput, REASON_MAX } from './needs.schemas.ts';
-import { NEED_KINDS, NEED_STATUSES, type NeedRow } from './needs.tables.ts';
+import { NEED_KINDS, NEED_STATUSES } from './needs.tables.ts';
+import type { Need, NeedMerge } from './needs.model.ts';
 import type { SupportState } from './needs.supports.ts';
 import type { NeedComment } from './needs.comments.ts';
 import type { HistoryEntry, MergeRecord } from './needs.history.ts';
-import type { NeedMergeRow } from './needs.triage.ts';
 
 /*
  * The JSON API of acting on a need: support, follow, comments, triage, merge, split, moderation and history.
@@ -106,21 +106,21 @@ export const historyEntryOut = z.object({
 
 const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
 
-export const needStateJson = (n: NeedRow): z.input<typeof needStateOut> => ({
-	id: Number(n.id),
+export const needStateJson = (n: Need): z.input<typeof needStateOut> => ({
+	id: n.id,
 	title: n.title,
 	kind: n.kind,
 	status: n.status,
-	statusReason: n.status_reason,
-	groupId: n.group_id === null ? null : Number(n.group_id),
-	duplicateOfId: n.duplicate_of_id === null ? null : Number(n.duplicate_of_id),
-	supportCount: Number(n.support_count),
-	commentCount: Number(n.comment_count),
-	publishedAt: isoOrNull(n.published_at),
-	hiddenAt: isoOrNull(n.hidden_at),
-	hiddenReason: n.hidden_reason,
-	lockedAt: isoOrNull(n.locked_at),
-	updatedAt: n.updated_at.toISOString()
+	statusReason: n.statusReason,
+	groupId: n.groupId,
+	duplicateOfId: n.duplicateOfId,
+	supportCount: n.supportCount,
+	commentCount: n.commentCount,
+	publishedAt: isoOrNull(n.publishedAt),
+	hiddenAt: isoOrNull(n.hiddenAt),
+	hiddenReason: n.hiddenReason,
+	lockedAt: isoOrNull(n.lockedAt),
+	updatedAt: n.updatedAt.toISOString()
 });
 
 export const supportStateJson = (s: SupportState): z.input<typeof supportStateOut> => ({ ...s });
@@ -133,15 +133,15 @@ export const commentJson = (c: NeedComment): z.input<typeof commentOut> => ({
 	hiddenAt: isoOrNull(c.hiddenAt)
 });
 
-export const mergeJson = (m: NeedMergeRow): z.input<typeof mergeOut> => ({
-	id: Number(m.id),
-	sourceId: Number(m.source_id),
-	targetId: Number(m.target_id),
+export const mergeJson = (m: NeedMerge): z.input<typeof mergeOut> => ({
+	id: m.id,
+	sourceId: m.sourceId,
+	targetId: m.targetId,
 	reason: m.reason,
-	mergedAt: m.merged_at.toISOString(),
-	previousStatus: m.source_previous_status,
-	carriedIds: (m.carried_ids ?? []).map(Number),
-	undoneAt: isoOrNull(m.undone_at)
+	mergedAt: m.mergedAt.toISOString(),
+	previousStatus: m.previousStatus,
+	carriedIds: m.carriedIds,
+	undoneAt: isoOrNull(m.undoneAt)
 });
 
 export const mergeRecordJson = (m: MergeRecord): z.input<typeof mergeRecordOut> => ({
@@ -168,7 +168,7 @@ const mergeParams = z.object({ mergeId: id('The merge id') });
 const mergeBody = z.object({
 	targetId: id('Target need').describe('The need this one duplicates.'),
 	reason: z
-		.string({ error: 'Reason is required.' })
+		.string({ error: (issue) => (issue.input === undefined ? 'Reason is required.' : 'Reason must be text.') })
 		.trim()
 		.min(3, 'Give a reason of at least 3 characters.')
 		.max(REASON_MAX, `Reason is at most ${REASON_MAX.toLocaleString('en')} characters.`)

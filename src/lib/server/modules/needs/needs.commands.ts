@@ -1,15 +1,23 @@
 import type { RawBuilder } from 'kysely';
-import { z } from 'zod';
 import { inTransaction, type Ctx, type TxCtx } from '#lib/server/platform/context.ts';
 import { recordActivity } from '#lib/server/platform/activity.ts';
 import { AppError, conflict, forbidden, invalid, isUniqueViolation, notFound, parseInput, unauthenticated } from '#lib/server/platform/errors.ts';
 import { textArray } from '#lib/server/platform/db/sql.ts';
-import { needInput, componentInput } from './needs.schemas.ts';
+import {
+	componentInput,
+	componentPatchInput,
+	needInput,
+	needPatchInput,
+	type CreateComponentInput,
+	type EditNeedInput,
+	type FileNeedInput,
+	type UpdateComponentInput
+} from './needs.schemas.ts';
 import { mayEditNeed, mayFileNeed } from './needs.policy.ts';
 import { groupAndMembership, loadNeedAccess, needFacts } from './needs.access.ts';
-import type { NeedRow } from './needs.tables.ts';
+import { toNeed, type Need } from './needs.model.ts';
 import { recountSupport } from './needs.supports.ts';
-import type { ComponentRow } from './needs.queries.ts';
+import { toComponent, type Component } from './needs.queries.ts';
 import { insertNeed } from './needs.ids.ts';
 
 /*
@@ -35,7 +43,7 @@ const stringArray = (values: readonly string[]) => textArray(values) as RawBuild
  * Files a need. The author supports and follows it at once (support_count = 1). A need filed in a
  * closed group starts unpublished: only the group's members see it until the group publishes it.
  */
-export async function fileNeed(ctx: Ctx, input: unknown): Promise<NeedRow> {
+export async function fileNeed(ctx: Ctx, input: FileNeedInput): Promise<Need> {
 	if (!ctx.actor) throw unauthenticated('Sign in to file a need.');
 	const actor = ctx.actor;
 	const data = parseInput(needInput, input);
@@ -80,22 +88,9 @@ export async function fileNeed(ctx: Ctx, input: unknown): Promise<NeedRow> {
 			groupId: row.group_id,
 			data: { title: row.title, kind: row.kind, published: row.published_at !== null }
 		});
-		return tx.db.selectFrom('need').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
+		return toNeed(await tx.db.selectFrom('need').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow());
 	});
 }
-
-/** What an edit may change: the need's words and facets. Group, status and visibility are triage's. */
-export const needPatchInput = z.object({
-	title: z.unknown().optional(),
-	body: z.unknown().optional(),
-	kind: z.unknown().optional(),
-	components: z.unknown().optional(),
-	tags: z.unknown().optional(),
-	releases: z.unknown().optional(),
-	sourceChannel: z.unknown().optional(),
-	sourceUrl: z.unknown().optional(),
-	sourceNote: z.unknown().optional()
-});
 
 const EDITABLE = ['title', 'body', 'kind', 'components', 'tags', 'releases', 'sourceChannel', 'sourceUrl', 'sourceNote'] as const;
 
@@ -104,7 +99,7 @@ const EDITABLE = ['title', 'body', 'kind', 'components', 'tags', 'releases', 'so
  * their values; the result is validated as a whole, like a filing. The activity entry keeps each
  * changed field's previous and new value: the need's history.
  */
-export async function editNeed(ctx: Ctx, needId: number, input: unknown): Promise<NeedRow> {
+export async function editNeed(ctx: Ctx, needId: number, input: EditNeedInput): Promise<Need> {
 	if (!ctx.actor) throw unauthenticated('Sign in to edit a need.');
 	const patch = parseInput(needPatchInput, input);
 	return inTransaction(ctx, async (tx) => {
@@ -151,7 +146,7 @@ export async function editNeed(ctx: Ctx, needId: number, input: unknown): Promis
 		for (const key of EDITABLE) {
 			if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) changes[key] = { from: before[key], to: after[key] };
 		}
-		if (!Object.keys(changes).length) return current;
+		if (!Object.keys(changes).length) return toNeed(current);
 		const row = await tx.db
 			.updateTable('need')
 			.set({
@@ -177,7 +172,7 @@ export async function editNeed(ctx: Ctx, needId: number, input: unknown): Promis
 					.execute();
 		}
 		await recordActivity(tx, { action: 'need.edited', subjectType: 'need', subjectId: current.id, groupId: current.group_id, data: { changes } });
-		return row;
+		return toNeed(row);
 	});
 }
 
@@ -195,7 +190,7 @@ function slugTaken(error: unknown): never {
 	throw error;
 }
 
-export async function createComponent(ctx: Ctx, input: unknown): Promise<ComponentRow> {
+export async function createComponent(ctx: Ctx, input: CreateComponentInput): Promise<Component> {
 	requireAdmin(ctx);
 	const data = parseInput(componentInput, input);
 	return inTransaction(ctx, async (tx) => {
@@ -206,16 +201,14 @@ export async function createComponent(ctx: Ctx, input: unknown): Promise<Compone
 			.executeTakeFirstOrThrow()
 			.catch(slugTaken);
 		await recordActivity(tx, { action: 'component.created', subjectType: 'component', subjectId: row.id, data: { slug: row.slug, name: row.name } });
-		return row;
+		return toComponent(row);
 	});
 }
 
-const componentPatch = z.object({ name: z.unknown().optional(), slug: z.unknown().optional(), description: z.unknown().optional() });
-
 /** Changes a component; fields left out keep their values. Needs refer to it by id, so a new slug keeps them attached. */
-export async function updateComponent(ctx: Ctx, componentId: number, input: unknown): Promise<ComponentRow> {
+export async function updateComponent(ctx: Ctx, componentId: number, input: UpdateComponentInput): Promise<Component> {
 	requireAdmin(ctx);
-	const patch = parseInput(componentPatch, input);
+	const patch = parseInput(componentPatchInput, input);
 	return inTransaction(ctx, async (tx) => {
 		const current = Number.isSafeInteger(componentId)
 			? await tx.db.selectFrom('component').selectAll().where('id', '=', componentId).forUpdate().executeTakeFirst()
@@ -242,6 +235,6 @@ export async function updateComponent(ctx: Ctx, componentId: number, input: unkn
 				to: { slug: row.slug, name: row.name, description: row.description }
 			}
 		});
-		return row;
+		return toComponent(row);
 	});
 }

@@ -5,7 +5,7 @@ import type { Executor } from '#lib/server/platform/db/database.ts';
 import { conflict, forbidden, notFound, parseInput } from '#lib/server/platform/errors.ts';
 import { loadNeedAccess, resolveNeedAccess, type NeedAccess, type NeedOrAccess } from './needs.access.ts';
 import { mayEditComment, mayModerateNeed } from './needs.policy.ts';
-import { commentInput, reasonInput } from './needs.schemas.ts';
+import { commentInput, reasonInput, type CommentInput, type ReasonInput } from './needs.schemas.ts';
 import type { NeedCommentTable } from './needs.tables.ts';
 import type { Selectable } from 'kysely';
 
@@ -136,7 +136,7 @@ export async function listComments(
 }
 
 /** Adds a comment. A locked need takes comments from its moderators only. */
-export async function addComment(ctx: Ctx, needId: number, input: unknown): Promise<NeedComment> {
+export async function addComment(ctx: Ctx, needId: number, input: CommentInput): Promise<NeedComment> {
 	const actor = requireActor(ctx, 'Sign in to comment.');
 	const data = parseInput(commentInput, input);
 	return inTransaction(ctx, async (tx) => {
@@ -155,7 +155,7 @@ export async function addComment(ctx: Ctx, needId: number, input: unknown): Prom
 }
 
 /** Changes a comment's words: its author only, while the discussion is open; marks it edited. */
-export async function editComment(ctx: Ctx, commentId: number, input: unknown, options: { needId?: number } = {}): Promise<NeedComment> {
+export async function editComment(ctx: Ctx, commentId: number, input: CommentInput, options: { needId?: number } = {}): Promise<NeedComment> {
 	requireActor(ctx, 'Sign in to edit your comment.');
 	const data = parseInput(commentInput, input);
 	return inTransaction(ctx, async (tx) => {
@@ -200,7 +200,7 @@ export async function deleteComment(ctx: Ctx, commentId: number, options: { need
 }
 
 /** Hides a comment with a reason (moderators): readers see that and why; the words stay for moderators. */
-export async function hideComment(ctx: Ctx, commentId: number, input: unknown, options: { needId?: number } = {}): Promise<NeedComment> {
+export async function hideComment(ctx: Ctx, commentId: number, input: ReasonInput, options: { needId?: number } = {}): Promise<NeedComment> {
 	const actor = requireActor(ctx, 'Sign in first.');
 	const data = parseInput(reasonInput, input);
 	return inTransaction(ctx, async (tx) => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
+import { untrusted } from '#lib/server/platform/errors.ts';
 import { createTestDatabase, type TestDatabase } from '#lib/server/testing/database.ts';
 import { ctxFor } from '#lib/server/testing/context.ts';
 import { buildMember } from '#lib/server/modules/members/members.factories.ts';
@@ -8,6 +9,7 @@ import { createComponent, editNeed, fileNeed, updateComponent } from './needs.co
 import { buildComponent, buildNeed } from './needs.factories.ts';
 import { UNLISTED_NEED_IDS } from './needs.ids.ts';
 import { getNeedPage, listComponents } from './needs.queries.ts';
+import type { FileNeedInput } from './needs.schemas.ts';
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -35,7 +37,7 @@ const valid = {
 	components: 'nova, neutron',
 	tags: 'NUMA, live-migration',
 	releases: '2025.1'
-};
+} satisfies FileNeedInput;
 
 describe('filing a need', () => {
 	it('files it: the author supports and follows it, components are attached, the filing is recorded', async () => {
@@ -45,13 +47,13 @@ describe('filing a need', () => {
 			title: valid.title,
 			kind: 'bug',
 			status: 'new',
-			support_count: 1,
-			author_id: author.id,
-			group_id: null,
+			supportCount: 1,
+			authorId: author.id,
+			groupId: null,
 			tags: ['numa', 'live-migration'],
 			releases: ['2025.1']
 		});
-		expect(need.published_at).not.toBeNull();
+		expect(need.publishedAt).not.toBeNull();
 
 		const page = await getNeedPage(ctxFor(t.db, author), need.id);
 		expect(page.need.components.map((c) => c.slug)).toEqual(['nova', 'neutron']);
@@ -78,8 +80,8 @@ describe('filing a need', () => {
 			sourceChannel: 'mailing_list',
 			sourceUrl: 'https://lists.example.org/thread/42'
 		});
-		expect(need).toMatchObject({ group_id: group.id, source_channel: 'mailing_list', source_url: 'https://lists.example.org/thread/42' });
-		expect(need.published_at).not.toBeNull();
+		expect(need).toMatchObject({ groupId: group.id, sourceChannel: 'mailing_list', sourceUrl: 'https://lists.example.org/thread/42' });
+		expect(need.publishedAt).not.toBeNull();
 		const activity = await t.db
 			.selectFrom('activity')
 			.selectAll()
@@ -105,7 +107,7 @@ describe('filing a need', () => {
 			[{ ...valid, groupId: 'abc' }, ['groupId']]
 		];
 		for (const [input, fields] of cases) {
-			const error = await fileNeed(ctx, input).catch((e) => e);
+			const error = await fileNeed(ctx, untrusted(input)).catch((e) => e);
 			expect(error.code, JSON.stringify(input).slice(0, 80)).toBe('invalid_input');
 			expect(Object.keys(error.fields)).toEqual(fields);
 		}
@@ -131,10 +133,10 @@ describe('filing a need', () => {
 		expect(await counts()).toEqual(before);
 
 		const need = await fileNeed(ctxFor(t.db, chair), { ...valid, groupId: String(group.id) });
-		expect(need.published_at).toBeNull();
+		expect(need.publishedAt).toBeNull();
 		await expect(getNeedPage(ctxFor(t.db, outsider), need.id)).rejects.toMatchObject({ code: 'not_found' });
 		const admin = await buildMember(t.db, { isAdmin: true });
-		expect((await fileNeed(ctxFor(t.db, admin), { ...valid, groupId: group.id })).published_at).toBeNull();
+		expect((await fileNeed(ctxFor(t.db, admin), { ...valid, groupId: group.id })).publishedAt).toBeNull();
 	});
 
 	it('needs of a closed group take random unlisted ids, so the public ids have no gaps that count them', async () => {

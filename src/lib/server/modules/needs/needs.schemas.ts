@@ -79,7 +79,27 @@ export const needInput = z
 			issue.addIssue({ code: 'custom', path: ['sourceUrl'], message: 'Link the thread or session this need came from.' });
 		}
 	});
-export type NeedInput = z.input<typeof needInput>;
+export type FileNeedInput = z.input<typeof needInput>;
+
+/**
+ * A field an edit leaves out keeps its value. What is sent is not checked here but with the need's other
+ * fields, as a whole, by `needInput`; the type says what the field takes there.
+ */
+const kept = <S extends z.ZodType>(_field: S) => z.custom<z.input<S>>().optional();
+
+/** What an edit may change: the need's words and facets. Group, status and visibility are triage's. */
+export const needPatchInput = z.object({
+	title: kept(needInput.shape.title),
+	body: kept(needInput.shape.body),
+	kind: kept(needInput.shape.kind),
+	components: kept(needInput.shape.components),
+	tags: kept(needInput.shape.tags),
+	releases: kept(needInput.shape.releases),
+	sourceChannel: kept(needInput.shape.sourceChannel),
+	sourceUrl: kept(needInput.shape.sourceUrl),
+	sourceNote: kept(needInput.shape.sourceNote)
+});
+export type EditNeedInput = z.input<typeof needPatchInput>;
 
 export const supportInput = z.object({
 	deploymentId: optionalId('Deployment'),
@@ -88,10 +108,14 @@ export const supportInput = z.object({
 		.nullable()
 		.transform((v) => v || null)
 });
+export type SupportNeedInput = z.input<typeof supportInput>;
 
 export const commentInput = z.object({ body: text('Comment', COMMENT_MAX).min(1, 'Write something first.') });
+export type CommentInput = z.input<typeof commentInput>;
 
 export const reasonInput = z.object({ reason: text('Reason', REASON_MAX).min(3, 'Give a reason of at least 3 characters.') });
+/** Hiding, unhiding, locking and unlocking a need, and hiding a comment: a moderator's reason. */
+export type ReasonInput = z.input<typeof reasonInput>;
 
 export const statusChangeInput = z.object({ status, reason: text('Reason', REASON_MAX).default('') }).superRefine((v, issue) => {
 	if (v.status === 'duplicate') issue.addIssue({ code: 'custom', path: ['status'], message: 'Merge the need into the one it duplicates instead.' });
@@ -99,10 +123,12 @@ export const statusChangeInput = z.object({ status, reason: text('Reason', REASO
 		issue.addIssue({ code: 'custom', path: ['reason'], message: 'A declined need says why: give a reason of at least 10 characters.' });
 	if (v.reason.length === 0) issue.addIssue({ code: 'custom', path: ['reason'], message: 'Give a reason for the change.' });
 });
+export type ChangeStatusInput = z.input<typeof statusChangeInput>;
 
 export const mergeInput = z
 	.object({ sourceId: id('Need'), targetId: id('Target need'), reason: text('Reason', REASON_MAX).min(3, 'Give a reason of at least 3 characters.') })
 	.refine((v) => v.sourceId !== v.targetId, { path: ['targetId'], message: 'A need cannot be merged into itself.' });
+export type MergeNeedInput = z.input<typeof mergeInput>;
 
 export const splitInput = z.object({
 	title: needInput.shape.title,
@@ -110,6 +136,7 @@ export const splitInput = z.object({
 	kind,
 	reason: text('Reason', REASON_MAX).min(3, 'Give a reason of at least 3 characters.')
 });
+export type SplitNeedInput = z.input<typeof splitInput>;
 
 export const componentInput = z.object({
 	name: line('Name', 80).min(2, 'Name is at least 2 characters.'),
@@ -120,3 +147,12 @@ export const componentInput = z.object({
 		.regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, 'Use lower-case letters, digits and inner hyphens.'),
 	description: text('Description', 500).default('')
 });
+export type CreateComponentInput = z.input<typeof componentInput>;
+
+/** A component's change: fields left out keep their values; the result is checked as a whole by `componentInput`. */
+export const componentPatchInput = z.object({
+	name: kept(componentInput.shape.name),
+	slug: kept(componentInput.shape.slug),
+	description: kept(componentInput.shape.description)
+});
+export type UpdateComponentInput = z.input<typeof componentPatchInput>;

@@ -5,7 +5,7 @@ import { conflict, forbidden, invalid, notFound, parseInput, unauthenticated } f
 import { groupAndMembership, loadNeedAccess, needFacts, type NeedAccess, type NeedPolicyRow } from './needs.access.ts';
 import type { GroupFacts, MembershipFacts } from '#lib/server/modules/groups/index.ts';
 import { mayReadNeed, needAbilities } from './needs.policy.ts';
-import { supportInput } from './needs.schemas.ts';
+import { supportInput, type SupportNeedInput } from './needs.schemas.ts';
 import type { NeedRow } from './needs.tables.ts';
 
 /*
@@ -542,7 +542,7 @@ async function dropSupport(db: Executor, root: LockedRoot, who: SupportingMember
  * updates the evidence instead of failing. Evidence is optional: one of the actor's own deployments and
  * a short impact note. Supporting a duplicate supports the need it was merged into (`redirectedFrom`).
  */
-export async function supportNeed(ctx: Ctx, needId: number, input: unknown): Promise<SupportState> {
+export async function supportNeed(ctx: Ctx, needId: number, input: SupportNeedInput): Promise<SupportState> {
 	const actor = requireActor(ctx, 'Sign in to support a need.');
 	const data = parseInput(supportInput, input ?? {});
 	const asynchronousCommit = mayCommitAsynchronously(ctx);

@@ -150,6 +150,7 @@ export interface NeedMergeTable {
 	undone_at: Date | null;
 	undone_by: number | null;
 }
+export type NeedMergeRow = Selectable<NeedMergeTable>;
 
 export interface NeedsTables {
 	component: ComponentTable;

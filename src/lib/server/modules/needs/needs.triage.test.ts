@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
+import { untrusted } from '#lib/server/platform/errors.ts';
 import { createTestDatabase, type TestDatabase } from '#lib/server/testing/database.ts';
 import { ctxFor, TestClock } from '#lib/server/testing/context.ts';
 import { buildMember } from '#lib/server/modules/members/members.factories.ts';
@@ -82,9 +83,9 @@ describe('merging and undoing', () => {
 		expect(before.source.support_count).toBe(3);
 
 		const result = await mergeNeed(as(chair), { sourceId: source.id, targetId: target.id, reason: 'Same bug, two titles.' });
-		expect(result.target.support_count).toBe(5); // a1, a2, both, b1, b2: "both" counts once
-		expect(result.source).toMatchObject({ status: 'duplicate', status_reason: 'Same bug, two titles.', duplicate_of_id: target.id, support_count: 3 });
-		expect(result.merge).toMatchObject({ source_previous_status: 'triaged', source_previous_reason: 'Seen twice.', carried_ids: [] });
+		expect(result.target.supportCount).toBe(5); // a1, a2, both, b1, b2: "both" counts once
+		expect(result.source).toMatchObject({ status: 'duplicate', statusReason: 'Same bug, two titles.', duplicateOfId: target.id, supportCount: 3 });
+		expect(result.merge).toMatchObject({ previousStatus: 'triaged', previousReason: 'Seen twice.', carriedIds: [] });
 		// Nothing moved.
 		expect(await supportRows(source.id)).toEqual(before.sourceSupports);
 		expect(await supportRows(target.id)).toEqual(before.targetSupports);
@@ -108,9 +109,9 @@ describe('merging and undoing', () => {
 		expect((await supportRows(source.id)).map((r) => r.member_id)).toEqual([both.id, b1.id].sort((x, y) => x - y));
 
 		const undone = await undoMerge(as(chair), result.merge.id);
-		expect(undone.source).toMatchObject({ status: 'triaged', status_reason: 'Seen twice.', duplicate_of_id: null, support_count: 2 });
-		expect(undone.target.support_count).toBe(3);
-		expect(undone.merge.undone_at).not.toBeNull();
+		expect(undone.source).toMatchObject({ status: 'triaged', statusReason: 'Seen twice.', duplicateOfId: null, supportCount: 2 });
+		expect(undone.target.supportCount).toBe(3);
+		expect(undone.merge.undoneAt).not.toBeNull();
 		expect(await supportRows(target.id)).toEqual(before.targetSupports);
 		expect(await followRows(source.id)).toEqual([follower.id]);
 		expect(await followRows(target.id)).toEqual([a1.id]);
@@ -145,7 +146,7 @@ describe('merging and undoing', () => {
 		const a = await buildNeed(t.db, { group, supporters: [olga] });
 		const b = await buildNeed(t.db, { group, supporters: [olga] });
 		const { target } = await mergeNeed(as(chair), { sourceId: b.id, targetId: a.id, reason: 'Duplicate.' });
-		expect(target.support_count).toBe(1);
+		expect(target.supportCount).toBe(1);
 		expect(await notificationsOf(olga, 'need.merged')).toEqual([]);
 		// Supporting the duplicate now supports the target, still once.
 		expect(await supportNeed(as(olga), b.id, {})).toMatchObject({ needId: a.id, redirectedFrom: b.id, supportCount: 1 });
@@ -159,7 +160,7 @@ describe('merging and undoing', () => {
 		const first = await mergeNeed(as(chair), { sourceId: c.id, targetId: b.id, reason: 'C is B.' });
 		expect((await need(b.id)).support_count).toBe(2);
 		const second = await mergeNeed(as(chair), { sourceId: b.id, targetId: a.id, reason: 'B is A.' });
-		expect(second.merge.carried_ids).toEqual([c.id]);
+		expect(second.merge.carriedIds).toEqual([c.id]);
 		expect((await need(c.id)).duplicate_of_id).toBe(a.id);
 		expect((await need(a.id)).support_count).toBe(3);
 		expect((await need(b.id)).support_count).toBe(1);
@@ -245,8 +246,8 @@ describe('status changes', () => {
 	it('moves along the allowed transitions with a reason, recorded with actor and time', async () => {
 		const n = await buildNeed(t.db, { group });
 		const ctx = as(chair);
-		const row = await changeStatus(ctx, n.id, { status: 'triaged', reason: 'Reproduced on 2025.1.' });
-		expect(row).toMatchObject({ status: 'triaged', status_reason: 'Reproduced on 2025.1.' });
+		const changed = await changeStatus(ctx, n.id, { status: 'triaged', reason: 'Reproduced on 2025.1.' });
+		expect(changed).toMatchObject({ status: 'triaged', statusReason: 'Reproduced on 2025.1.' });
 		const change = await t.db.selectFrom('need_status_change').selectAll().where('need_id', '=', n.id).executeTakeFirstOrThrow();
 		expect(change).toMatchObject({ from_status: 'new', to_status: 'triaged', reason: 'Reproduced on 2025.1.', actor_id: chair.id, at: ctx.now() });
 		await changeStatus(as(chair), n.id, { status: 'accepted', reason: 'We want it.' });
@@ -312,10 +313,10 @@ describe('splitting', () => {
 			kind: 'bug',
 			reason: 'Two problems in one.'
 		});
-		expect(created).toMatchObject({ group_id: group.id, author_id: chair.id, status: 'new', support_count: 0, tags: ['upgrade'], kind: 'bug' });
+		expect(created).toMatchObject({ groupId: group.id, authorId: chair.id, status: 'new', supportCount: 0, tags: ['upgrade'], kind: 'bug' });
 		expect(created.body).toContain(`[need #${original.id}](/needs/${original.id})`);
-		expect(created.published_at).not.toBeNull();
-		expect(from.support_count).toBe(3);
+		expect(created.publishedAt).not.toBeNull();
+		expect(from.supportCount).toBe(3);
 		const components = await t.db
 			.selectFrom('need_component')
 			.innerJoin('component', 'component.id', 'need_component.component_id')
@@ -348,13 +349,13 @@ describe('splitting', () => {
 		const closed = await buildGroup(t.db, { visibility: 'closed', chair });
 		const original = await buildNeed(t.db, { group: closed });
 		const { created } = await splitNeed(as(chair), original.id, { title: 'The second half of it', kind: 'feature', reason: 'Split it.' });
-		expect(created.published_at).toBeNull();
+		expect(created.publishedAt).toBeNull();
 		const target = await buildNeed(t.db, { group });
 		const dup = await buildNeed(t.db, { group, duplicateOf: target });
 		expect(await failure(splitNeed(as(chair), dup.id, { title: 'The second half of it', kind: 'feature', reason: 'Split it.' }))).toMatchObject({
 			code: 'conflict'
 		});
-		expect(await failure(splitNeed(as(chair), original.id, { title: 'short', kind: 'nope', reason: '' }))).toMatchObject({
+		expect(await failure(splitNeed(as(chair), original.id, untrusted({ title: 'short', kind: 'nope', reason: '' })))).toMatchObject({
 			code: 'invalid_input',
 			fields: { title: expect.any(String), kind: expect.any(String), reason: expect.any(String) }
 		});
@@ -405,8 +406,8 @@ describe('hiding, locking and publishing', () => {
 		const outsider = await buildMember(t.db);
 		const n = await buildNeed(t.db, { group: closed });
 		expect(await failure(getNeedHistory(as(outsider), n.id))).toMatchObject({ code: 'not_found' });
-		const row = await publishNeed(as(chair), n.id);
-		expect(row.published_at).not.toBeNull();
+		const published = await publishNeed(as(chair), n.id);
+		expect(published.publishedAt).not.toBeNull();
 		expect(await getNeedHistory(as(outsider), n.id)).toEqual([expect.objectContaining({ kind: 'moderation', action: 'published' })]);
 		expect(await failure(publishNeed(as(chair), n.id))).toMatchObject({ code: 'conflict' });
 		const open = await buildNeed(t.db, { group });

@@ -7,12 +7,21 @@ import { notify } from '#lib/server/platform/notifications.ts';
 import { textArray } from '#lib/server/platform/db/sql.ts';
 import { activeMemberIds, type GroupRow } from '#lib/server/modules/groups/index.ts';
 import { loadNeedAccess, needFacts, type NeedAccess } from './needs.access.ts';
-import { mayModerateNeed, mayPublishNeed } from './needs.policy.ts';
-import { mergeInput, reasonInput, splitInput, statusChangeInput } from './needs.schemas.ts';
-import type { NeedMergeTable, NeedRow, NeedStatus } from './needs.tables.ts';
+import { mayModerateNeed, mayPublishNeed, type NeedFacts } from './needs.policy.ts';
+import {
+	mergeInput,
+	reasonInput,
+	splitInput,
+	statusChangeInput,
+	type ChangeStatusInput,
+	type MergeNeedInput,
+	type ReasonInput,
+	type SplitNeedInput
+} from './needs.schemas.ts';
+import type { NeedMergeRow, NeedRow, NeedStatus } from './needs.tables.ts';
+import { toNeed, toNeedMerge, type Need, type NeedMerge } from './needs.model.ts';
 import { familyFollowers, familySupporters, lockFamilyRoot, lockNeeds, recountSupport } from './needs.supports.ts';
 import { refreshTrendingOf } from './needs.trending.ts';
-import type { Selectable } from 'kysely';
 import { insertNeed } from './needs.ids.ts';
 
 /*
@@ -21,8 +30,6 @@ import { insertNeed } from './needs.ids.ts';
  * Each command authorizes, validates, writes, writes the status history where the status moves, and
  * records the action with its reason in the audit log (`activity`), all in one transaction.
  */
-
-export type NeedMergeRow = Selectable<NeedMergeTable>;
 
 /** Where the needs board may move a status; the upstream states belong to the handoff module. */
 export const STATUS_TRANSITIONS: Readonly<Record<NeedStatus, readonly NeedStatus[]>> = {
@@ -73,16 +80,24 @@ async function statusRow(tx: TxCtx, needId: number, from: NeedStatus | null, to:
 }
 
 /** Is the need readable by everyone (outside any group, in an open group, or published)? Hidden aside. */
-export const isPublicNeed = (need: Pick<NeedRow, 'group_id' | 'published_at'>, group: Pick<GroupRow, 'visibility'> | null) =>
-	need.group_id === null || group === null || group.visibility === 'open' || need.published_at !== null;
+export const isPublicNeed = (need: Pick<NeedFacts, 'groupId' | 'publishedAt'>, group: Pick<GroupRow, 'visibility'> | null) =>
+	need.groupId === null || group === null || group.visibility === 'open' || need.publishedAt !== null;
 
-/** Of `memberIds`, those who may read `need` (so a notification never shows a closed need to an outsider). */
-export async function readersAmong(db: Executor, access: Pick<NeedAccess, 'need' | 'group'>, memberIds: readonly number[]): Promise<number[]> {
+/**
+ * Of `memberIds`, those who may read `need` (so a notification never shows a closed need to an outsider).
+ * The need is a `NeedAccess`'s row or a command's `Need`.
+ */
+export async function readersAmong(
+	db: Executor,
+	access: { need: NeedRow | Need; group: Pick<GroupRow, 'visibility'> | null },
+	memberIds: readonly number[]
+): Promise<number[]> {
 	const ids = [...new Set(memberIds)];
 	if (!ids.length) return [];
-	if (access.need.hidden_at) return [];
-	if (isPublicNeed(access.need, access.group)) return ids;
-	const groupId = access.need.group_id!;
+	const need: Pick<NeedFacts, 'groupId' | 'publishedAt' | 'hiddenAt'> = 'group_id' in access.need ? needFacts(access.need) : access.need;
+	if (need.hiddenAt) return [];
+	if (isPublicNeed(need, access.group)) return ids;
+	const groupId = need.groupId!;
 	const rows = await db
 		.selectFrom('member')
 		.select('member.id')
@@ -107,7 +122,7 @@ export const toIds = (values: readonly (number | string)[] | null | undefined) =
  * triaged; declined → triaged (reopen). A duplicate is changed by undoing its merge; the upstream states
  * follow the tracker.
  */
-export async function changeStatus(ctx: Ctx, needId: number, input: unknown): Promise<NeedRow> {
+export async function changeStatus(ctx: Ctx, needId: number, input: ChangeStatusInput): Promise<Need> {
 	requireActor(ctx, 'Sign in first.');
 	const data = parseInput(statusChangeInput, input);
 	return retryingTransaction(ctx, async (tx) => {
@@ -135,7 +150,7 @@ export async function changeStatus(ctx: Ctx, needId: number, input: unknown): Pr
 			.executeTakeFirstOrThrow();
 		await statusRow(tx, needId, need.status, data.status, data.reason);
 		await activity(tx, row, 'status_changed', { from: need.status, to: data.status, reason: data.reason });
-		return row;
+		return toNeed(row);
 	});
 }
 
@@ -143,9 +158,9 @@ export async function changeStatus(ctx: Ctx, needId: number, input: unknown): Pr
 // Merge and undo
 
 export interface MergeResult {
-	merge: NeedMergeRow;
-	source: NeedRow;
-	target: NeedRow;
+	merge: NeedMerge;
+	source: Need;
+	target: Need;
 	/** Members told about the merge (the source's supporters and followers not already supporting the target). */
 	notified: number;
 }
@@ -160,7 +175,7 @@ export interface MergeResult {
  * A need may only go where all its readers can follow: into a public need, or into an unpublished need of
  * the same closed group. A hidden need cannot be a target, and a duplicate is neither source nor target.
  */
-export async function mergeNeed(ctx: Ctx, input: unknown): Promise<MergeResult> {
+export async function mergeNeed(ctx: Ctx, input: MergeNeedInput): Promise<MergeResult> {
 	const actor = requireActor(ctx, 'Sign in first.');
 	const data = parseInput(mergeInput, input);
 	return retryingTransaction(ctx, async (tx) => {
@@ -185,8 +200,8 @@ export async function mergeNeed(ctx: Ctx, input: unknown): Promise<MergeResult> 
 			});
 		}
 		if (target.hidden_at) throw conflict(`#${target.id} is hidden.`, { targetId: `#${target.id} is hidden; a need cannot be merged into a hidden need.` });
-		const sourcePublic = isPublicNeed(source, sourceAccess.group);
-		const targetPublic = isPublicNeed(target, targetAccess.group);
+		const sourcePublic = isPublicNeed(needFacts(source), sourceAccess.group);
+		const targetPublic = isPublicNeed(needFacts(target), targetAccess.group);
 		if (!targetPublic && (sourcePublic || source.group_id !== target.group_id)) {
 			throw conflict('Not everyone who can see this need could see that one.', {
 				targetId: `#${target.id} is visible only to its closed group, so this need’s supporters could not follow it there. Merge into a public need, or publish #${target.id} first.`
@@ -249,7 +264,7 @@ export async function mergeNeed(ctx: Ctx, input: unknown): Promise<MergeResult> 
 
 		const targetAfter = await tx.db.selectFrom('need').selectAll().where('id', '=', target.id).executeTakeFirstOrThrow();
 		const sourceCounted = await tx.db.selectFrom('need').selectAll().where('id', '=', sourceAfter.id).executeTakeFirstOrThrow();
-		return { merge: { ...merge, carried_ids: carried }, source: sourceCounted, target: targetAfter, notified: told.length };
+		return { merge: toNeedMerge(merge), source: toNeed(sourceCounted), target: toNeed(targetAfter), notified: told.length };
 	});
 }
 
@@ -268,9 +283,9 @@ async function laterMerge(db: Executor, merge: NeedMergeRow, source: NeedRow): P
 }
 
 export interface UndoResult {
-	merge: NeedMergeRow;
-	source: NeedRow;
-	target: NeedRow;
+	merge: NeedMerge;
+	source: Need;
+	target: Need;
 }
 
 /**
@@ -340,7 +355,7 @@ export async function undoMerge(ctx: Ctx, mergeId: number): Promise<UndoResult> 
 			tx.db.selectFrom('need').selectAll().where('id', '=', source.id).executeTakeFirstOrThrow(),
 			tx.db.selectFrom('need').selectAll().where('id', '=', target.id).executeTakeFirstOrThrow()
 		]);
-		return { merge: { ...undone, carried_ids: carried }, source: s, target: t };
+		return { merge: toNeedMerge(undone), source: toNeed(s), target: toNeed(t) };
 	});
 }
 
@@ -348,8 +363,8 @@ export async function undoMerge(ctx: Ctx, mergeId: number): Promise<UndoResult> 
 // Split
 
 export interface SplitResult {
-	from: NeedRow;
-	created: NeedRow;
+	from: Need;
+	created: Need;
 	/** Supporters of the original asked whether to support the new need too. */
 	notified: number;
 }
@@ -360,7 +375,7 @@ export interface SplitResult {
  * history entry. Nobody's support moves: each supporter of the original is asked (kind `need.split`)
  * whether to support the new one too.
  */
-export async function splitNeed(ctx: Ctx, needId: number, input: unknown): Promise<SplitResult> {
+export async function splitNeed(ctx: Ctx, needId: number, input: SplitNeedInput): Promise<SplitResult> {
 	const actor = requireActor(ctx, 'Sign in first.');
 	const data = parseInput(splitInput, input);
 	return retryingTransaction(ctx, async (tx) => {
@@ -409,7 +424,7 @@ export async function splitNeed(ctx: Ctx, needId: number, input: unknown): Promi
 			data: { fromId: from.id, newId: created.id, title: created.title, fromTitle: from.title }
 		});
 		const fromAfter = await tx.db.selectFrom('need').selectAll().where('id', '=', from.id).executeTakeFirstOrThrow();
-		return { from: fromAfter, created, notified: told.length };
+		return { from: toNeed(fromAfter), created: toNeed(created), notified: told.length };
 	});
 }
 
@@ -417,7 +432,7 @@ export async function splitNeed(ctx: Ctx, needId: number, input: unknown): Promi
 // Hide, lock, publish
 
 /** Hides a need with a reason: only its moderators still see it; it takes no support. */
-export async function hideNeed(ctx: Ctx, needId: number, input: unknown): Promise<NeedRow> {
+export async function hideNeed(ctx: Ctx, needId: number, input: ReasonInput): Promise<Need> {
 	const actor = requireActor(ctx, 'Sign in first.');
 	const data = parseInput(reasonInput, input);
 	return retryingTransaction(ctx, async (tx) => {
@@ -431,11 +446,11 @@ export async function hideNeed(ctx: Ctx, needId: number, input: unknown): Promis
 			.returningAll()
 			.executeTakeFirstOrThrow();
 		await activity(tx, row, 'hidden', { reason: data.reason });
-		return row;
+		return toNeed(row);
 	});
 }
 
-export async function unhideNeed(ctx: Ctx, needId: number, input: unknown): Promise<NeedRow> {
+export async function unhideNeed(ctx: Ctx, needId: number, input: ReasonInput): Promise<Need> {
 	requireActor(ctx, 'Sign in first.');
 	const data = parseInput(reasonInput, input);
 	return retryingTransaction(ctx, async (tx) => {
@@ -449,12 +464,12 @@ export async function unhideNeed(ctx: Ctx, needId: number, input: unknown): Prom
 			.returningAll()
 			.executeTakeFirstOrThrow();
 		await activity(tx, row, 'unhidden', { reason: data.reason, wasHiddenFor: need.hidden_reason });
-		return row;
+		return toNeed(row);
 	});
 }
 
 /** Locks the discussion: only moderators comment; the author no longer edits. */
-export async function lockNeed(ctx: Ctx, needId: number, input: unknown): Promise<NeedRow> {
+export async function lockNeed(ctx: Ctx, needId: number, input: ReasonInput): Promise<Need> {
 	const actor = requireActor(ctx, 'Sign in first.');
 	const data = parseInput(reasonInput, input);
 	return retryingTransaction(ctx, async (tx) => {
@@ -468,11 +483,11 @@ export async function lockNeed(ctx: Ctx, needId: number, input: unknown): Promis
 			.returningAll()
 			.executeTakeFirstOrThrow();
 		await activity(tx, row, 'locked', { reason: data.reason });
-		return row;
+		return toNeed(row);
 	});
 }
 
-export async function unlockNeed(ctx: Ctx, needId: number, input: unknown): Promise<NeedRow> {
+export async function unlockNeed(ctx: Ctx, needId: number, input: ReasonInput): Promise<Need> {
 	requireActor(ctx, 'Sign in first.');
 	const data = parseInput(reasonInput, input);
 	return retryingTransaction(ctx, async (tx) => {
@@ -481,12 +496,12 @@ export async function unlockNeed(ctx: Ctx, needId: number, input: unknown): Prom
 		if (!need.locked_at) throw conflict('The discussion is not locked.');
 		const row = await tx.db.updateTable('need').set({ locked_at: null, locked_by: null }).where('id', '=', needId).returningAll().executeTakeFirstOrThrow();
 		await activity(tx, row, 'unlocked', { reason: data.reason });
-		return row;
+		return toNeed(row);
 	});
 }
 
 /** Publishes a closed group's need: from now on everyone reads it. */
-export async function publishNeed(ctx: Ctx, needId: number): Promise<NeedRow> {
+export async function publishNeed(ctx: Ctx, needId: number): Promise<Need> {
 	requireActor(ctx, 'Sign in first.');
 	return retryingTransaction(ctx, async (tx) => {
 		const access = await loadNeedAccess(tx, needId);
@@ -502,6 +517,6 @@ export async function publishNeed(ctx: Ctx, needId: number): Promise<NeedRow> {
 			.returningAll()
 			.executeTakeFirstOrThrow();
 		await activity(tx, row, 'published', { groupId: row.group_id });
-		return row;
+		return toNeed(row);
 	});
 }

@@ -1,6 +1,7 @@
 import { recordActivity } from '#lib/server/platform/activity.ts';
 import type { TxCtx } from '#lib/server/platform/context.ts';
-import type { NeedRow, NeedStatus } from './needs.tables.ts';
+import type { NeedStatus } from './needs.tables.ts';
+import { toNeed, type Need } from './needs.model.ts';
 import { lockNeeds } from './needs.supports.ts';
 
 /*
@@ -14,10 +15,10 @@ export const UPSTREAM_TARGETS: readonly NeedStatus[] = ['handed_upstream', 'in_p
 
 /**
  * Moves `needId` to `to` with `reason`, writing need_status_change and the `need.status_changed` activity
- * (data.upstream = true). Returns the updated row, or null when nothing changed: the need already has that
+ * (data.upstream = true). Returns the updated need, or null when nothing changed: the need already has that
  * status, or it is merged into another need (a duplicate's status follows its merge, not a tracker).
  */
-export async function moveNeedForUpstream(tx: TxCtx, needId: number, to: NeedStatus, reason: string): Promise<NeedRow | null> {
+export async function moveNeedForUpstream(tx: TxCtx, needId: number, to: NeedStatus, reason: string): Promise<Need | null> {
 	if (!UPSTREAM_TARGETS.includes(to)) throw new Error(`${to} is not a status the upstream sync sets.`);
 	const need = (await lockNeeds(tx.db, [needId])).get(needId)!;
 	if (need.status === to || need.status === 'duplicate') return null;
@@ -45,5 +46,5 @@ export async function moveNeedForUpstream(tx: TxCtx, needId: number, to: NeedSta
 		groupId: need.group_id,
 		data: { from: need.status, to, reason, upstream: true }
 	});
-	return row;
+	return toNeed(row);
 }

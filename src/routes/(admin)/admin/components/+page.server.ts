@@ -1,4 +1,5 @@
 import { createComponent, listComponents, updateComponent } from '#lib/server/modules/needs/index.ts';
+import { untrusted } from '#lib/server/platform/errors.ts';
 import { ctxOf } from '#lib/server/platform/http/context.ts';
 import { formAction } from '#lib/server/platform/http/forms.ts';
 import { parseId } from '#lib/ids.ts';
@@ -11,11 +12,11 @@ export const load: PageServerLoad = async (event) => {
 
 export const actions: Actions = {
 	create: formAction(async (ctx, _params, values) => {
-		const row = await createComponent(ctx, values);
-		return `Added ${row.name} (${row.slug}).`;
+		const component = await createComponent(ctx, untrusted(values));
+		return `Added ${component.name} (${component.slug}).`;
 	}),
 	update: formAction(async (ctx, _params, values) => {
-		const row = await updateComponent(ctx, parseId(values.id) ?? 0, values);
-		return `Saved ${row.name} (${row.slug}).`;
+		const component = await updateComponent(ctx, parseId(values.id) ?? 0, untrusted(values));
+		return `Saved ${component.name} (${component.slug}).`;
 	})
 };

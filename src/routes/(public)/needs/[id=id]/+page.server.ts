@@ -14,6 +14,7 @@ import { listDeployments } from '#lib/server/modules/members/index.ts';
 import { listHandoffsOfNeed } from '#lib/server/modules/handoff/index.ts';
 import { getNeedChampions, linkChange, removeChampion, setChangeState, unlinkChange, volunteer, withdraw } from '#lib/server/modules/champions/index.ts';
 import type { Ctx } from '#lib/server/platform/context.ts';
+import { untrusted } from '#lib/server/platform/errors.ts';
 import { ctxOf } from '#lib/server/platform/http/context.ts';
 import { formAction } from '#lib/server/platform/http/forms.ts';
 import { parseId } from '#lib/ids.ts';
@@ -54,7 +55,7 @@ const act = (run: (ctx: Ctx, id: number, values: Record<string, unknown>) => Pro
 
 export const actions: Actions = {
 	support: act(async (ctx, id, values) => {
-		const state = await supportNeed(ctx, id, { deploymentId: values.deploymentId, impact: values.impact });
+		const state = await supportNeed(ctx, id, untrusted(values));
 		return state.redirectedFrom
 			? `You support #${state.needId}, the need this one was merged into.`
 			: values.intent === 'evidence'
@@ -74,11 +75,11 @@ export const actions: Actions = {
 		return 'You no longer follow this need.';
 	}),
 	comment: act(async (ctx, id, values) => {
-		await addComment(ctx, id, { body: values.body });
+		await addComment(ctx, id, untrusted(values));
 		return 'Your comment is posted.';
 	}),
 	editComment: act(async (ctx, id, values) => {
-		await editComment(ctx, commentId(values), { body: values.body }, { needId: id });
+		await editComment(ctx, commentId(values), untrusted(values), { needId: id });
 		return 'Your comment is changed.';
 	}),
 	deleteComment: act(async (ctx, id, values) => {
@@ -86,7 +87,7 @@ export const actions: Actions = {
 		return 'The comment is deleted.';
 	}),
 	hideComment: act(async (ctx, id, values) => {
-		await hideComment(ctx, commentId(values), { reason: values.reason }, { needId: id });
+		await hideComment(ctx, commentId(values), untrusted(values), { needId: id });
 		return 'The comment is hidden.';
 	}),
 	// Champions and upstream changes (ChampionsSection.svelte).

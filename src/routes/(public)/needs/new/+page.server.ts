@@ -2,6 +2,7 @@ import { redirect } from '@sveltejs/kit';
 import { fileNeed, listComponents, mayFileNeed, similarNeeds } from '#lib/server/modules/needs/index.ts';
 import { listGroups } from '#lib/server/modules/groups/index.ts';
 import type { Ctx } from '#lib/server/platform/context.ts';
+import { untrusted } from '#lib/server/platform/errors.ts';
 import { ctxOf } from '#lib/server/platform/http/context.ts';
 import { formValues, runForm } from '#lib/server/platform/http/forms.ts';
 import type { Actions, PageServerLoad } from './$types';
@@ -42,7 +43,7 @@ export const actions: Actions = {
 			const similar = await similarNeeds(ctx, values.title, { limit: 5 });
 			if (similar.length) return { similar, values: { ...values, confirmed: '1' } };
 		}
-		const result = await runForm(values, () => fileNeed(ctx, values));
+		const result = await runForm(values, () => fileNeed(ctx, untrusted(values)));
 		if ('id' in result) redirect(303, `/needs/${result.id}?filed=1`);
 		return result;
 	}

@@ -1,5 +1,6 @@
 import { error, redirect } from '@sveltejs/kit';
 import { editNeed, getNeedPage, listComponents } from '#lib/server/modules/needs/index.ts';
+import { untrusted } from '#lib/server/platform/errors.ts';
 import { ctxOf } from '#lib/server/platform/http/context.ts';
 import { formValues, runForm } from '#lib/server/platform/http/forms.ts';
 import type { Actions, PageServerLoad } from './$types';
@@ -36,7 +37,7 @@ export const actions: Actions = {
 		const id = event.params.id;
 		const ctx = await ctxOf(event);
 		const values = formValues(await event.request.formData(), ['components']);
-		const result = await runForm(values, () => editNeed(ctx, id, values));
+		const result = await runForm(values, () => editNeed(ctx, id, untrusted(values)));
 		if ('id' in result) redirect(303, `/needs/${id}`);
 		return result;
 	}

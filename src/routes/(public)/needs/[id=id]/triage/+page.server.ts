@@ -11,12 +11,13 @@ import {
 	publishNeed,
 	splitNeed,
 	STATUS_TRANSITIONS,
+	toNeed,
 	undoMerge,
 	unhideNeed,
 	unlockNeed
 } from '#lib/server/modules/needs/index.ts';
 import type { Ctx } from '#lib/server/platform/context.ts';
-import { AppError } from '#lib/server/platform/errors.ts';
+import { AppError, untrusted } from '#lib/server/platform/errors.ts';
 import { ctxOf } from '#lib/server/platform/http/context.ts';
 import { formAction } from '#lib/server/platform/http/forms.ts';
 import type { Actions, PageServerLoad } from './$types';
@@ -37,30 +38,17 @@ export const load: PageServerLoad = async (event) => {
 		throw e;
 	}
 	if (!access.abilities.triage) error(404, 'There is no need at this address.');
-	const { need, group } = access;
+	const need = toNeed(access.need);
+	const group = access.group;
 	const [merges, history, candidates] = await Promise.all([
 		listMerges(ctx, id),
 		getNeedHistory(ctx, id),
-		need.duplicate_of_id === null ? mergeCandidates(ctx, id) : Promise.resolve([])
+		need.duplicateOfId === null ? mergeCandidates(ctx, id) : Promise.resolve([])
 	]);
 	const duplicateOf =
-		need.duplicate_of_id === null ? null : (merges.find((m) => m.source.id === need.id && !m.undoneAt)?.target ?? { id: need.duplicate_of_id, title: null });
+		need.duplicateOfId === null ? null : (merges.find((m) => m.source.id === need.id && !m.undoneAt)?.target ?? { id: need.duplicateOfId, title: null });
 	return {
-		need: {
-			id: need.id,
-			title: need.title,
-			body: need.body,
-			kind: need.kind,
-			status: need.status,
-			statusReason: need.status_reason,
-			supportCount: need.support_count,
-			commentCount: need.comment_count,
-			duplicateOfId: need.duplicate_of_id,
-			publishedAt: need.published_at,
-			hiddenAt: need.hidden_at,
-			hiddenReason: need.hidden_reason,
-			lockedAt: need.locked_at
-		},
+		need,
 		group: group && { slug: group.slug, name: group.name, visibility: group.visibility },
 		abilities: access.abilities,
 		transitions: STATUS_TRANSITIONS[need.status],
@@ -82,37 +70,37 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
 
 export const actions: Actions = {
 	status: act(async (ctx, id, values) => {
-		const row = await changeStatus(ctx, id, { status: values.status, reason: values.reason });
-		return `The need is now ${row.status.replace('_', ' ')}.`;
+		const need = await changeStatus(ctx, id, untrusted(values));
+		return `The need is now ${need.status.replace('_', ' ')}.`;
 	}),
 	merge: act(async (ctx, id, values) => {
 		const target = text(values.targetId).trim().replace(/^#/, '');
-		const result = await mergeNeed(ctx, { sourceId: id, targetId: target, reason: values.reason });
-		return `Merged into #${result.target.id}, which now has ${plural(result.target.support_count, 'supporter', 'supporters')}. ${plural(result.notified, 'person was', 'people were')} told.`;
+		const result = await mergeNeed(ctx, untrusted({ ...values, sourceId: id, targetId: target }));
+		return `Merged into #${result.target.id}, which now has ${plural(result.target.supportCount, 'supporter', 'supporters')}. ${plural(result.notified, 'person was', 'people were')} told.`;
 	}),
 	undo: act(async (ctx, _id, values) => {
 		const mergeId = Number(text(values.mergeId));
 		const result = await undoMerge(ctx, mergeId);
-		return `Merge undone: #${result.source.id} is ${result.source.status.replace('_', ' ')} again with ${plural(result.source.support_count, 'supporter', 'supporters')}; #${result.target.id} has ${plural(result.target.support_count, 'supporter', 'supporters')}.`;
+		return `Merge undone: #${result.source.id} is ${result.source.status.replace('_', ' ')} again with ${plural(result.source.supportCount, 'supporter', 'supporters')}; #${result.target.id} has ${plural(result.target.supportCount, 'supporter', 'supporters')}.`;
 	}),
 	split: act(async (ctx, id, values) => {
-		const result = await splitNeed(ctx, id, { title: values.title, body: values.body, kind: values.kind, reason: values.reason });
+		const result = await splitNeed(ctx, id, untrusted(values));
 		return `Created #${result.created.id}. ${plural(result.notified, 'supporter was', 'supporters were')} asked whether to support it too.`;
 	}),
 	hide: act(async (ctx, id, values) => {
-		await hideNeed(ctx, id, { reason: values.reason });
+		await hideNeed(ctx, id, untrusted(values));
 		return 'The need is hidden: only its moderators see it.';
 	}),
 	unhide: act(async (ctx, id, values) => {
-		await unhideNeed(ctx, id, { reason: values.reason });
+		await unhideNeed(ctx, id, untrusted(values));
 		return 'The need is visible again.';
 	}),
 	lock: act(async (ctx, id, values) => {
-		await lockNeed(ctx, id, { reason: values.reason });
+		await lockNeed(ctx, id, untrusted(values));
 		return 'The discussion is locked: only moderators comment.';
 	}),
 	unlock: act(async (ctx, id, values) => {
-		await unlockNeed(ctx, id, { reason: values.reason });
+		await unlockNeed(ctx, id, untrusted(values));
 		return 'The discussion is open again.';
 	}),
 	publish: act(async (ctx, id) => {
