@@ -4,7 +4,8 @@ import { NEED_STATUSES } from '#lib/server/modules/needs/index.ts';
 import { CHAMPION_ROLES, CHANGE_STATES, FORGES } from './champions.tables.ts';
 import { changeState, NOTE_MAX, REASON_MAX, role } from './champions.schemas.ts';
 import { CHANGE_URL_MAX } from './champions.urls.ts';
-import { WANTED_SORTS, wantedInput, type NeedChampions, type UpstreamChange, type WantedList } from './champions.queries.ts';
+import { WANTED_SORTS, wantedInput, type NeedChampions, type WantedList } from './champions.queries.ts';
+import type { UpstreamChange } from './champions.model.ts';
 import {
 	accountabilityNeedsInput,
 	dashboardInput,

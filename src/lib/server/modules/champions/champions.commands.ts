@@ -5,7 +5,18 @@ import { notify } from '#lib/server/platform/notifications.ts';
 import { loadNeedAccess, needFacts, needFollowers, readersAmong, type NeedAccess } from '#lib/server/modules/needs/index.ts';
 import { findMemberRefByHandle } from '#lib/server/modules/members/index.ts';
 import { mayLinkChanges, mayRemoveChampion, mayVolunteer } from './champions.policy.ts';
-import { changeStateInput, linkChangeInput, removeChampionInput, volunteerInput } from './champions.schemas.ts';
+import { toChampion, type Champion, type UpstreamChange } from './champions.model.ts';
+import { findUpstreamChange, standingOf } from './champions.queries.ts';
+import {
+	changeStateInput,
+	linkChangeInput,
+	removeChampionInput,
+	volunteerInput,
+	type ChangeStateInput,
+	type LinkChangeInput,
+	type RemoveChampionInput,
+	type VolunteerInput
+} from './champions.schemas.ts';
 import type { ChampionRole, NeedChampionRow, UpstreamChangeRow } from './champions.tables.ts';
 import { changeLabel } from './champions.urls.ts';
 
@@ -21,20 +32,6 @@ export const ROLE_LABELS: Readonly<Record<ChampionRole, string>> = { champion: '
 const activity = (tx: TxCtx, need: NeedAccess['need'], action: string, data: Record<string, unknown>) =>
 	recordActivity(tx, { action: `need.${action}`, subjectType: 'need', subjectId: need.id, groupId: need.group_id, data });
 
-/** The actor's standing row on the need, if any. */
-export async function standingOf(db: Ctx['db'], needId: number, memberId: number | null): Promise<NeedChampionRow | null> {
-	if (memberId === null) return null;
-	return (
-		(await db
-			.selectFrom('need_champion')
-			.selectAll()
-			.where('need_id', '=', needId)
-			.where('member_id', '=', memberId)
-			.where('ended_at', 'is', null)
-			.executeTakeFirst()) ?? null
-	);
-}
-
 const closedNeedMessage = (access: NeedAccess) =>
 	access.need.hidden_at
 		? 'This need is hidden.'
@@ -49,7 +46,7 @@ const closedNeedMessage = (access: NeedAccess) =>
  * (kind `need.champion_joined`). A member holds one standing role per need: volunteering again answers
  * `conflict` (withdraw first to change roles).
  */
-export async function volunteer(ctx: Ctx, needId: number, input: unknown): Promise<NeedChampionRow> {
+export async function volunteer(ctx: Ctx, needId: number, input: VolunteerInput): Promise<Champion> {
 	const actor = requireActor(ctx, 'Sign in to champion a need.');
 	const data = parseInput(volunteerInput, input);
 	return inTransaction(ctx, async (tx) => {
@@ -83,12 +80,12 @@ export async function volunteer(ctx: Ctx, needId: number, input: unknown): Promi
 			data: { needId, title: access.need.title, role: data.role, handle: actor.handle, displayName: actor.displayName }
 		});
 		await activity(tx, access.need, 'champion_joined', { role: data.role, memberId: actor.memberId, note: data.note, notified: told.length });
-		return row;
+		return toChampion(row);
 	});
 }
 
 /** Ends the actor's own standing role on the need. */
-export async function withdraw(ctx: Ctx, needId: number): Promise<NeedChampionRow> {
+export async function withdraw(ctx: Ctx, needId: number): Promise<Champion> {
 	const actor = requireActor(ctx, 'Sign in first.');
 	return inTransaction(ctx, async (tx) => {
 		const access = await loadNeedAccess(tx, needId);
@@ -102,12 +99,12 @@ export async function withdraw(ctx: Ctx, needId: number): Promise<NeedChampionRo
 			.executeTakeFirst();
 		if (!row) throw conflict('You do not champion or sponsor this need.');
 		await activity(tx, access.need, 'champion_withdrew', { role: row.role, memberId: actor.memberId });
-		return row;
+		return toChampion(row);
 	});
 }
 
 /** A moderator of the need ends someone's standing role, with a reason they are told. */
-export async function removeChampion(ctx: Ctx, needId: number, handle: string, input: unknown): Promise<NeedChampionRow> {
+export async function removeChampion(ctx: Ctx, needId: number, handle: string, input: RemoveChampionInput): Promise<Champion> {
 	const actor = requireActor(ctx, 'Sign in first.');
 	const data = parseInput(removeChampionInput, input);
 	return inTransaction(ctx, async (tx) => {
@@ -128,15 +125,15 @@ export async function removeChampion(ctx: Ctx, needId: number, handle: string, i
 			: undefined;
 		if (!member || !row) throw notFound('That champion or sponsor');
 		if (row.member_id !== actor.memberId) {
-			await notify(tx, [Number(row.member_id)], {
+			await notify(tx, [row.member_id], {
 				kind: 'need.champion_removed',
 				subjectType: 'need',
 				subjectId: needId,
 				data: { needId, title: access.need.title, role: row.role, reason: data.reason }
 			});
 		}
-		await activity(tx, access.need, 'champion_removed', { role: row.role, memberId: Number(row.member_id), reason: data.reason });
-		return row;
+		await activity(tx, access.need, 'champion_removed', { role: row.role, memberId: row.member_id, reason: data.reason });
+		return toChampion(row);
 	});
 }
 
@@ -152,7 +149,7 @@ async function requireLinker(tx: TxCtx, actor: Actor, access: NeedAccess) {
  * request or a GitLab merge request (field error on `url` otherwise); it is stored in its normal form, so
  * the same change linked twice answers `conflict`.
  */
-export async function linkChange(ctx: Ctx, needId: number, input: unknown): Promise<UpstreamChangeRow> {
+export async function linkChange(ctx: Ctx, needId: number, input: LinkChangeInput): Promise<UpstreamChange> {
 	const actor = requireActor(ctx, 'Sign in first.');
 	const data = parseInput(linkChangeInput, input);
 	return inTransaction(ctx, async (tx) => {
@@ -184,9 +181,16 @@ export async function linkChange(ctx: Ctx, needId: number, input: unknown): Prom
 					throw conflict(`${changeLabel(ref)} is already linked to this need.`, { url: 'This change is already linked.' });
 				throw error;
 			});
-		await activity(tx, access.need, 'change_linked', { changeId: Number(row.id), url: row.url, forge: row.forge, state: row.state });
-		return { ...row, number: Number(row.number) };
+		await activity(tx, access.need, 'change_linked', { changeId: row.id, url: row.url, forge: row.forge, state: row.state });
+		return changeOut(tx, row.id);
 	});
+}
+
+/** The change as the command leaves it, read in the command's transaction. */
+async function changeOut(tx: TxCtx, changeId: number): Promise<UpstreamChange> {
+	const change = await findUpstreamChange(tx.db, changeId);
+	if (!change) throw new Error(`upstream change ${changeId} vanished inside its own transaction`);
+	return change;
 }
 
 async function loadChange(tx: TxCtx, changeId: number): Promise<{ change: UpstreamChangeRow; access: NeedAccess }> {
@@ -195,42 +199,44 @@ async function loadChange(tx: TxCtx, changeId: number): Promise<{ change: Upstre
 	if (!change) throw notFound('The upstream change');
 	let access: NeedAccess;
 	try {
-		access = await loadNeedAccess(tx, Number(change.need_id));
+		access = await loadNeedAccess(tx, change.need_id);
 	} catch (error) {
 		// A change on a need the actor may not read does not exist for them either.
 		if (error instanceof AppError && error.code === 'not_found') throw notFound('The upstream change');
 		throw error;
 	}
-	return { change: { ...change, number: Number(change.number) }, access };
+	return { change, access };
 }
 
 /** Sets a linked change's state (open, merged, abandoned); the same state again changes nothing. */
-export async function setChangeState(ctx: Ctx, changeId: number, input: unknown): Promise<UpstreamChangeRow> {
+export async function setChangeState(ctx: Ctx, changeId: number, input: ChangeStateInput): Promise<UpstreamChange> {
 	const actor = requireActor(ctx, 'Sign in first.');
 	const data = parseInput(changeStateInput, input);
 	return inTransaction(ctx, async (tx) => {
 		const { change, access } = await loadChange(tx, changeId);
 		await requireLinker(tx, actor, access);
-		if (change.state === data.state) return change;
+		if (change.state === data.state) return changeOut(tx, change.id);
 		const row = await tx.db
 			.updateTable('upstream_change')
 			.set({ state: data.state, state_changed_at: tx.now(), state_changed_by: actor.memberId })
 			.where('id', '=', change.id)
 			.returningAll()
 			.executeTakeFirstOrThrow();
-		await activity(tx, access.need, 'change_state_changed', { changeId: Number(row.id), url: row.url, from: change.state, to: row.state });
-		return { ...row, number: Number(row.number) };
+		await activity(tx, access.need, 'change_state_changed', { changeId: row.id, url: row.url, from: change.state, to: row.state });
+		return changeOut(tx, row.id);
 	});
 }
 
 /** Unlinks a change (linked by mistake, or the wrong one). */
-export async function unlinkChange(ctx: Ctx, changeId: number): Promise<UpstreamChangeRow> {
+export async function unlinkChange(ctx: Ctx, changeId: number): Promise<UpstreamChange> {
 	const actor = requireActor(ctx, 'Sign in first.');
 	return inTransaction(ctx, async (tx) => {
 		const { change, access } = await loadChange(tx, changeId);
 		await requireLinker(tx, actor, access);
+		// Read before it goes: the answer describes the change that was unlinked.
+		const unlinked = await changeOut(tx, change.id);
 		await tx.db.deleteFrom('upstream_change').where('id', '=', change.id).execute();
-		await activity(tx, access.need, 'change_unlinked', { changeId: Number(change.id), url: change.url, state: change.state });
-		return change;
+		await activity(tx, access.need, 'change_unlinked', { changeId: change.id, url: change.url, state: change.state });
+		return unlinked;
 	});
 }

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { oneLineText } from '#lib/server/platform/text.ts';
 import type { Ctx } from '#lib/server/platform/context.ts';
+import type { Executor } from '#lib/server/platform/db/database.ts';
 import { invalid, parseInput } from '#lib/server/platform/errors.ts';
 import {
 	componentsOfNeeds,
@@ -13,14 +14,38 @@ import {
 	type NeedStatus
 } from '#lib/server/modules/needs/index.ts';
 import { championAbilities, type ChampionAbilities } from './champions.policy.ts';
-import type { ChampionRole, ChangeState, Forge } from './champions.tables.ts';
-import { changeLabel } from './champions.urls.ts';
-import { standingOf } from './champions.commands.ts';
+import { toUpstreamChange, type MemberRef, type UpstreamChange } from './champions.model.ts';
+import type { ChampionRole, NeedChampionRow } from './champions.tables.ts';
 
-export interface MemberRef {
-	id: number;
-	handle: string;
-	displayName: string;
+/** The actor's standing row on the need, if any. */
+export async function standingOf(db: Executor, needId: number, memberId: number | null): Promise<NeedChampionRow | null> {
+	if (memberId === null) return null;
+	return (
+		(await db
+			.selectFrom('need_champion')
+			.selectAll()
+			.where('need_id', '=', needId)
+			.where('member_id', '=', memberId)
+			.where('ended_at', 'is', null)
+			.executeTakeFirst()) ?? null
+	);
+}
+
+/** Upstream changes with the member who linked each, as `toUpstreamChange` reads them. */
+const changesQuery = (db: Executor) =>
+	db
+		.selectFrom('upstream_change')
+		.leftJoin('member', 'member.id', 'upstream_change.added_by')
+		.selectAll('upstream_change')
+		.select(['member.handle as added_by_handle', 'member.display_name as added_by_display_name']);
+
+/**
+ * One linked change by id, with no policy check: for commands, which have made theirs (the need's readers
+ * see its changes through `getNeedChampions`).
+ */
+export async function findUpstreamChange(db: Executor, changeId: number): Promise<UpstreamChange | undefined> {
+	const row = await changesQuery(db).where('upstream_change.id', '=', changeId).executeTakeFirst();
+	return row && toUpstreamChange(row);
 }
 
 export interface ChampionEntry {
@@ -28,22 +53,6 @@ export interface ChampionEntry {
 	role: ChampionRole;
 	note: string;
 	since: Date;
-}
-
-export interface UpstreamChange {
-	id: number;
-	needId: number;
-	url: string;
-	forge: Forge;
-	host: string;
-	project: string;
-	number: number;
-	/** "Gerrit change 912345", "PR #12", "MR !7". */
-	label: string;
-	state: ChangeState;
-	addedBy: MemberRef | null;
-	createdAt: Date;
-	stateChangedAt: Date;
 }
 
 export interface NeedChampions {
@@ -77,15 +86,7 @@ export async function getNeedChampions(ctx: Ctx, ref: NeedOrAccess): Promise<Nee
 			.orderBy('need_champion.created_at')
 			.orderBy('need_champion.id')
 			.execute(),
-		ctx.db
-			.selectFrom('upstream_change')
-			.leftJoin('member', 'member.id', 'upstream_change.added_by')
-			.selectAll('upstream_change')
-			.select(['member.handle', 'member.display_name'])
-			.where('upstream_change.need_id', '=', needId)
-			.orderBy('upstream_change.created_at')
-			.orderBy('upstream_change.id')
-			.execute(),
+		changesQuery(ctx.db).where('upstream_change.need_id', '=', needId).orderBy('upstream_change.created_at').orderBy('upstream_change.id').execute(),
 		standingOf(ctx.db, needId, ctx.actor?.memberId ?? null)
 	]);
 	const entries = people.map((p): ChampionEntry => ({
@@ -97,21 +98,7 @@ export async function getNeedChampions(ctx: Ctx, ref: NeedOrAccess): Promise<Nee
 	return {
 		champions: entries.filter((e) => e.role === 'champion'),
 		sponsors: entries.filter((e) => e.role === 'sponsor'),
-		changes: changes.map((c) => ({
-			id: Number(c.id),
-			needId: Number(c.need_id),
-			url: c.url,
-			forge: c.forge,
-			host: c.host,
-			project: c.project,
-			number: Number(c.number),
-			label: changeLabel({ forge: c.forge, number: Number(c.number) }),
-			state: c.state,
-			addedBy:
-				c.added_by !== null && c.handle !== null && c.display_name !== null ? { id: Number(c.added_by), handle: c.handle, displayName: c.display_name } : null,
-			createdAt: c.created_at,
-			stateChangedAt: c.state_changed_at
-		})),
+		changes: changes.map(toUpstreamChange),
 		viewer: standing ? { role: standing.role, since: standing.created_at } : null,
 		abilities: championAbilities(ctx.actor, needFacts(access.need), access.group, access.membership, standing?.role ?? null)
 	};

@@ -75,8 +75,8 @@ describe('refreshing GitHub pull requests', () => {
 
 		const lines = await refreshGithubChanges({ db: t.db, now: clock.now }, { apiBase });
 		expect(lines).toEqual([
-			`Need #${merged.need_id}: PR #101 (openstack/nova) is merged on GitHub.`,
-			`Need #${closed.need_id}: PR #102 (openstack/nova) is abandoned on GitHub.`
+			`Need #${merged.needId}: PR #101 (openstack/nova) is merged on GitHub.`,
+			`Need #${closed.needId}: PR #102 (openstack/nova) is abandoned on GitHub.`
 		]);
 		expect(await stateOf(merged.id)).toMatchObject({ state: 'merged', state_changed_by: null, checked_at: clock.now() });
 		expect((await stateOf(closed.id)).state).toBe('abandoned');
@@ -86,8 +86,8 @@ describe('refreshing GitHub pull requests', () => {
 		expect(asked).not.toContain('/repos/openstack/nova/pulls/5');
 		const events = await t.db.selectFrom('activity').select(['subject_id', 'data']).where('action', '=', 'need.change_state_changed').orderBy('id').execute();
 		expect(events.map((e) => [e.subject_id, e.data.to, e.data.via])).toEqual([
-			[merged.need_id, 'merged', 'github'],
-			[closed.need_id, 'abandoned', 'github']
+			[merged.needId, 'merged', 'github'],
+			[closed.needId, 'abandoned', 'github']
 		]);
 	});
 

@@ -16,12 +16,14 @@ export const volunteerInput = z.object({
 		.nullable()
 		.transform((v) => v ?? '')
 });
+export type VolunteerInput = z.input<typeof volunteerInput>;
 
 export const removeChampionInput = z.object({
 	reason: userText({ field: 'Reason' })
 		.min(3, 'Give a reason of at least 3 characters.')
 		.max(REASON_MAX, `Reason is at most ${REASON_MAX.toLocaleString('en')} characters.`)
 });
+export type RemoveChampionInput = z.input<typeof removeChampionInput>;
 
 export const linkChangeInput = z.object({
 	url: oneLineText({ field: 'Address' })
@@ -41,5 +43,7 @@ export const linkChangeInput = z.object({
 		}),
 	state: changeState.optional().transform((v) => v ?? 'open')
 });
+export type LinkChangeInput = z.input<typeof linkChangeInput>;
 
 export const changeStateInput = z.object({ state: changeState });
+export type ChangeStateInput = z.input<typeof changeStateInput>;

@@ -7,6 +7,7 @@ import { addMembership, buildGroup } from '#lib/server/modules/groups/groups.fac
 import type { GroupRow } from '#lib/server/modules/groups/index.ts';
 import { buildNeed } from '#lib/server/modules/needs/needs.factories.ts';
 import { followNeed, type NeedRow } from '#lib/server/modules/needs/index.ts';
+import { untrusted } from '#lib/server/platform/errors.ts';
 import { linkChange, removeChampion, setChangeState, unlinkChange, volunteer, withdraw } from './champions.commands.ts';
 import { getNeedChampions, listNeedsWithoutChampion } from './champions.queries.ts';
 
@@ -174,7 +175,7 @@ describe('volunteering', () => {
 		const hidden = await buildNeed(t.db, { group: open, status: 'accepted', hiddenAt: new Date(), hiddenReason: 'Spam' });
 		expect(await outcome(volunteer(as(chair), hidden.id, { role: 'champion' }))).toBe('forbidden');
 		expect(await outcome(volunteer(as(outsider), 987654321, { role: 'champion' }))).toBe('not_found');
-		expect(await outcome(volunteer(as(outsider), delivered.id, { role: 'captain' }))).toBe('invalid_input');
+		expect(await outcome(volunteer(as(outsider), delivered.id, untrusted({ role: 'captain' })))).toBe('invalid_input');
 		expect(await outcome(volunteer(as(outsider), delivered.id, { role: 'champion', note: 'x'.repeat(501) }))).toBe('invalid_input');
 	});
 
@@ -199,7 +200,8 @@ describe('upstream changes', () => {
 		const need = await acceptedNeed(open);
 		await volunteer(as(outsider), need.id, { role: 'champion' });
 		const change = await linkChange(as(outsider), need.id, { url: `${REVIEW}/2/nova/compute/manager.py` });
-		expect(change).toMatchObject({ forge: 'gerrit', project: 'openstack/nova', number: 912345, url: REVIEW, state: 'open', added_by: outsider.id });
+		expect(change).toMatchObject({ forge: 'gerrit', project: 'openstack/nova', number: 912345, url: REVIEW, state: 'open', label: 'Gerrit change 912345' });
+		expect(change.addedBy).toMatchObject({ id: outsider.id, handle: outsider.handle });
 		expect(await outcome(linkChange(as(outsider), need.id, { url: REVIEW }))).toBe('conflict');
 		await linkChange(as(outsider), need.id, { url: 'https://github.com/openstack/nova/pull/12', state: 'merged' });
 		await setChangeState(as(outsider), change.id, { state: 'merged' });
@@ -245,11 +247,11 @@ describe('upstream changes', () => {
 			code: 'invalid_input',
 			fields: { url: expect.stringContaining('2,000') }
 		});
-		expect(await failure(linkChange(as(chair), need.id, { url: REVIEW, state: 'landed' }))).toMatchObject({
+		expect(await failure(linkChange(as(chair), need.id, untrusted({ url: REVIEW, state: 'landed' })))).toMatchObject({
 			code: 'invalid_input',
 			fields: { state: expect.any(String) }
 		});
-		expect(await failure(linkChange(as(chair), need.id, {}))).toMatchObject({ code: 'invalid_input', fields: { url: expect.any(String) } });
+		expect(await failure(linkChange(as(chair), need.id, untrusted({})))).toMatchObject({ code: 'invalid_input', fields: { url: expect.any(String) } });
 		expect(await outcome(linkChange(as(chair), 987654321, { url: REVIEW }))).toBe('not_found');
 		expect(await outcome(setChangeState(as(chair), 987654321, { state: 'merged' }))).toBe('not_found');
 		expect(await outcome(unlinkChange(as(chair), -4))).toBe('not_found');

@@ -1,9 +1,11 @@
 // The public surface: what routes and other modules may use, by name (docs/architecture.md, "Crossing modules").
-export { type ChampionsTables, type UpstreamChangeRow } from './champions.tables.ts';
+export { type ChampionsTables } from './champions.tables.ts';
+export { type Champion, type UpstreamChange } from './champions.model.ts';
+export { type ChangeStateInput, type LinkChangeInput, type RemoveChampionInput, type VolunteerInput } from './champions.schemas.ts';
 export { changeLabel } from './champions.urls.ts';
 export { mayVolunteer } from './champions.policy.ts';
 export { linkChange, removeChampion, setChangeState, unlinkChange, volunteer, withdraw } from './champions.commands.ts';
-export { WANTED_STATUSES, type WantedList, getNeedChampions, listNeedsWithoutChampion, wantedInput } from './champions.queries.ts';
+export { WANTED_STATUSES, type NeedChampions, type WantedList, getNeedChampions, listNeedsWithoutChampion, wantedInput } from './champions.queries.ts';
 export { type Dashboard, type Metric, dashboardInput, getDashboard, listAccountabilityNeeds } from './accountability.queries.ts';
 
 import { defineModule, tablesOf } from '#lib/server/platform/module.ts';

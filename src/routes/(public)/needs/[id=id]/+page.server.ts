@@ -92,7 +92,7 @@ export const actions: Actions = {
 	}),
 	// Champions and upstream changes (ChampionsSection.svelte).
 	volunteer: act(async (ctx, id, values) => {
-		const row = await volunteer(ctx, id, { role: values.role, note: values.note });
+		const row = await volunteer(ctx, id, untrusted(values));
 		return `You are this need’s ${row.role} now; its followers are told.`;
 	}),
 	withdrawChampion: act(async (ctx, id) => {
@@ -100,15 +100,16 @@ export const actions: Actions = {
 		return `You are no longer this need’s ${row.role}.`;
 	}),
 	removeChampion: act(async (ctx, id, values) => {
-		await removeChampion(ctx, id, text(values.handle), { reason: values.reason });
+		await removeChampion(ctx, id, text(values.handle), untrusted(values));
 		return 'Removed; they are told why.';
 	}),
 	linkChange: act(async (ctx, id, values) => {
-		await linkChange(ctx, id, { url: values.url, state: values.state || undefined });
+		// A blank state is the default (open).
+		await linkChange(ctx, id, untrusted({ ...values, state: values.state || undefined }));
 		return 'The change is linked.';
 	}),
 	changeState: act(async (ctx, _id, values) => {
-		await setChangeState(ctx, changeId(values), { state: values.state });
+		await setChangeState(ctx, changeId(values), untrusted(values));
 		return 'The change’s state is updated.';
 	}),
 	unlinkChange: act(async (ctx, _id, values) => {

@@ -1,9 +1,5 @@
-import { getNeedChampions, linkChange } from '#lib/server/modules/champions/index.ts';
+import { linkChange } from '#lib/server/modules/champions/index.ts';
 import { linkChangeOp, changeJson } from '#lib/server/modules/champions/champions.api.ts';
 import { endpoint } from '#lib/server/platform/http/api.ts';
 
-export const POST = endpoint(linkChangeOp, async ({ params, body }, ctx) => {
-	const row = await linkChange(ctx, params.id, body);
-	const view = await getNeedChampions(ctx, params.id);
-	return changeJson(view.changes.find((c) => c.id === Number(row.id))!);
-});
+export const POST = endpoint(linkChangeOp, async ({ params, body }, ctx) => changeJson(await linkChange(ctx, params.id, body)));
