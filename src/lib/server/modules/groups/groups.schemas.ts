@@ -49,7 +49,7 @@ const createGroupFields = z.object({ slug: groupSlug, ...groupFields });
 
 /** A missing or empty slug is made from the name, so a form can leave it blank. */
 export const createGroupInput = z.preprocess(
-	// Typed for callers in code; a form's or an API client's values reach it through untrusted() (decision 0016).
+	// Typed for callers in code; a form's values still reach it through untrusted() (decision 0016), so it checks what it got.
 	(raw: Omit<z.input<typeof createGroupFields>, 'slug'> & { slug?: string | null }) => {
 		if (!raw || typeof raw !== 'object') return raw;
 		const value = raw as Record<string, unknown>;
