@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineOperation, type Operation } from '#lib/server/platform/http/api.ts';
 import { createHandoffInput, draftInput, linkHandoffInput } from './handoff.schemas.ts';
 import { HANDOFF_KINDS, HANDOFF_STATUSES, TRACKER_PROVIDERS } from './handoff.tables.ts';
-import type { HandoffView } from './handoff.queries.ts';
+import type { Handoff } from './handoff.model.ts';
 import type { SyncChange } from './handoff.sync.ts';
 import type { TrackerView } from './handoff.trackers.ts';
 import { NEED_STATUSES } from '#lib/server/modules/needs/index.ts';
@@ -62,7 +62,7 @@ const changeOut = z.object({
 });
 
 export const trackerJson = (t: TrackerView): z.input<typeof trackerOut> => ({ ...t, kinds: [...t.kinds] });
-export const handoffJson = (h: HandoffView): z.input<typeof handoffOut> => ({
+export const handoffJson = (h: Handoff): z.input<typeof handoffOut> => ({
 	...h,
 	createdAt: h.createdAt.toISOString(),
 	upstreamUpdatedAt: h.upstreamUpdatedAt.toISOString(),

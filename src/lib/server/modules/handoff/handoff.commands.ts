@@ -7,7 +7,8 @@ import { log } from '#lib/server/platform/log.ts';
 import { loadNeedAccess, lockNeeds, needReadableBy, type NeedAccess, type NeedRow } from '#lib/server/modules/needs/index.ts';
 import { gatherEvidence } from './handoff.evidence.ts';
 import { HANDABLE_STATUSES, mayHandOff } from './handoff.policy.ts';
-import { createHandoffInput, draftInput, linkHandoffInput } from './handoff.schemas.ts';
+import { toHandoff, type Handoff } from './handoff.model.ts';
+import { createHandoffInput, draftInput, linkHandoffInput, type CreateHandoffInput, type DraftInput, type LinkHandoffInput } from './handoff.schemas.ts';
 import { settleNeed, syncNeedHandoffs, upstreamReason, type SyncChange } from './handoff.sync.ts';
 import type { HandoffKind, HandoffRow, TrackerRow } from './handoff.tables.ts';
 import { providerOf, trackerConnection, trackerRow } from './handoff.trackers.ts';
@@ -83,7 +84,7 @@ export interface DraftResult {
 }
 
 /** A draft in the tracker's own form, for the moderator to preview and edit. Writes nothing. */
-export async function draftHandoff(ctx: Ctx, needId: number, input: unknown, options: { siteUrl: string }): Promise<DraftResult> {
+export async function draftHandoff(ctx: Ctx, needId: number, input: DraftInput, options: { siteUrl: string }): Promise<DraftResult> {
 	const access = await handoffAccess(ctx, needId);
 	const data = parseInput(draftInput, input);
 	requireHandable(access.need);
@@ -104,7 +105,7 @@ export async function draftHandoff(ctx: Ctx, needId: number, input: unknown, opt
 }
 
 /** Writes the handoff and moves the need, re-checking everything under the need's lock. */
-async function recordHandoff(ctx: Ctx, needId: number, tracker: TrackerRow, kind: HandoffKind, item: UpstreamItem, linked: boolean): Promise<HandoffRow> {
+async function recordHandoff(ctx: Ctx, needId: number, tracker: TrackerRow, kind: HandoffKind, item: UpstreamItem, linked: boolean): Promise<Handoff> {
 	return retryingTransaction(ctx, async (tx: TxCtx) => {
 		const access = tx.actor ? await handoffAccess(tx, needId) : null;
 		const need = (await lockNeeds(tx.db, [needId])).get(needId)!;
@@ -161,7 +162,7 @@ async function recordHandoff(ctx: Ctx, needId: number, tracker: TrackerRow, kind
 			groupId: (access?.need ?? need).group_id,
 			data: { handoffId: Number(row.id), trackerId: Number(tracker.id), tracker: tracker.name, kind, url: item.url, state: item.state }
 		});
-		return row;
+		return toHandoff({ ...row, tracker_name: tracker.name, provider: tracker.provider });
 	});
 }
 
@@ -171,7 +172,7 @@ const orphanKey = (needId: number, trackerId: number) => `handoff.orphan:${needI
  * Creates the item upstream from the (edited) draft and records the handoff. See the module comment for
  * what happens when the tracker refuses (nothing written) or the write fails after the item exists.
  */
-export async function createHandoff(ctx: Ctx, needId: number, input: unknown): Promise<HandoffRow> {
+export async function createHandoff(ctx: Ctx, needId: number, input: CreateHandoffInput): Promise<Handoff> {
 	const access = await handoffAccess(ctx, needId);
 	const data = parseInput(createHandoffInput, input);
 	requireHandable(access.need);
@@ -187,9 +188,9 @@ export async function createHandoff(ctx: Ctx, needId: number, input: unknown): P
 		.executeTakeFirst();
 	if (orphan) {
 		const item = orphanItem(orphan.payload);
-		const row = await recordHandoff(ctx, needId, tracker, data.kind, item, false);
+		const handoff = await recordHandoff(ctx, needId, tracker, data.kind, item, false);
 		await ctx.db.updateTable('job').set({ state: 'done', finished_at: ctx.now() }).where('id', '=', orphan.id).execute();
-		return row;
+		return handoff;
 	}
 
 	let item: UpstreamItem;
@@ -243,7 +244,7 @@ async function recordOrphanJob(job: JobContext, payload: Record<string, unknown>
 export const orphanJobs: Record<string, JobKind> = { 'handoff.orphan': { handler: recordOrphanJob, maxAttempts: 8 } };
 
 /** Links an item that already exists upstream, by its URL; its current state is read and applied. */
-export async function linkHandoff(ctx: Ctx, needId: number, input: unknown): Promise<HandoffRow> {
+export async function linkHandoff(ctx: Ctx, needId: number, input: LinkHandoffInput): Promise<Handoff> {
 	const access = await handoffAccess(ctx, needId);
 	const data = parseInput(linkHandoffInput, input);
 	requireHandable(access.need);

@@ -12,7 +12,7 @@ import { buildGroup } from '#lib/server/modules/groups/groups.factories.ts';
 import type { GroupRow } from '#lib/server/modules/groups/index.ts';
 import { buildNeed } from '#lib/server/modules/needs/needs.factories.ts';
 import { refreshGithubChanges } from '#lib/server/modules/champions/champions.refresh.ts';
-import { createHandoff, createTracker, linkHandoff, listHandoffsOfNeed, syncNeed, updateTracker } from './index.ts';
+import { createHandoff, createTracker, linkHandoff, listHandoffsOfNeed, syncNeed, updateTracker, type CreateHandoffInput, type TrackerInput } from './index.ts';
 import { buildHandoff, buildTracker } from './handoff.factories.ts';
 
 /*
@@ -68,12 +68,18 @@ const failure = (promise: Promise<unknown>) =>
 		(error: unknown) => error as { code: string; fields: Record<string, string>; message: string }
 	);
 const acceptedNeed = () => buildNeed(t.db, { status: 'accepted', group: { id: group.id, visibility: 'open' }, title: `Need ${Math.random()}` });
-const draft = (trackerId: number) => ({ trackerId, kind: 'feature', title: 'Quota per availability zone', body: 'Operators need it.', fields: {} });
+const draft = (trackerId: number): CreateHandoffInput => ({
+	trackerId,
+	kind: 'feature',
+	title: 'Quota per availability zone',
+	body: 'Operators need it.',
+	fields: {}
+});
 
 describe('a tracker on an internal address, not allowed', () => {
 	it('is refused when an administrator saves it, with a field error naming baseUrl', async () => {
 		allowPrivateAddresses(false);
-		const input = { name: 'Internal', provider: 'github', baseUrl: internalUrl, project: 'openstack/nova', credentials: { token: TOKEN } };
+		const input: TrackerInput = { name: 'Internal', provider: 'github', baseUrl: internalUrl, project: 'openstack/nova', credentials: { token: TOKEN } };
 		const refused = await failure(createTracker(as(admin), input));
 		expect(refused?.code).toBe('invalid_input');
 		expect(refused?.fields.baseUrl).toMatch(/internal addresses/);
@@ -83,7 +89,7 @@ describe('a tracker on an internal address, not allowed', () => {
 		const saved = await createTracker(as(admin), { ...input, baseUrl: 'https://api.github.com', name: 'Public' });
 		expect((await failure(updateTracker(as(admin), saved.id, { ...input, name: 'Public' })))?.fields.baseUrl).toMatch(/internal addresses/);
 		// A setting Caucus calls is checked like the base URL.
-		const specsInput = {
+		const specsInput: TrackerInput = {
 			name: 'Specs',
 			provider: 'specs',
 			baseUrl: 'https://opendev.org/openstack/nova-specs',

@@ -29,7 +29,8 @@ import {
 	mayListTrackers,
 	setTrackerEnabled,
 	syncNeed,
-	updateTracker
+	updateTracker,
+	type TrackerInput
 } from './index.ts';
 import { buildHandoff, buildTracker } from './handoff.factories.ts';
 import type { TrackerRow } from './handoff.tables.ts';
@@ -208,7 +209,13 @@ const expectedNeed: Record<string, Record<Placement, Row>> = {
 
 type TrackerAction = (ctx: Ctx, tracker: TrackerRow) => Promise<unknown>;
 let names = 0;
-const trackerInput = () => ({ name: `Tracker case ${++names}`, provider: 'github', baseUrl: gh.url, project: gh.repo, credentials: { token: gh.token } });
+const trackerInput = (): TrackerInput => ({
+	name: `Tracker case ${++names}`,
+	provider: 'github',
+	baseUrl: gh.url,
+	project: gh.repo,
+	credentials: { token: gh.token }
+});
 const trackerActions: Record<string, TrackerAction> = {
 	createTracker: (ctx) => createTracker(ctx, trackerInput()),
 	updateTracker: (ctx, tr) => updateTracker(ctx, tr.id, trackerInput()),

@@ -3,30 +3,12 @@ import type { Ctx } from '#lib/server/platform/context.ts';
 import { resolveNeedAccess, loadNeedAccess, type NeedOrAccess } from '#lib/server/modules/needs/index.ts';
 import { forbidden } from '#lib/server/platform/errors.ts';
 import { isHandable, mayHandOff } from './handoff.policy.ts';
-import type { HandoffKind, HandoffStatus, TrackerProvider } from './handoff.tables.ts';
+import { toHandoff, type Handoff } from './handoff.model.ts';
+import type { HandoffKind, TrackerProvider } from './handoff.tables.ts';
 import { providerOf } from './handoff.trackers.ts';
 
-export interface HandoffView {
-	id: number;
-	needId: number;
-	tracker: { id: number; name: string; provider: TrackerProvider; providerLabel: string };
-	kind: HandoffKind;
-	upstreamKey: string;
-	upstreamUrl: string;
-	title: string;
-	linked: boolean;
-	upstreamState: string;
-	status: HandoffStatus;
-	deliveredIn: string | null;
-	createdAt: Date;
-	upstreamUpdatedAt: Date;
-	syncedAt: Date | null;
-	/** Only for those who moderate the need; null for everyone else. */
-	syncError: string | null;
-}
-
 export interface NeedHandoffs {
-	handoffs: HandoffView[];
+	handoffs: Handoff[];
 	/** May the reader hand this need upstream, link an item or sync now? */
 	mayHandOff: boolean;
 	/** What the reader may do here now, for the page: hand the need (further) upstream, sync its handoffs. */
@@ -53,23 +35,7 @@ export async function listHandoffsOfNeed(ctx: Ctx, ref: NeedOrAccess): Promise<N
 	return {
 		mayHandOff: moderator,
 		abilities: { handOff: moderator && isHandable(access.need), sync: moderator && rows.length > 0 },
-		handoffs: rows.map((r) => ({
-			id: Number(r.id),
-			needId: Number(r.need_id),
-			tracker: { id: Number(r.tracker_id), name: r.tracker_name, provider: r.provider, providerLabel: providerOf(r.provider)?.label ?? r.provider },
-			kind: r.kind,
-			upstreamKey: r.upstream_key,
-			upstreamUrl: r.upstream_url,
-			title: r.title,
-			linked: r.linked,
-			upstreamState: r.upstream_state,
-			status: r.status,
-			deliveredIn: r.delivered_in,
-			createdAt: r.created_at,
-			upstreamUpdatedAt: r.upstream_updated_at,
-			syncedAt: r.synced_at,
-			syncError: moderator ? r.sync_error : null
-		}))
+		handoffs: rows.map((r) => ({ ...toHandoff(r), syncError: moderator ? r.sync_error : null }))
 	};
 }
 
@@ -79,7 +45,7 @@ export interface HandoffPage {
 	suggestedKind: HandoffKind;
 	/** Enabled trackers this need is not yet handed to. */
 	trackers: { id: number; name: string; provider: TrackerProvider; providerLabel: string; project: string; kinds: readonly HandoffKind[] }[];
-	handoffs: HandoffView[];
+	handoffs: Handoff[];
 	handable: boolean;
 }
 

@@ -60,11 +60,13 @@ export const trackerInput = z.object({
 export type TrackerInput = z.input<typeof trackerInput>;
 
 export const trackerEnabledInput = z.object({ enabled: flag });
+export type TrackerEnabledInput = z.input<typeof trackerEnabledInput>;
 
 export const draftInput = z.object({
 	trackerId: id('tracker'),
 	kind: z.enum(HANDOFF_KINDS, { error: 'Choose a kind.' })
 });
+export type DraftInput = z.input<typeof draftInput>;
 
 export const createHandoffInput = z.object({
 	trackerId: id('tracker'),
@@ -73,12 +75,14 @@ export const createHandoffInput = z.object({
 	body: text('Body', BODY_MAX).min(1, 'The body is empty; say what the developers should know.'),
 	fields: z.record(raw().max(60), raw().max(FIELD_MAX, `A field must be at most ${FIELD_MAX} characters.`)).default({})
 });
+export type CreateHandoffInput = z.input<typeof createHandoffInput>;
 
 export const linkHandoffInput = z.object({
 	trackerId: id('tracker'),
 	kind: z.enum(HANDOFF_KINDS, { error: 'Choose a kind.' }),
 	url: httpUrl('URL')
 });
+export type LinkHandoffInput = z.input<typeof linkHandoffInput>;
 
 export const syncInput = z.object({
 	trackerId: id('tracker').optional(),

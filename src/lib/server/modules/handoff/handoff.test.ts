@@ -27,11 +27,13 @@ import {
 	receiveWebhook,
 	setTrackerEnabled,
 	syncNeed,
-	updateTracker
+	updateTracker,
+	type CreateHandoffInput
 } from './index.ts';
 import { buildTracker } from './handoff.factories.ts';
 import type { TrackerRow } from './handoff.tables.ts';
 import { allowPrivateAddresses } from '#lib/server/platform/http/outgoing.ts';
+import { untrusted } from '#lib/server/platform/errors.ts';
 
 // The fake trackers listen on 127.0.0.1: allowed here as CAUCUS_ALLOW_PRIVATE_TRACKERS=1 would.
 allowPrivateAddresses(true);
@@ -80,7 +82,7 @@ const failure = (promise: Promise<unknown>) =>
 	);
 const needRow = (id: number) => t.db.selectFrom('need').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 const history = (id: number) => t.db.selectFrom('need_status_change').selectAll().where('need_id', '=', id).orderBy('id').execute();
-const draftOf = (trackerId = Number(tracker.id)) => ({
+const draftOf = (trackerId = Number(tracker.id)): CreateHandoffInput => ({
 	trackerId,
 	kind: 'feature',
 	title: 'Quota per availability zone',
@@ -157,7 +159,7 @@ describe('trackers, configured by administrators', () => {
 	});
 
 	it('refuses bad input with field errors and a name already taken', async () => {
-		const bad = await failure(createTracker(as(admin), { name: 'x', provider: 'svn', baseUrl: 'ftp://x', project: '' }));
+		const bad = await failure(createTracker(as(admin), untrusted({ name: 'x', provider: 'svn', baseUrl: 'ftp://x', project: '' })));
 		expect(bad?.code).toBe('invalid_input');
 		expect(Object.keys(bad!.fields).sort()).toEqual(['baseUrl', 'name', 'project', 'provider']);
 		const taken = await failure(createTracker(as(admin), { name: 'Nova', provider: 'github', baseUrl: 'https://api.github.com', project: 'a/b' }));
@@ -195,12 +197,12 @@ describe('handing a need upstream', () => {
 		expect(evidence.impacts[0]).toEqual({ member: `${supporter.display_name} (CERN)`, note: 'We patch by hand.' });
 		expect(draft.body).toContain(`${SITE}/needs/${need.id}`);
 		const row = await createHandoff(as(roles.open.moderator), need.id, { ...draft, trackerId: tracker.id, title: 'Edited title', fields: draft.fields });
-		expect(row).toMatchObject({ status: 'handed_upstream', upstream_state: 'open', linked: false });
-		expect(gh.issues.get(Number(row.upstream_key))?.title).toBe('Edited title');
+		expect(row).toMatchObject({ status: 'handed_upstream', upstreamState: 'open', linked: false, tracker: { id: tracker.id, name: 'Nova' } });
+		expect(gh.issues.get(Number(row.upstreamKey))?.title).toBe('Edited title');
 		expect((await needRow(need.id)).status).toBe('handed_upstream');
 		const [entry] = await history(need.id);
 		expect(entry).toMatchObject({ from_status: 'accepted', to_status: 'handed_upstream', actor_id: roles.open.moderator.id });
-		expect(entry.reason).toBe(`Handed upstream to Nova #${row.upstream_key}.`);
+		expect(entry.reason).toBe(`Handed upstream to Nova #${row.upstreamKey}.`);
 		const told = await t.db
 			.selectFrom('notification')
 			.select('member_id')
@@ -248,7 +250,7 @@ describe('handing a need upstream', () => {
 		// The need is accepted again; the moderator tries again and the existing issue is linked.
 		await t.db.updateTable('need').set({ status: 'accepted' }).where('id', '=', need.id).execute();
 		const row = await createHandoff(as(roles.open.chair), need.id, draftOf());
-		expect(row.upstream_url).toBe(url);
+		expect(row.upstreamUrl).toBe(url);
 		expect(gh.issues.size).toBe(before + 1);
 		expect((await t.db.selectFrom('job').select('state').where('id', '=', orphan.id).executeTakeFirstOrThrow()).state).toBe('done');
 	});
@@ -271,7 +273,7 @@ describe('handing a need upstream', () => {
 		const otherRepo = await failure(linkHandoff(as(admin), need.id, { trackerId: tracker.id, kind: 'bug', url: `${gh.url}/openstack/cinder/issues/500` }));
 		expect(otherRepo?.fields.url).toBeTruthy();
 		const row = await linkHandoff(as(admin), need.id, { trackerId: tracker.id, kind: 'bug', url: gh.issueUrl(500) });
-		expect(row).toMatchObject({ linked: true, status: 'in_progress', upstream_key: '500' });
+		expect(row).toMatchObject({ linked: true, status: 'in_progress', upstreamKey: '500' });
 		expect((await needRow(need.id)).status).toBe('in_progress');
 		// The same upstream item cannot be linked to a second need.
 		const second = await acceptedNeed(null);
@@ -285,7 +287,9 @@ describe('handing a need upstream', () => {
 		expect((await failure(createHandoff(who, need.id, draftOf(999999))))?.fields.trackerId).toMatch(/no such tracker/);
 		expect((await failure(createHandoff(who, need.id, { ...draftOf(), kind: 'spec' })))?.fields.kind).toMatch(/takes bug or feature/);
 		expect((await failure(createHandoff(who, need.id, { ...draftOf(), body: 'x'.repeat(60_001) })))?.fields.body).toMatch(/at most 60,000/);
-		expect((await failure(createHandoff(who, need.id, { trackerId: 'abc', kind: 'nope', title: '', body: '' })))?.fields).toHaveProperty('trackerId');
+		expect((await failure(createHandoff(who, need.id, untrusted({ trackerId: 'abc', kind: 'nope', title: '', body: '' }))))?.fields).toHaveProperty(
+			'trackerId'
+		);
 		const fresh = await buildNeed(t.db, { status: 'new', group: { id: roles.open.group.id } });
 		expect((await failure(draftHandoff(who, fresh.id, { trackerId: tracker.id, kind: 'bug' }, { siteUrl: SITE })))?.message).toMatch(/Accept the need/);
 		const disabled = await buildTracker(t.db, { disabled: true, baseUrl: gh.url, project: gh.repo });
@@ -343,7 +347,7 @@ describe('syncing the upstream state back', () => {
 	it('polls through the job table: in progress, then delivered in a milestone, each with a history entry; unchanged writes no history', async () => {
 		const need = await acceptedNeed('open');
 		const row = await createHandoff(as(roles.open.chair), need.id, draftOf());
-		const number = Number(row.upstream_key);
+		const number = Number(row.upstreamKey);
 		const ctx = { db: t.db, now: clock.now };
 		clock.advance(1000);
 		await queueTrackerSyncs(ctx, { trackerId: Number(tracker.id), all: true });
@@ -388,12 +392,12 @@ describe('syncing the upstream state back', () => {
 	it('declined upstream declines the need with the tracker’s reason', async () => {
 		const need = await acceptedNeed('open');
 		const row = await createHandoff(as(roles.open.chair), need.id, draftOf());
-		gh.setState(Number(row.upstream_key), 'not_planned');
+		gh.setState(Number(row.upstreamKey), 'not_planned');
 		const changes = await syncNeed(as(roles.open.chair), need.id);
 		expect(changes).toHaveLength(1);
 		const n = await needRow(need.id);
 		expect(n.status).toBe('declined');
-		expect(n.status_reason).toBe(`Declined upstream: Nova #${row.upstream_key} says “closed (not planned)”.`);
+		expect(n.status_reason).toBe(`Declined upstream: Nova #${row.upstreamKey} says “closed (not planned)”.`);
 		expect(await syncNeed(as(roles.open.chair), need.id)).toEqual([]);
 		expect(await history(need.id)).toHaveLength(2);
 	});
@@ -401,10 +405,10 @@ describe('syncing the upstream state back', () => {
 	it('applies a correctly signed webhook, and a bad signature is refused with nothing written', async () => {
 		const need = await acceptedNeed('open');
 		const row = await createHandoff(as(roles.open.chair), need.id, draftOf());
-		const issue = gh.setState(Number(row.upstream_key), 'completed', '2026.2');
+		const issue = gh.setState(Number(row.upstreamKey), 'completed', '2026.2');
 		const body = JSON.stringify({
 			action: 'closed',
-			issue: { ...issue, html_url: row.upstream_url, labels: [], assignees: [], milestone: { title: '2026.2' } },
+			issue: { ...issue, html_url: row.upstreamUrl, labels: [], assignees: [], milestone: { title: '2026.2' } },
 			repository: { full_name: gh.repo }
 		});
 		const forged = await failure(
@@ -439,7 +443,7 @@ describe('syncing the upstream state back', () => {
 	it('records a sync error for an item the tracker no longer has, shown to moderators', async () => {
 		const need = await acceptedNeed('open');
 		const row = await createHandoff(as(roles.open.chair), need.id, draftOf());
-		gh.issues.delete(Number(row.upstream_key));
+		gh.issues.delete(Number(row.upstreamKey));
 		await syncNeed(as(roles.open.chair), need.id);
 		const view = await listHandoffsOfNeed(as(roles.open.chair), need.id);
 		expect(view.handoffs[0].syncError).toMatch(/no such project or item/);

@@ -6,7 +6,7 @@ import { jsonb } from '#lib/server/platform/db/sql.ts';
 import { conflict, forbidden, invalid, isUniqueViolation, notFound, parseInput, unauthenticated } from '#lib/server/platform/errors.ts';
 import { leadsSomeGroup } from '#lib/server/modules/groups/index.ts';
 import { mayAdministerTrackers, mayListTrackers } from './handoff.policy.ts';
-import { trackerEnabledInput, trackerInput } from './handoff.schemas.ts';
+import { trackerEnabledInput, trackerInput, type TrackerEnabledInput, type TrackerInput } from './handoff.schemas.ts';
 import type { HandoffKind, TrackerProvider, TrackerRow } from './handoff.tables.ts';
 import { PROVIDERS } from './providers/index.ts';
 import { TrackerError, type TrackerConnection, type TrackerProviderImpl } from './providers/provider.ts';
@@ -152,7 +152,7 @@ export function trackerConnection(row: TrackerRow): TrackerConnection {
 /** Settings that name an address Caucus calls (beyond the base URL), checked like it. */
 const CALLED_SETTINGS = ['gerritUrl'];
 
-async function checked(input: unknown) {
+async function checked(input: TrackerInput) {
 	const data = parseInput(trackerInput, input);
 	const impl = providerOf(data.provider);
 	if (!impl) throw invalid({ provider: `The ${data.provider} provider is not available on this site yet.` });
@@ -177,7 +177,7 @@ async function checked(input: unknown) {
 
 const nameTaken = () => conflict('Another tracker has that name.', { name: 'Another tracker has that name; choose another.' });
 
-export async function createTracker(ctx: Ctx, input: unknown): Promise<TrackerAdminView> {
+export async function createTracker(ctx: Ctx, input: TrackerInput): Promise<TrackerAdminView> {
 	requireAdmin(ctx);
 	const { data, settings, credentials } = await checked(input);
 	// Encrypt before the transaction: a site without a key is refused before anything is written.
@@ -220,7 +220,7 @@ export async function createTracker(ctx: Ctx, input: unknown): Promise<TrackerAd
  * Changes a tracker. Blank credential fields keep what is stored (the form never shows it); filled ones
  * replace those fields; `clearCredentials` and `clearWebhookSecret` remove them. The provider stays.
  */
-export async function updateTracker(ctx: Ctx, id: number, input: unknown): Promise<TrackerAdminView> {
+export async function updateTracker(ctx: Ctx, id: number, input: TrackerInput): Promise<TrackerAdminView> {
 	requireAdmin(ctx);
 	const { data, settings, credentials } = await checked(input);
 	return inTransaction(ctx, async (tx) => {
@@ -268,7 +268,7 @@ export async function updateTracker(ctx: Ctx, id: number, input: unknown): Promi
 }
 
 /** Disables (no new handoffs, no sync) or enables a tracker; its handoffs stay. */
-export async function setTrackerEnabled(ctx: Ctx, id: number, input: unknown): Promise<TrackerAdminView> {
+export async function setTrackerEnabled(ctx: Ctx, id: number, input: TrackerEnabledInput): Promise<TrackerAdminView> {
 	requireAdmin(ctx);
 	const { enabled } = parseInput(trackerEnabledInput, input);
 	return inTransaction(ctx, async (tx) => {

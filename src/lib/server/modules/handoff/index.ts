@@ -1,5 +1,7 @@
 // The public surface: what routes and other modules may use, by name (docs/architecture.md, "Crossing modules").
 export { type HandoffTables } from './handoff.tables.ts';
+export { type Handoff } from './handoff.model.ts';
+export { type CreateHandoffInput, type DraftInput, type LinkHandoffInput, type TrackerEnabledInput, type TrackerInput } from './handoff.schemas.ts';
 export { mayAdministerTrackers, mayHandOff, mayListTrackers } from './handoff.policy.ts';
 export {
 	availableProviders,

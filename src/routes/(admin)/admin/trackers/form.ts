@@ -1,12 +1,15 @@
-/** A tracker form's values as the handoff module's tracker input. */
-export function trackerFormInput(values: Record<string, unknown>) {
+import type { TrackerInput } from '#lib/server/modules/handoff/index.ts';
+import { untrusted } from '#lib/server/platform/errors.ts';
+
+/** A tracker form's values as the handoff module's tracker input, which the command checks. */
+export function trackerFormInput(values: Record<string, unknown>): TrackerInput {
 	const pick = (prefix: string) =>
 		Object.fromEntries(
 			Object.entries(values)
 				.filter(([k]) => k.startsWith(prefix))
 				.map(([k, v]) => [k.slice(prefix.length), typeof v === 'string' ? v : ''])
 		);
-	return {
+	return untrusted({
 		name: values.name,
 		provider: values.provider,
 		baseUrl: values.baseUrl,
@@ -16,7 +19,7 @@ export function trackerFormInput(values: Record<string, unknown>) {
 		webhookSecret: values.webhookSecret ?? '',
 		clearCredentials: values.clearCredentials ?? false,
 		clearWebhookSecret: values.clearWebhookSecret ?? false
-	};
+	});
 }
 
 export const DEFAULT_BASE_URLS: Record<string, string> = {

@@ -89,20 +89,20 @@ describe('Handing needs to Jira', () => {
 		});
 		const need = await acceptedNeed();
 		const row = await handOff(need.id, tracker.id, 'feature');
-		const issue = jira.issues.get(row.upstream_key)!;
+		const issue = jira.issues.get(row.upstreamKey)!;
 		expect(issue).toMatchObject({ project: 'OPS', issueType: 'New Feature', labels: ['caucus', 'ops'] });
 		expect(issue.description).toContain('h2. Who needs this');
-		expect(row).toMatchObject({ status: 'handed_upstream', upstream_url: `${jira.baseUrl}/browse/${row.upstream_key}` });
+		expect(row).toMatchObject({ status: 'handed_upstream', upstreamUrl: `${jira.baseUrl}/browse/${row.upstreamKey}` });
 
-		jira.transition(row.upstream_key, { status: 'Done', category: 'done', resolution: 'Done', fixVersion: '2027.1' });
-		const forged = await receiveWebhook(t.db, tracker.id, jira.webhook(row.upstream_key, 'not-the-secret'), clock.now).then(
+		jira.transition(row.upstreamKey, { status: 'Done', category: 'done', resolution: 'Done', fixVersion: '2027.1' });
+		const forged = await receiveWebhook(t.db, tracker.id, jira.webhook(row.upstreamKey, 'not-the-secret'), clock.now).then(
 			() => null,
 			(error: { code: string }) => error.code
 		);
 		expect(forged).toBe('unauthenticated');
 		expect((await handoffOf(need.id)).status).toBe('handed_upstream');
 
-		const result = await receiveWebhook(t.db, tracker.id, jira.webhook(row.upstream_key, SECRET), clock.now);
+		const result = await receiveWebhook(t.db, tracker.id, jira.webhook(row.upstreamKey, SECRET), clock.now);
 		expect(result.changed).toHaveLength(1);
 		expect(await handoffOf(need.id)).toMatchObject({ status: 'delivered', delivered_in: '2027.1', upstream_state: 'Done' });
 		expect(await needStatus(need.id)).toBe('delivered');
@@ -119,7 +119,7 @@ describe('Handing needs to Jira', () => {
 		const existing = [...jira.issues.values()][0];
 		const need = await acceptedNeed();
 		const row = await linkHandoff(as(chair), need.id, { trackerId: tracker.id, kind: 'bug', url: `${jira.baseUrl}/browse/${existing.key}` });
-		expect(row).toMatchObject({ upstream_key: existing.key, linked: true });
+		expect(row).toMatchObject({ upstreamKey: existing.key, linked: true });
 	});
 });
 
@@ -134,8 +134,8 @@ describe('Handing needs to Launchpad', () => {
 		});
 		const need = await acceptedNeed();
 		const row = await handOff(need.id, tracker.id, 'bug');
-		expect(launchpad.bugs.get(Number(row.upstream_key))?.tags).toEqual(['caucus']);
-		launchpad.setBugTask(Number(row.upstream_key), { status: 'Fix Released', milestone: '2027.1' });
+		expect(launchpad.bugs.get(Number(row.upstreamKey))?.tags).toEqual(['caucus']);
+		launchpad.setBugTask(Number(row.upstreamKey), { status: 'Fix Released', milestone: '2027.1' });
 		expect(await syncNeed(as(chair), need.id)).toHaveLength(1);
 		expect(await handoffOf(need.id)).toMatchObject({ status: 'delivered', delivered_in: '2027.1', upstream_state: 'Fix Released' });
 	});
@@ -150,7 +150,7 @@ describe('Handing needs to Launchpad', () => {
 		});
 		const need = await acceptedNeed();
 		const row = await handOff(need.id, tracker.id, 'blueprint');
-		expect(row.upstream_key).toMatch(/^\+spec\/live-migrate-instances-with-vgpus-/);
+		expect(row.upstreamKey).toMatch(/^\+spec\/live-migrate-instances-with-vgpus-/);
 	});
 });
 
@@ -165,8 +165,8 @@ describe('Handing needs to StoryBoard', () => {
 		});
 		const need = await acceptedNeed();
 		const row = await handOff(need.id, tracker.id, 'feature');
-		expect(row.upstream_url).toBe(`${storyboard.webUrl}/#!/story/${row.upstream_key}`);
-		storyboard.setTaskStatus(Number(row.upstream_key), 'invalid');
+		expect(row.upstreamUrl).toBe(`${storyboard.webUrl}/#!/story/${row.upstreamKey}`);
+		storyboard.setTaskStatus(Number(row.upstreamKey), 'invalid');
 		await syncNeed(as(chair), need.id);
 		expect((await handoffOf(need.id)).status).toBe('declined_upstream');
 		expect(await needStatus(need.id)).toBe('declined');
@@ -185,7 +185,7 @@ describe('Handing needs to a specs repository', () => {
 		});
 		const need = await acceptedNeed();
 		const row = await handOff(need.id, tracker.id, 'spec');
-		const [branch, path] = [row.upstream_key.slice(0, row.upstream_key.indexOf(':')), row.upstream_key.slice(row.upstream_key.indexOf(':') + 1)];
+		const [branch, path] = [row.upstreamKey.slice(0, row.upstreamKey.indexOf(':')), row.upstreamKey.slice(row.upstreamKey.indexOf(':') + 1)];
 		expect(path).toMatch(/^specs\/2027\.1\/approved\/live-migrate-instances-with-vgpus-.*\.rst$/);
 		expect(row.status).toBe('handed_upstream');
 

@@ -1,6 +1,6 @@
 import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import { createHandoff, draftHandoff, getHandoffPage, linkHandoff, syncNeed, describeChange, type DraftResult } from '#lib/server/modules/handoff/index.ts';
-import { AppError, statusOf } from '#lib/server/platform/errors.ts';
+import { AppError, statusOf, untrusted } from '#lib/server/platform/errors.ts';
 import { config } from '#lib/server/platform/config.ts';
 import { ctxOf } from '#lib/server/platform/http/context.ts';
 import { formValues, runForm } from '#lib/server/platform/http/forms.ts';
@@ -34,7 +34,7 @@ export const load: PageServerLoad = async (event) => {
 	let draftError: { message: string; fields: Record<string, string> } | null = null;
 	if (trackerId && kind && data.handable) {
 		try {
-			const result = await draftHandoff(ctx, id, { trackerId, kind }, { siteUrl: config().origin ?? event.url.origin });
+			const result = await draftHandoff(ctx, id, untrusted({ trackerId, kind }), { siteUrl: config().origin ?? event.url.origin });
 			draft = { tracker: result.tracker, draft: result.draft, markdown: MARKDOWN_PROVIDERS.has(result.tracker.provider) };
 		} catch (e) {
 			if (!(e instanceof AppError)) throw e;
@@ -65,7 +65,7 @@ export const actions: Actions = {
 		const { ctx, id } = await page(event);
 		const values = formValues(await event.request.formData());
 		return runForm({ ...values, intent: 'draft' }, async () => {
-			await createHandoff(ctx, id, draftValues(values));
+			await createHandoff(ctx, id, untrusted(draftValues(values)));
 			redirect(303, `/needs/${id}?handed=1#upstream`);
 		});
 	},
@@ -73,7 +73,7 @@ export const actions: Actions = {
 		const { ctx, id } = await page(event);
 		const values = formValues(await event.request.formData());
 		return runForm({ ...values, intent: 'link' }, async () => {
-			await linkHandoff(ctx, id, { trackerId: values.trackerId, kind: values.kind, url: values.url });
+			await linkHandoff(ctx, id, untrusted(values));
 			redirect(303, `/needs/${id}?handed=1#upstream`);
 		});
 	},

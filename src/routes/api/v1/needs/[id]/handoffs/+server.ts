@@ -7,8 +7,4 @@ export const GET = endpoint(listHandoffsOp, async ({ params }, ctx) => {
 	return { handoffs: result.handoffs.map(handoffJson), mayHandOff: result.mayHandOff };
 });
 
-export const POST = endpoint(createHandoffOp, async ({ params, body }, ctx) => {
-	const row = await createHandoff(ctx, params.id, body);
-	const { handoffs } = await listHandoffsOfNeed(ctx, params.id);
-	return handoffJson(handoffs.find((h) => h.id === Number(row.id))!);
-});
+export const POST = endpoint(createHandoffOp, async ({ params, body }, ctx) => handoffJson(await createHandoff(ctx, params.id, body)));
