@@ -1,6 +1,7 @@
 // The public surface: what routes and other modules may use, by name (docs/architecture.md, "Crossing modules").
 export { type PrioritiesTables } from './priorities.tables.ts';
-export { RANK_FIELD, rankingFromForm } from './priorities.schemas.ts';
+export { type PriorityList, type Round } from './priorities.model.ts';
+export { type BallotInput, type OpenRoundInput, type PublishInput, RANK_FIELD, rankingFromForm } from './priorities.schemas.ts';
 export { mayReadRound, mayVote } from './priorities.policy.ts';
 export { type RoundResult } from './priorities.tally.ts';
 export { getPublishedList, listName, listPublishedLists, priorityRanksOfNeed } from './priorities.lists.ts';

@@ -9,8 +9,9 @@ import { END_STATUSES, lockNeedsForReference } from '#lib/server/modules/needs/i
 import { loadRoundAccess, type RoundAccess } from './priorities.access.ts';
 import { buildListContent } from './priorities.lists.ts';
 import { mayRunRounds, mayVote } from './priorities.policy.ts';
-import { ballotInput, openRoundInput, publishInput } from './priorities.schemas.ts';
-import type { PriorityListRow, PriorityRoundRow, StoredRanking } from './priorities.tables.ts';
+import { toPriorityList, toRound, type PriorityList, type Round } from './priorities.model.ts';
+import { ballotInput, openRoundInput, publishInput, type BallotInput, type OpenRoundInput, type PublishInput } from './priorities.schemas.ts';
+import type { PriorityRoundRow, StoredRanking } from './priorities.tables.ts';
 import { tallyRound, type RoundResult } from './priorities.tally.ts';
 
 /*
@@ -31,7 +32,7 @@ const activity = (tx: TxCtx, round: Pick<PriorityRoundRow, 'id' | 'group_id'>, a
  * Opens a round in the group `groupSlug` for a cycle, over at least two candidate needs of the group
  * that are neither merged, hidden, delivered nor declined. Chairs of the group and site administrators.
  */
-export async function openRound(ctx: Ctx, groupSlug: string, input: unknown): Promise<PriorityRoundRow> {
+export async function openRound(ctx: Ctx, groupSlug: string, input: OpenRoundInput): Promise<Round> {
 	requireActor(ctx);
 	const access = await loadGroupAccess(ctx.db, ctx.actor, { slug: groupSlug });
 	if (!access || !mayReadGroupWork(ctx.actor, access.group, access.membership)) throw notFound('The group');
@@ -74,7 +75,7 @@ export async function openRound(ctx: Ctx, groupSlug: string, input: unknown): Pr
 			candidates: data.candidates,
 			closesAt: data.closesAt?.toISOString() ?? null
 		});
-		return round;
+		return toRound(round);
 	});
 }
 
@@ -100,7 +101,7 @@ export interface BallotView {
  * Casts or replaces the actor's ballot: tiers of candidate need ids, best first; unlisted candidates rank
  * below all listed ones. Active members of the round's group, while the round is open.
  */
-export async function castBallot(ctx: Ctx, roundId: number, input: unknown): Promise<BallotView> {
+export async function castBallot(ctx: Ctx, roundId: number, input: BallotInput): Promise<BallotView> {
 	const actor = requireActor(ctx);
 	const data = parseInput(ballotInput, input);
 	return inTransaction(ctx, async (tx) => {
@@ -182,13 +183,13 @@ async function countAndClose(tx: TxCtx, round: PriorityRoundRow, how: 'by_chair'
 }
 
 /** Closes an open round and counts it. Chairs of the group and site administrators. */
-export async function closeRound(ctx: Ctx, roundId: number): Promise<PriorityRoundRow> {
+export async function closeRound(ctx: Ctx, roundId: number): Promise<Round> {
 	requireActor(ctx);
 	return inTransaction(ctx, async (tx) => {
 		const access = await loadRoundAccess(tx, roundId, { lock: 'update' });
 		if (!mayRunRounds(tx.actor, access.group, access.membership)) throw forbidden('Only the group’s chairs close its priority rounds.');
 		if (access.round.state !== 'open') throw conflict('The round is already closed.');
-		return countAndClose(tx, access.round, 'by_chair');
+		return toRound(await countAndClose(tx, access.round, 'by_chair'));
 	});
 }
 
@@ -229,7 +230,7 @@ export async function closeDueRounds(ctx: Ctx): Promise<number> {
  * supporter and deployment figures, the pairwise table. Chairs of the group and site administrators.
  * A published list is public, also for a closed group; the round and its ballots stay with the group.
  */
-export async function publishList(ctx: Ctx, roundId: number, input: unknown = {}): Promise<PriorityListRow> {
+export async function publishList(ctx: Ctx, roundId: number, input: PublishInput = {}): Promise<PriorityList> {
 	requireActor(ctx);
 	const data = parseInput(publishInput, input);
 	// A round past its closing time is counted first, in a transaction of its own, so a chair who publishes
@@ -277,7 +278,7 @@ export async function publishList(ctx: Ctx, roundId: number, input: unknown = {}
 				groupId: null,
 				data: { roundId, version, slug }
 			});
-			return list;
+			return toPriorityList(list);
 		});
 	} catch (error) {
 		if (isUniqueViolation(error)) throw conflict('Another version of this list was published at the same moment; reload and try again.');

@@ -73,6 +73,7 @@ export const publishInput = z.object({
 		.nullish()
 		.transform((v) => v ?? '')
 });
+export type PublishInput = z.input<typeof publishInput>;
 
 export const RANK_FIELD = 'rank-';
 

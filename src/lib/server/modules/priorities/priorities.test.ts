@@ -27,6 +27,7 @@ import {
 	publishList,
 	rankingFromForm,
 	withdrawBallot,
+	type OpenRoundInput,
 	type RoundResult
 } from './index.ts';
 
@@ -76,7 +77,7 @@ async function setup(visibility: 'open' | 'closed' = 'open', voterCount = 3, nee
 	return { group, chair, moderator, voters, outsider, needs };
 }
 
-const open = (s: Setup, who: MemberRow = s.chair, extra: Record<string, unknown> = {}) =>
+const open = (s: Setup, who: MemberRow = s.chair, extra: Partial<OpenRoundInput> = {}) =>
 	openRound(as(who), s.group.slug, { cycle: '2027.1', title: `Priorities of ${s.group.name}`, candidates: s.needs.map((n) => n.id), ...extra });
 
 describe('a priority round from opening to a published list', () => {
@@ -173,7 +174,7 @@ describe('a priority round from opening to a published list', () => {
 	it('a round with a closing time takes no ballot after it and is counted by the job', async () => {
 		const s = await setup('open', 2);
 		const round = await open(s, s.chair, { closesAt: '2027-02-02T12:00' });
-		expect(round.closes_at?.toISOString()).toBe('2027-02-02T12:00:00.000Z');
+		expect(round.closesAt?.toISOString()).toBe('2027-02-02T12:00:00.000Z');
 		await castBallot(as(s.voters[0]), round.id, { ranking: [[s.needs[1].id]] });
 		expect(await closeRoundIfDue(as(null), round.id)).toBe(false);
 		clock.advance(24 * 3600 * 1000);
@@ -281,7 +282,7 @@ describe('turnout and series', () => {
 		await t.db.deleteFrom('group_membership').where('group_id', '=', s.group.id).where('member_id', '=', s.voters[1].id).execute();
 		expect((await getRoundPage(as(s.chair), round.id)).round.ballotCount).toBe(1);
 		const closed = await closeRound(as(s.chair), round.id);
-		expect(closed).toMatchObject({ ballot_count: 1, eligible_count: 3 });
+		expect(closed).toMatchObject({ ballotCount: 1, eligibleCount: 3 });
 		expect((closed.result as RoundResult).ranking[0]).toBe(s.needs[0].id);
 	});
 

@@ -1,7 +1,7 @@
 import { error, redirect } from '@sveltejs/kit';
 import { getGroupPriorities, openRound } from '#lib/server/modules/priorities/index.ts';
 import { cycleOn } from '#lib/server/modules/cycles/index.ts';
-import { AppError } from '#lib/server/platform/errors.ts';
+import { AppError, untrusted } from '#lib/server/platform/errors.ts';
 import { ctxOf } from '#lib/server/platform/http/context.ts';
 import { isStorableText } from '#lib/server/platform/text.ts';
 import { formValues, runForm } from '#lib/server/platform/http/forms.ts';
@@ -28,7 +28,7 @@ export const actions: Actions = {
 	open: async (event) => {
 		const ctx = await ctxOf(event);
 		const values = formValues(await event.request.formData(), ['candidates']);
-		const result = await runForm(values, () => openRound(ctx, event.params.slug, values));
+		const result = await runForm(values, () => openRound(ctx, event.params.slug, untrusted(values)));
 		if ('id' in result) redirect(303, `/priorities/rounds/${result.id}`);
 		return result;
 	}

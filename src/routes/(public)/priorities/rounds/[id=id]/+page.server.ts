@@ -1,6 +1,6 @@
 import { error, fail } from '@sveltejs/kit';
 import { castBallot, closeRound, getRoundPage, publishList, RANK_FIELD, rankingFromForm, withdrawBallot } from '#lib/server/modules/priorities/index.ts';
-import { AppError } from '#lib/server/platform/errors.ts';
+import { AppError, untrusted } from '#lib/server/platform/errors.ts';
 import { ctxOf } from '#lib/server/platform/http/context.ts';
 import { formAction, formValues, runForm } from '#lib/server/platform/http/forms.ts';
 import type { Actions, PageServerLoad } from './$types';
@@ -53,7 +53,7 @@ export const actions: Actions = {
 		return 'The round is closed and counted.';
 	}),
 	publish: formAction(async (ctx, { id }, values) => {
-		const list = await publishList(ctx, id, { note: values.note });
+		const list = await publishList(ctx, id, untrusted(values));
 		return { redirect: `/priorities/${list.id}` };
 	})
 };
