@@ -18,6 +18,7 @@ export interface NeedListItem extends Pick<
 	| 'organizationCount'
 	| 'deploymentCount'
 	| 'commentCount'
+	| 'tags'
 	| 'segmentCount'
 	| 'recentSupportCount'
 > {
@@ -41,6 +42,7 @@ export function toNeedListItem(row: BoardRow): NeedListItem {
 		organizationCount: row.organizationCount,
 		deploymentCount: row.deploymentCount,
 		commentCount: row.commentCount,
+		tags: row.tags,
 		segmentCount: row.segmentCount,
 		recentSupportCount: row.recentSupportCount,
 		group: row.group && { slug: row.group.slug, name: row.group.name },

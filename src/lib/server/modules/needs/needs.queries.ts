@@ -148,6 +148,8 @@ export interface BoardRow {
 	 */
 	recentSupportCount: number | null;
 	commentCount: number;
+	/** Its tags, as filed (the board shows them and filters by one). */
+	tags: string[];
 	group: GroupRef | null;
 	sourceChannel: SourceChannel;
 	/** Still only seen by its closed group. */
@@ -226,6 +228,7 @@ export async function listBoard(ctx: Ctx, input: unknown = {}): Promise<Board> {
 			'need.organization_count',
 			'need.deployment_count',
 			'need.comment_count',
+			'need.tags',
 			'need.source_channel',
 			'need.published_at',
 			'need.hidden_at',
@@ -323,6 +326,7 @@ export async function listBoard(ctx: Ctx, input: unknown = {}): Promise<Board> {
 			segmentCount: segmentCounts ? (segmentCounts.get(row.id) ?? 0) : null,
 			recentSupportCount: sort === 'trending' ? (extra.recent ?? 0) : null,
 			commentCount: row.comment_count,
+			tags: row.tags,
 			group:
 				row.group_id !== null && row.group_slug !== null && row.group_name !== null && row.group_visibility !== null
 					? { id: row.group_id, slug: row.group_slug, name: row.group_name, visibility: row.group_visibility }
