@@ -1,7 +1,18 @@
 import type { z } from 'zod';
+// Installs the shared wording of zod issues that their schemas leave unworded, for every door that parses input.
+import './zod-messages.ts';
 
 /** Stable error codes; each maps to one HTTP status in `statusOf`. */
-export type ErrorCode = 'invalid_input' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'rate_limited' | 'payload_too_large';
+export type ErrorCode =
+	| 'invalid_input'
+	| 'unauthenticated'
+	| 'forbidden'
+	| 'not_found'
+	| 'method_not_allowed'
+	| 'conflict'
+	| 'payload_too_large'
+	| 'unsupported_media_type'
+	| 'rate_limited';
 
 export type FieldErrors = Record<string, string>;
 
@@ -28,12 +39,17 @@ const statuses: Record<ErrorCode, number> = {
 	unauthenticated: 401,
 	forbidden: 403,
 	not_found: 404,
+	method_not_allowed: 405,
 	conflict: 409,
 	payload_too_large: 413,
+	unsupported_media_type: 415,
 	rate_limited: 429
 };
 
 export const statusOf = (code: ErrorCode) => statuses[code];
+
+/** Every error code, for the OpenAPI document. */
+export const ERROR_CODES = Object.keys(statuses) as ErrorCode[];
 
 /** Turns zod issues into one message per field, keyed by the dotted path the form or payload used. */
 export function fieldErrorsOf(error: z.ZodError): FieldErrors {

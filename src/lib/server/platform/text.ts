@@ -51,7 +51,7 @@ export interface TextOptions {
 	/** At least this many characters (after trimming), with `minMessage` or "<field> is required.". */
 	min?: number;
 	minMessage?: string;
-	/** Message when the value is missing or not text; "<field> is required." by default. */
+	/** Message when the value is missing; "<field> is required." by default. A value that is not text is told "<field> must be text.". */
 	required?: string;
 	/** Message when the value is too long; "<field> is at most <max> characters." by default. */
 	tooLong?: string;
@@ -61,7 +61,11 @@ export interface TextOptions {
 
 function build(options: TextOptions, oneLine: boolean): z.ZodString {
 	const { field, max, min, trim = true } = options;
-	let schema = storable(z.string({ error: options.required ?? `${field} is required.` }));
+	const missing = options.required ?? `${field} is required.`;
+	// Only the type is worded here: a check chained on later without a message gets the shared wording (zod-messages.ts).
+	const error = (issue: { code: string; input?: unknown }) =>
+		issue.code === 'invalid_type' ? (issue.input === undefined ? missing : `${field} must be text.`) : undefined;
+	let schema = storable(z.string({ error }));
 	if (oneLine) schema = schema.overwrite(stripBidiControls);
 	if (trim) schema = schema.trim();
 	if (min !== undefined) schema = schema.min(min, options.minMessage ?? `${field} is required.`);

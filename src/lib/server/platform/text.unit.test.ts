@@ -26,7 +26,10 @@ describe('storable text', () => {
 		expect(errorsOf(title, ' ab ')).toEqual({});
 		expect(errorsOf(title, 'abcdefg')).toEqual({ f: 'Title is at most 5 characters.' });
 		expect(errorsOf(title, ' ')).toEqual({ f: 'Title is required.' });
-		expect(errorsOf(title, 3)).toEqual({ f: 'Title is required.' });
+		expect(errorsOf(title, undefined)).toEqual({ f: 'Title is required.' });
+		// A title was sent, just not as text: the message says so instead of asking for one (issue 11).
+		expect(errorsOf(title, 3)).toEqual({ f: 'Title must be text.' });
+		expect(errorsOf(title, null)).toEqual({ f: 'Title must be text.' });
 		expect(errorsOf(storable(z.string()), '\u0000')).toEqual({ f: NUL_MESSAGE });
 	});
 

@@ -64,13 +64,13 @@ export type TrackerEnabledInput = z.input<typeof trackerEnabledInput>;
 
 export const draftInput = z.object({
 	trackerId: id('tracker'),
-	kind: z.enum(HANDOFF_KINDS, { error: 'Choose a kind.' })
+	kind: z.enum(HANDOFF_KINDS, { error: `Choose a kind: ${HANDOFF_KINDS.join(', ')}.` })
 });
 export type DraftInput = z.input<typeof draftInput>;
 
 export const createHandoffInput = z.object({
 	trackerId: id('tracker'),
-	kind: z.enum(HANDOFF_KINDS, { error: 'Choose a kind.' }),
+	kind: z.enum(HANDOFF_KINDS, { error: `Choose a kind: ${HANDOFF_KINDS.join(', ')}.` }),
 	title: line('Title', TITLE_MAX).min(3, 'Give the item a title of at least 3 characters.'),
 	body: text('Body', BODY_MAX).min(1, 'The body is empty; say what the developers should know.'),
 	fields: z.record(raw().max(60), raw().max(FIELD_MAX, `A field must be at most ${FIELD_MAX} characters.`)).default({})
@@ -79,7 +79,7 @@ export type CreateHandoffInput = z.input<typeof createHandoffInput>;
 
 export const linkHandoffInput = z.object({
 	trackerId: id('tracker'),
-	kind: z.enum(HANDOFF_KINDS, { error: 'Choose a kind.' }),
+	kind: z.enum(HANDOFF_KINDS, { error: `Choose a kind: ${HANDOFF_KINDS.join(', ')}.` }),
 	url: httpUrl('URL')
 });
 export type LinkHandoffInput = z.input<typeof linkHandoffInput>;

@@ -169,7 +169,14 @@ export const openRoundOp = defineOperation({
 	summary: 'Open a priority round over needs of a group’s backlog (the group’s chairs)',
 	tag: 'priorities',
 	auth: 'required',
-	body: openRoundInput.extend({ group: z.string({ error: 'Group is required.' }).trim().min(1, 'Group is required.').max(60).describe('The group’s slug.') }),
+	body: openRoundInput.extend({
+		group: z
+			.string({ error: (issue) => (issue.input === undefined ? 'Group is required.' : 'Group must be text.') })
+			.trim()
+			.min(1, 'Group is required.')
+			.max(60)
+			.describe('The group’s slug.')
+	}),
 	response: roundOut,
 	status: 201
 });
