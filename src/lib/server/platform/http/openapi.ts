@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ERROR_CODES } from '../errors.ts';
 import type { Operation } from './api.ts';
 
 const toSchema = (schema: z.ZodType, io: 'input' | 'output') =>
@@ -26,7 +27,7 @@ const errorSchema = {
 			properties: {
 				code: {
 					type: 'string',
-					enum: ['invalid_input', 'unauthenticated', 'forbidden', 'not_found', 'conflict', 'rate_limited', 'payload_too_large', 'internal']
+					enum: [...ERROR_CODES, 'internal']
 				},
 				message: { type: 'string' },
 				fields: { type: 'object', additionalProperties: { type: 'string' }, description: 'One message per invalid field, keyed by its dotted path.' }
@@ -34,6 +35,20 @@ const errorSchema = {
 		}
 	}
 };
+
+/**
+ * A request body's schema as the API applies it: an object takes only its own fields, at every level (issue 11).
+ * Records and loose objects, which say what else they take, keep saying so.
+ */
+function strict(schema: unknown): unknown {
+	if (Array.isArray(schema)) return schema.map(strict);
+	if (!schema || typeof schema !== 'object') return schema;
+	const copy: Record<string, unknown> = Object.fromEntries(Object.entries(schema).map(([key, value]) => [key, strict(value)]));
+	if (copy.type === 'object' && copy.properties && copy.additionalProperties === undefined && !copy.patternProperties && !copy.propertyNames) {
+		copy.additionalProperties = false;
+	}
+	return copy;
+}
 
 /** The OpenAPI 3.1 document, generated from the same operation objects that validate requests. */
 export function openApiDocument(operations: readonly Operation[], info: { title: string; version: string; serverUrl: string }) {
@@ -45,13 +60,16 @@ export function openApiDocument(operations: readonly Operation[], info: { title:
 				op.status === 204
 					? { description: 'Done.' }
 					: { description: 'Success.', content: { 'application/json': { schema: toSchema(op.response, 'output') } } },
-			'400': { description: 'Invalid input; `fields` names each problem.', ...errorRef }
+			'400': { description: 'Invalid input, or a field the operation does not take; `fields` names each problem.', ...errorRef }
 		};
 		if (op.auth === 'required') responses['401'] = { description: 'No valid token or session.', ...errorRef };
 		responses['403'] = { description: 'Not allowed.', ...errorRef };
 		responses['404'] = { description: 'Not found.', ...errorRef };
 		if (op.method !== 'GET') responses['409'] = { description: 'Conflicts with the current state; `message` says how.', ...errorRef };
-		if (op.body) responses['413'] = { description: 'The body is larger than 256 KiB.', ...errorRef };
+		if (op.method !== 'GET') {
+			responses['413'] = { description: 'The body is larger than 256 KiB.', ...errorRef };
+			responses['415'] = { description: 'The body is not sent as application/json.', ...errorRef };
+		}
 		paths[op.path] ??= {};
 		paths[op.path][op.method.toLowerCase()] = {
 			operationId: op.id,
@@ -59,7 +77,7 @@ export function openApiDocument(operations: readonly Operation[], info: { title:
 			tags: [op.tag],
 			security: op.auth === 'required' ? [{ bearer: [] }] : [{}, { bearer: [] }],
 			parameters: [...parameters(op.params, 'path'), ...parameters(op.query, 'query')],
-			...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(op.body, 'input') } } } } : {}),
+			...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: strict(toSchema(op.body, 'input')) } } } } : {}),
 			responses
 		};
 	}
