@@ -157,6 +157,82 @@ describe('the JSON API refuses cookie-authenticated writes from other sites', ()
 	});
 });
 
+describe('every answer under /api is the JSON error shape (issue 11)', () => {
+	const shape = { error: { code: expect.any(String), message: expect.any(String), fields: expect.any(Object) } };
+
+	it('answers an unknown path 404 in JSON, whatever the method, and a wrong method 405 with Allow', async () => {
+		for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']) {
+			for (const path of ['/api/v1/nope', '/api/v1', '/api/v1/needs/1/nope']) {
+				const response = await fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${memberToken}` } });
+				expect(response.status, `${method} ${path}`).toBe(404);
+				expect(await response.json(), `${method} ${path}`).toMatchObject({ error: { code: 'not_found' } });
+			}
+		}
+		const head = await fetch(`${server.url}/api/v1/nope`, { method: 'HEAD' });
+		expect(head.status).toBe(404);
+		expect(head.headers.get('content-type')).toContain('application/json');
+		const wrong = await fetch(`${server.url}/api/v1/needs`, { method: 'DELETE', headers: { authorization: `Bearer ${memberToken}` } });
+		expect(wrong.status).toBe(405);
+		expect(wrong.headers.get('allow')).toBe('GET, POST, HEAD');
+		expect(await wrong.json()).toMatchObject({ error: { code: 'method_not_allowed', message: expect.stringContaining('GET, POST and HEAD') } });
+	});
+
+	it('answers a bearer-token form or text post 415 naming application/json, with or without an Origin', async () => {
+		for (const type of ['application/x-www-form-urlencoded', 'text/plain']) {
+			for (const origin of [{}, { origin: 'http://evil.example' }] as Record<string, string>[]) {
+				const response = await fetch(`${server.url}/api/v1/needs`, {
+					method: 'POST',
+					headers: { authorization: `Bearer ${memberToken}`, 'content-type': type, ...origin },
+					body: 'title=Filed+as+a+form&kind=bug'
+				});
+				expect(response.status, `${type} ${JSON.stringify(origin)}`).toBe(415);
+				const payload = await response.json();
+				expect(payload).toMatchObject(shape);
+				expect(payload.error.message).toContain('application/json');
+			}
+		}
+		// A bare write with a token and no body is not a form either.
+		const bare = await fetch(`${server.url}/api/v1/needs/1/follow`, { method: 'DELETE', headers: { authorization: `Bearer ${memberToken}` } });
+		expect(bare.status).not.toBe(403);
+		expect(await bare.json()).toBeTruthy();
+	});
+
+	it('still refuses a cross-site form post with the session cookie, in JSON, and on pages in SvelteKit’s words', async () => {
+		for (const headers of [{ origin: 'http://evil.example' }, {}] as Record<string, string>[]) {
+			const response = await fetch(`${server.url}/api/v1/needs`, {
+				method: 'POST',
+				headers: { cookie: memberCookie, 'content-type': 'application/x-www-form-urlencoded', ...headers },
+				body: 'title=Cross-site+form&kind=bug'
+			});
+			expect(response.status, JSON.stringify(headers)).toBe(403);
+			expect(await response.json()).toMatchObject({ error: { code: 'forbidden' } });
+		}
+		const page = await fetch(`${server.url}/settings/tokens?/create`, {
+			method: 'POST',
+			headers: { cookie: memberCookie, origin: 'http://evil.example', 'content-type': 'application/x-www-form-urlencoded' },
+			body: new URLSearchParams({ name: 'stolen' })
+		});
+		expect(page.status).toBe(403);
+		expect(await page.text()).toBe('Cross-site POST form submissions are forbidden');
+	});
+
+	it('names the field, what was expected and the allowed values, and refuses unknown fields', async () => {
+		const send = (method: string, path: string, body?: unknown) =>
+			fetch(`${server.url}/api/v1${path}`, {
+				method,
+				headers: { authorization: `Bearer ${memberToken}`, 'content-type': 'application/json' },
+				body: body === undefined ? undefined : JSON.stringify(body)
+			}).then(async (r) => ({ status: r.status, body: await r.json() }));
+		expect(await send('POST', '/needs', { title: 123 })).toMatchObject({ status: 400, body: { error: { fields: { title: 'Title must be text.' } } } });
+		const sort = await send('GET', '/needs?sort=weird');
+		expect(sort.status).toBe(400);
+		expect(sort.body.error.message).toMatch(/query\.sort: Sort is one of top, new, trending, updated or relevance/);
+		const filed = await send('POST', '/needs', { title: 'A need to support with a typo', body: 'Filed to be supported.', kind: 'feature' });
+		const typo = await send('PUT', `/needs/${filed.body.id}/support`, { impakt: 'typo' });
+		expect(typo).toMatchObject({ status: 400, body: { error: { fields: { impakt: expect.stringContaining('impact') } } } });
+	});
+});
+
 describe('bodies without a declared length', () => {
 	/** A body sent in chunks, with no Content-Length, of `megabytes` MB. */
 	function chunkedBody(megabytes: number): ReadableStream<Uint8Array> {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit/hooks';
 import { config } from '#lib/server/platform/config.ts';
-import { appErrorOf, statusOf } from '#lib/server/platform/errors.ts';
+import { appErrorOf, statusOf, type ErrorCode } from '#lib/server/platform/errors.ts';
 import { log } from '#lib/server/platform/log.ts';
 import { httpRequests } from '#lib/server/platform/metrics.ts';
 import { db, startRuntime } from '#lib/server/platform/runtime.ts';
@@ -40,9 +40,11 @@ export const handle: Handle = async ({ event, resolve }) => {
 		}
 	}
 
-	const refused = refusedCrossSiteApiWrite(event);
+	const api = isApiPath(event.url.pathname);
+	const refused = api ? refusedCrossSiteApiWrite(event) : refusedCrossSiteForm(event);
 	if (!refused) guardRouteGroup(event);
-	const response = refused ?? (await resolve(event));
+	let response = refused ?? (api && event.route.id === null ? apiNotFound(event) : await resolve(event));
+	if (api) response = await asApiError(event, response);
 	response.headers.set('x-request-id', requestId);
 	setSecurityHeaders(response.headers);
 	const seconds = (performance.now() - started) / 1000;
@@ -76,26 +78,106 @@ function guardRouteGroup(event: RequestEvent): void {
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const FORM_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** The media types an HTML form can send, which a browser sends cross-site without asking first (no preflight). */
+const FORM_MEDIA_TYPES = new Set(['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain', 'application/x-sveltekit-formdata']);
+
+const mediaTypeOf = (request: Request) => (request.headers.get('content-type') ?? '').split(';', 1)[0].trim().toLowerCase();
+/** A write a form on any site could have sent: a form method with a form's media type, or none. */
+const formLike = (request: Request) => FORM_METHODS.has(request.method) && (!mediaTypeOf(request) || FORM_MEDIA_TYPES.has(mediaTypeOf(request)));
+
+/** The JSON API answers everything under /api in its own error shape, unknown paths included. */
+const isApiPath = (pathname: string) => pathname === '/api' || pathname.startsWith('/api/');
+
+/**
+ * Form submissions from another site are refused: this is SvelteKit's own CSRF check (the same rule and the
+ * same answer), done here because SvelteKit's runs before any hook and answers the API in plain text even
+ * when a bearer token, which no browser sends on its own, vouches for the request. The built-in check is off
+ * (`csrf.trustedOrigins: ['*']` in vite.config.ts); the API has its own rule, `refusedCrossSiteApiWrite`.
+ */
+function refusedCrossSiteForm(event: RequestEvent): Response | null {
+	const { request, url } = event;
+	if (!formLike(request) || request.headers.get('origin') === url.origin) return null;
+	const message = `Cross-site ${request.method} form submissions are forbidden`;
+	if (request.headers.get('accept') === 'application/json') return Response.json({ message }, { status: 403 });
+	return new Response(message, { status: 403, headers: { 'content-type': 'text/plain;charset=UTF-8' } });
+}
 
 /**
  * A browser sends the session cookie with a cross-site request, and a JSON body only needs the preflight
  * that a lenient proxy or a future CORS header could answer. Writes to the API that rest on the session
- * cookie must therefore come from this site's own pages, as SvelteKit already demands of form actions;
- * a bearer token is never sent by a browser on its own, so token requests are not affected.
+ * cookie must therefore come from this site's own pages, as SvelteKit demands of form actions; and a write
+ * with a form's media type (which needs no preflight at all) must say it comes from this site. A bearer
+ * token is never sent by a browser on its own, so token requests are not affected: a token request with a
+ * form body gets the API's 415.
  */
 function refusedCrossSiteApiWrite(event: RequestEvent): Response | null {
-	if (!event.url.pathname.startsWith('/api/') || SAFE_METHODS.has(event.request.method)) return null;
-	if (!event.locals.sessionToken) return null;
+	const { request, url } = event;
+	if (SAFE_METHODS.has(request.method) || !event.locals.sessionToken) return null;
 	// Browsers send Origin with every cross-origin write, and Sec-Fetch-Site with every request; a client that
 	// sends neither is not a browser acting for someone else.
-	const origin = event.request.headers.get('origin');
-	const site = event.request.headers.get('sec-fetch-site');
-	const crossSite = origin !== null ? origin !== event.url.origin : site !== null && site !== 'same-origin' && site !== 'none';
-	if (!crossSite) return null;
-	return Response.json(
-		{ error: { code: 'forbidden', message: 'Cross-site writes with the session cookie are refused; send a personal API token instead.', fields: {} } },
-		{ status: 403 }
-	);
+	const origin = request.headers.get('origin');
+	const site = request.headers.get('sec-fetch-site');
+	const crossSite = origin !== null ? origin !== url.origin : site !== null && site !== 'same-origin' && site !== 'none';
+	if (!crossSite && !(formLike(request) && origin !== url.origin)) return null;
+	return apiError('forbidden', 403, 'Cross-site writes with the session cookie are refused; send a personal API token instead.');
+}
+
+const apiError = (code: ErrorCode | 'internal', status: number, message: string, headers: HeadersInit = {}) =>
+	Response.json({ error: { code, message, fields: {} } }, { status, headers });
+
+const shortPath = (pathname: string) => (pathname.length > 200 ? `${pathname.slice(0, 200)}…` : pathname);
+
+/** No route under /api: the API's 404, whatever the method, instead of the site's HTML page. */
+function apiNotFound(event: RequestEvent): Response {
+	return apiError('not_found', 404, `No operation at ${shortPath(event.url.pathname)}; the operations are listed at /api/v1/openapi.json.`);
+}
+
+const CODES_BY_STATUS: Record<number, ErrorCode> = {
+	400: 'invalid_input',
+	401: 'unauthenticated',
+	403: 'forbidden',
+	404: 'not_found',
+	405: 'method_not_allowed',
+	409: 'conflict',
+	413: 'payload_too_large',
+	415: 'unsupported_media_type',
+	429: 'rate_limited'
+};
+
+/**
+ * Every failure under /api in the API's error shape: SvelteKit's own answers (405 for a method a route does
+ * not export, its error page for anything thrown outside an operation) are rewritten, keeping their status
+ * and their Allow header. Answers already in the shape pass untouched.
+ */
+async function asApiError(event: RequestEvent, response: Response): Promise<Response> {
+	if (response.status < 400) return response;
+	const text = await response
+		.clone()
+		.text()
+		.catch(() => '');
+	try {
+		const payload = JSON.parse(text) as { error?: { code?: unknown; message?: unknown; fields?: unknown } };
+		if (typeof payload.error?.code === 'string' && typeof payload.error.message === 'string' && typeof payload.error.fields === 'object') return response;
+	} catch {
+		// Not JSON: SvelteKit's plain text or HTML.
+	}
+	const { status } = response;
+	const method = event.request.method;
+	if (status === 405) {
+		const allowed = (response.headers.get('allow') ?? '')
+			.split(',')
+			.map((m) => m.trim())
+			.filter(Boolean);
+		const takes = allowed.length ? `; it takes ${allowed.slice(0, -1).join(', ')}${allowed.length > 1 ? ' and ' : ''}${allowed.at(-1)}` : '';
+		return apiError('method_not_allowed', 405, `${method} is not allowed on ${shortPath(event.url.pathname)}${takes}.`, { allow: allowed.join(', ') });
+	}
+	if (status === 404) return apiNotFound(event);
+	const code = CODES_BY_STATUS[status] ?? (status >= 500 ? 'internal' : 'invalid_input');
+	const plain = (response.headers.get('content-type') ?? '').startsWith('text/plain') && text.length <= 300 ? text.trim() : '';
+	const message =
+		plain || (status >= 500 ? `Something went wrong on our side (request ${event.locals.requestId}).` : `The request was refused (HTTP ${status}).`);
+	return apiError(code, status, message);
 }
 
 /** Headers every answer carries; the Content-Security-Policy comes from SvelteKit's `csp` setting, which nonces its own scripts. */

@@ -198,12 +198,8 @@ type Handler = (req: import('node:http').IncomingMessage, res: import('node:http
 function appServer(cfg: Config, handler: Handler, workerSlot?: string): Server {
 	const server = createServer((req, res) => {
 		if (!cfg.origin) req.headers[PROTOCOL_HEADER] = 'http';
-		// SvelteKit refuses a body-less POST or DELETE without an Origin as a cross-site form post. A request
-		// carrying a bearer token cannot be forged by another site (browsers never add that header on their
-		// own, and the API allows no CORS), so API calls like `curl -X DELETE -H 'Authorization: Bearer …'` pass.
-		if (!req.headers['content-type'] && req.url?.startsWith('/api/') && /^bearer /i.test(req.headers.authorization ?? '')) {
-			req.headers['content-type'] = 'application/json';
-		}
+		// Cross-site form posts are refused by the server hook (src/hooks.server.ts), which lets a bearer-token API
+		// call such as `curl -X DELETE -H 'Authorization: Bearer …'` through without a Content-Type.
 		if (workerSlot) res.setHeader(WORKER_HEADER, workerSlot);
 		handler(req, res);
 	});
