@@ -119,6 +119,21 @@ describe('filing a need', () => {
 		await context.close();
 	});
 
+	it('the title typed stays in its field when suggestions first appear (issue 11, defect 1)', async () => {
+		await api('POST', '/needs', { title: 'Live migration of pinned instances times out', kind: 'bug', components: ['nova'] });
+		const { context, page } = await signUp('tamsin', 'Tamsin Typist');
+		await page.goto(`${server.url}/needs/new`);
+		await page.getByLabel('Description').fill('Typed before the title.');
+		await page.getByLabel('Title').pressSequentially('Live migration', { delay: 20 });
+		await page.getByRole('button', { name: 'File it anyway' }).waitFor();
+		await page.getByRole('link', { name: /Support this instead: Live migration of pinned instances times out/ }).waitFor();
+		expect(await page.getByLabel('Title').inputValue()).toBe('Live migration');
+		expect(await page.getByLabel('Description').inputValue()).toBe('Typed before the title.');
+		await page.getByLabel('Title').pressSequentially(' stalls at 99%', { delay: 20 });
+		expect(await page.getByLabel('Title').inputValue()).toBe('Live migration stalls at 99%');
+		await context.close();
+	});
+
 	it('without JavaScript the first submit shows similar needs, and filing anyway still works', async () => {
 		const { context, page } = await signUp('ivan', 'Ivan Ops', { javaScriptEnabled: false });
 		await page.goto(`${server.url}/needs/new`);

@@ -7,8 +7,13 @@ import { FACTORY_PASSWORD } from '../src/lib/server/modules/members/members.fact
 import { startServer as startServerProcess } from '../src/lib/server/testing/server-process.ts';
 export type { RunningServer } from '../src/lib/server/testing/server-process.ts';
 
-/** The built server, allowed to call trackers on loopback addresses: the journeys' fake trackers listen on 127.0.0.1. */
-export const startServer: typeof startServerProcess = (env = {}, options) => startServerProcess({ CAUCUS_ALLOW_PRIVATE_TRACKERS: '1', ...env }, options);
+/**
+ * The built server, allowed to call trackers on loopback addresses (the journeys' fake trackers listen on
+ * 127.0.0.1), and taking more sign-ups from one address than a site would: every journey's members sign up
+ * from 127.0.0.1. A journey about the limits sets them itself.
+ */
+export const startServer: typeof startServerProcess = (env = {}, options) =>
+	startServerProcess({ CAUCUS_ALLOW_PRIVATE_TRACKERS: '1', CAUCUS_SIGNUP_MAX_PER_ADDRESS: '100', ...env }, options);
 
 const ROOT = new URL('..', import.meta.url).pathname;
 export const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
