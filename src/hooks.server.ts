@@ -7,7 +7,7 @@ import { log } from '#lib/server/platform/log.ts';
 import { httpRequests } from '#lib/server/platform/metrics.ts';
 import { db, startRuntime } from '#lib/server/platform/runtime.ts';
 import { SESSION_COOKIE } from '#lib/server/platform/http/session-cookie.ts';
-import { actorForSession, actorForToken, mayAdminister } from '#lib/server/modules/members/index.ts';
+import { actorForSession, actorForToken, hasAdministrator, mayAdminister } from '#lib/server/modules/members/index.ts';
 import { installModules, migrate } from '#lib/server/modules.ts';
 
 export const init: ServerInit = async () => {
@@ -41,7 +41,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 	}
 
 	const api = isApiPath(event.url.pathname);
-	const refused = api ? refusedCrossSiteApiWrite(event) : refusedCrossSiteForm(event);
+	const refused = (await refusedBeforeSetup(event)) ?? (api ? refusedCrossSiteApiWrite(event) : refusedCrossSiteForm(event));
 	if (!refused) guardRouteGroup(event);
 	let response = refused ?? (api && event.route.id === null ? apiNotFound(event) : await resolve(event));
 	if (api) response = await asApiError(event, response);
@@ -75,6 +75,23 @@ function guardRouteGroup(event: RequestEvent): void {
 	const actor = event.locals.actor;
 	if (!actor) redirect(303, `/signin?next=${encodeURIComponent(event.url.pathname + event.url.search)}`);
 	if (group === 'admin' && !mayAdminister(actor)) error(403, 'This page is for administrators.');
+}
+
+let siteIsSetUp = false;
+const OPEN_BEFORE_SETUP = new Set(['/setup', '/healthz', '/metrics']);
+
+/**
+ * Until the site has its first administrator, /setup is the only door: a member who signed up first would
+ * leave the site with nobody able to make one. Once an administrator exists this process stops asking
+ * (the last administrator cannot be demoted).
+ */
+async function refusedBeforeSetup(event: RequestEvent): Promise<Response | null> {
+	if (siteIsSetUp) return null;
+	siteIsSetUp = await hasAdministrator(await db());
+	if (siteIsSetUp || OPEN_BEFORE_SETUP.has(event.url.pathname)) return null;
+	const message = 'This site is not set up yet: its first administrator signs up at /setup.';
+	if (event.url.pathname.startsWith('/api/')) return Response.json({ error: { code: 'forbidden', message, fields: {} } }, { status: 403 });
+	return new Response(null, { status: 303, headers: { location: '/setup' } });
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

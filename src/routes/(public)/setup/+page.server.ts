@@ -1,5 +1,5 @@
 import { redirect } from '@sveltejs/kit';
-import { countMembers, createFirstAdmin, startSession } from '#lib/server/modules/members/index.ts';
+import { createFirstAdmin, hasAdministrator, startSession } from '#lib/server/modules/members/index.ts';
 import { ctxOf } from '#lib/server/platform/http/context.ts';
 import { formValues, runForm } from '#lib/server/platform/http/forms.ts';
 import { setSessionCookie } from '#lib/server/platform/http/session-cookie.ts';
@@ -8,7 +8,7 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const ctx = await ctxOf(event);
-	if ((await countMembers(ctx.db)) > 0) redirect(303, '/');
+	if (await hasAdministrator(ctx.db)) redirect(303, '/');
 };
 
 export const actions: Actions = {

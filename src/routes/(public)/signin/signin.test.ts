@@ -15,6 +15,8 @@ let t: TestDatabase;
 beforeAll(async () => {
 	t = await createTestDatabase();
 	adoptDatabase({ db: t.db, kind: t.kind, close: async () => {} });
+	// The web takes sign-ups only once the site has its administrator.
+	await buildMember(t.db, { isAdmin: true });
 });
 afterAll(async () => {
 	await stopRuntime();

@@ -19,6 +19,7 @@ export {
 	actorForSession,
 	actorForToken,
 	countMembers,
+	hasAdministrator,
 	deploymentReleases,
 	findMemberRefByHandle,
 	getAccount,

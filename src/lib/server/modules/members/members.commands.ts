@@ -26,7 +26,7 @@ import {
 	type TokenInput
 } from './members.schemas.ts';
 import {
-	countMembers,
+	hasAdministrator,
 	findMemberRowByEmail,
 	SESSION_DAYS,
 	toAccount,
@@ -84,6 +84,9 @@ export async function insertMember(
  */
 export async function signUp(ctx: Ctx, input: SignUpInput, request?: { address: string }): Promise<Account> {
 	const data = parseInput(signUpInput, input);
+	if (request && !(await hasAdministrator(ctx.db))) {
+		throw forbidden('This site is not set up yet: its first administrator signs up at /setup.');
+	}
 	if (request) await reserveSignUp(ctx, request.address);
 	const passwordHash = await hashPassword(data.password);
 	return inTransaction(ctx, async (tx) => {
@@ -102,7 +105,8 @@ export async function createFirstAdmin(ctx: Ctx, input: SignUpInput): Promise<Ac
 	const passwordHash = await hashPassword(data.password);
 	return inTransaction(ctx, async (tx) => {
 		await sql`lock table member in share row exclusive mode`.execute(tx.db);
-		if ((await countMembers(tx.db)) > 0) throw forbidden('This site already has an administrator; sign in or ask them for access.');
+		// Members who signed up before the site was set up (an older version let them) do not close /setup.
+		if (await hasAdministrator(tx.db)) throw forbidden('This site already has an administrator; sign in or ask them for access.');
 		const row = await insertMember(tx, { ...data, passwordHash, isAdmin: true });
 		await recordActivity({ ...tx, actor: toActor(row, 'session') }, { action: 'member.created_first_admin', subjectType: 'member', subjectId: row.id });
 		return toAccount(row);

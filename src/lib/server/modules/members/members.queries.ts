@@ -104,6 +104,12 @@ export async function countMembers(db: Executor): Promise<number> {
 	return count;
 }
 
+/** Whether the site has an administrator: until it has, /setup is the only door (issue 11). */
+export async function hasAdministrator(db: Executor): Promise<boolean> {
+	const row = await db.selectFrom('member').select('id').where('is_admin', '=', true).limit(1).executeTakeFirst();
+	return row !== undefined;
+}
+
 export async function findMemberRowByEmail(db: Executor, email: string): Promise<MemberRow | undefined> {
 	return db
 		.selectFrom('member')

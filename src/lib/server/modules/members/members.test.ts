@@ -13,6 +13,26 @@ afterAll(() => t?.close());
 
 const address = { address: '192.0.2.10', userAgent: 'vitest' };
 
+describe('a site without an administrator', () => {
+	it('takes no sign-up from the web, and lets /setup make the first administrator even if members exist', async () => {
+		const empty = await createTestDatabase();
+		try {
+			const ctx = ctxFor(empty.db, null);
+			const early = { email: 'early@example.org', password: 'a long password', handle: 'early', displayName: 'Early' };
+			await expect(signUp(ctx, early, address)).rejects.toMatchObject({ code: 'forbidden', message: expect.stringContaining('/setup') });
+			expect(await countMembers(empty.db)).toBe(0);
+			// A member from before this rule (or from the command line) does not close /setup.
+			await signUp(ctx, early);
+			const admin = await createFirstAdmin(ctx, { email: 'root@example.org', password: 'a long password', handle: 'root', displayName: 'Root' });
+			expect(admin.isAdmin).toBe(true);
+			await signUp(ctx, { email: 'later@example.org', password: 'a long password', handle: 'later', displayName: 'Later' }, address);
+			expect(await countMembers(empty.db)).toBe(3);
+		} finally {
+			await empty.close();
+		}
+	});
+});
+
 describe('accounts', () => {
 	it('creates the first administrator once, then refuses a second', async () => {
 		const ctx = ctxFor(t.db, null);

@@ -5,10 +5,13 @@ import { openDatabase } from '#lib/server/platform/db/database.ts';
 import type { Ctx } from '#lib/server/platform/context.ts';
 import { signIn, signUp } from './members.commands.ts';
 import { countMembers } from './members.queries.ts';
+import { buildMember } from './members.factories.ts';
 
 let t: TestDatabase;
 beforeAll(async () => {
 	t = await createTestDatabase();
+	// The web takes sign-ups only once the site has its administrator.
+	await buildMember(t.db, { isAdmin: true });
 });
 afterAll(() => t?.close());
 
