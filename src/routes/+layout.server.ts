@@ -1,5 +1,6 @@
 import { config } from '#lib/server/platform/config.ts';
 import { navigation } from '#lib/server/modules.ts';
+import { takeFlash } from '#lib/server/platform/http/flash.ts';
 import type { LayoutServerLoad } from './$types';
 
 /**
@@ -9,7 +10,9 @@ import type { LayoutServerLoad } from './$types';
  */
 export const csr = false;
 
-export const load: LayoutServerLoad = ({ locals }) => ({
+export const load: LayoutServerLoad = ({ locals, cookies }) => ({
+	// The message of the form post that redirected here (post/redirect/get); pages read it with answerOf.
+	flash: takeFlash(cookies),
 	actor: locals.actor ? { handle: locals.actor.handle, displayName: locals.actor.displayName, isAdmin: locals.actor.isAdmin } : null,
 	siteName: config().siteName,
 	// The modules' navigation entries; administrators also see the entries meant for them.

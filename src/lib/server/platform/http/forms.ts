@@ -1,6 +1,7 @@
 import { fail, redirect, type ActionFailure, type RequestEvent } from '@sveltejs/kit';
 import type { Ctx } from '../context.ts';
 import { ctxOf } from './context.ts';
+import { redirectWithFlash } from './flash.ts';
 import { appErrorOf, statusOf, type FieldErrors } from '../errors.ts';
 import { unstorableFields } from '../text.ts';
 
@@ -47,7 +48,7 @@ export type FormOutcome = string | { redirect: string } | void;
 
 /**
  * One form action: reads the form, runs `work` (one command, which authorizes itself) through runForm, and
- * answers `{ success, intent }` for a message, 303 to `{ redirect }`, or the failure with its field
+ * answers 303 back to the page with the message as a flash (post/redirect/get), 303 to `{ redirect }`, or the failure with its field
  * messages and the input kept. The hidden `intent` field tells the page which of its forms the answer is
  * for (answerOf in $lib/forms/answer.ts).
  */
@@ -55,12 +56,12 @@ export function formAction<Params extends object>(
 	work: (ctx: Ctx, params: Params, values: Record<string, unknown>) => Promise<FormOutcome>,
 	options: { arrays?: readonly string[] } = {}
 ) {
-	return async (event: Pick<RequestEvent, 'locals' | 'request'> & { params: Params }) => {
+	return async (event: Pick<RequestEvent, 'locals' | 'request' | 'cookies' | 'url'> & { params: Params }) => {
 		const ctx = await ctxOf(event);
 		const values = formValues(await event.request.formData(), options.arrays);
 		const result = await runForm(values, () => work(ctx, event.params, values));
 		if (result && typeof result === 'object' && 'redirect' in result) redirect(303, result.redirect);
-		if (typeof result === 'string') return { success: result, intent: typeof values.intent === 'string' ? values.intent : '' };
+		if (typeof result === 'string') redirectWithFlash(event, { success: result, intent: typeof values.intent === 'string' ? values.intent : '' });
 		return result || undefined;
 	};
 }

@@ -2,6 +2,7 @@ import { error, fail } from '@sveltejs/kit';
 import { castBallot, closeRound, getRoundPage, publishList, RANK_FIELD, rankingFromForm, withdrawBallot } from '#lib/server/modules/priorities/index.ts';
 import { AppError, untrusted } from '#lib/server/platform/errors.ts';
 import { ctxOf } from '#lib/server/platform/http/context.ts';
+import { redirectWithFlash } from '#lib/server/platform/http/flash.ts';
 import { formAction, formValues, runForm } from '#lib/server/platform/http/forms.ts';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -25,7 +26,7 @@ export const actions: Actions = {
 		const id = event.params.id;
 		const values = formValues(await event.request.formData());
 		const kept = Object.fromEntries(Object.entries(values).filter(([k]) => k.startsWith(RANK_FIELD) || k === 'intent'));
-		return runForm(kept, async () => {
+		const result = await runForm(kept, async () => {
 			const page = await getRoundPage(ctx, id);
 			const { ranking, errors } = rankingFromForm(
 				values,
@@ -36,13 +37,12 @@ export const actions: Actions = {
 			}
 			await castBallot(ctx, id, { ranking });
 			const ranked = ranking.flat().length;
-			return {
-				success: ranked
-					? `Your ballot is saved: ${ranked} of ${page.candidates.length} needs ranked. You may change it until the round closes.`
-					: 'Your ballot is saved, ranking nothing: it counts as no preference.',
-				intent: 'vote'
-			};
+			return ranked
+				? `Your ballot is saved: ${ranked} of ${page.candidates.length} needs ranked. You may change it until the round closes.`
+				: 'Your ballot is saved, ranking nothing: it counts as no preference.';
 		});
+		if (typeof result !== 'string') return result;
+		redirectWithFlash(event, { success: result, intent: 'vote' });
 	},
 	withdraw: formAction(async (ctx, { id }) => {
 		await withdrawBallot(ctx, id);

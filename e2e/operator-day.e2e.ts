@@ -1,0 +1,74 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { expectAccessible, launchBrowser, screenshot, signedInPage, startServer, type RunningServer } from './support.ts';
+import { DEMO_ADMIN, DEMO_PASSWORD } from '../src/lib/server/modules/members/members.seed.ts';
+
+/*
+ * An operator's day on the demo site (issue 11): what people stumbled on, walked through as they would.
+ * The demo is seeded with the command the README gives, before the server starts.
+ */
+
+let server: RunningServer;
+let browser: Browser;
+let dataDir: string;
+
+beforeAll(async () => {
+	dataDir = mkdtempSync(join(tmpdir(), 'caucus-day-'));
+	const seeded = spawnSync(process.execPath, ['bin/caucus.js', 'seed', '--demo'], { env: { ...process.env, CAUCUS_DATA: dataDir }, encoding: 'utf8' });
+	expect(seeded.status, seeded.stderr).toBe(0);
+	[server, browser] = await Promise.all([startServer({}, { dataDir }), launchBrowser()]);
+}, 180_000);
+afterAll(async () => {
+	await browser?.close();
+	await server?.stop();
+	if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+const asAdmin = () => signedInPage(browser, server.url, DEMO_ADMIN.email, DEMO_PASSWORD);
+
+/** The first need on the board: a published need anyone may comment on. */
+async function firstNeed(page: Page): Promise<string> {
+	await page.goto(`${server.url}/needs?sort=new`);
+	const href = await page.locator('ol.needs h2 a').first().getAttribute('href');
+	return `${server.url}${href}`;
+}
+
+describe('post/redirect/get (defect 4)', () => {
+	it('a comment posted and the page reloaded is posted once, and the address is the need page', async () => {
+		const page = await asAdmin();
+		const need = await firstNeed(page);
+		await page.goto(need);
+		const text = `Reload check ${Date.now()}: we see this on 2025.1 too.`;
+		await page.getByLabel('Add a comment').fill(text);
+		await page.getByRole('button', { name: 'Comment', exact: true }).click();
+		await page.getByText('Your comment is posted.').waitFor();
+		expect(page.url()).toBe(need);
+		await page.reload();
+		expect(await page.locator('article', { hasText: text }).count()).toBe(1);
+		// The message was for the post, not for every later view.
+		expect(await page.getByText('Your comment is posted.').count()).toBe(0);
+		await expectAccessible(page);
+		await page.context().close();
+	});
+
+	it('support and withdrawal each land back on the need page with their message', async () => {
+		const page = await asAdmin();
+		const need = await firstNeed(page);
+		await page.goto(need);
+		const withdraw = page.getByRole('button', { name: /Withdraw my support/ });
+		if (await withdraw.count()) {
+			await withdraw.click();
+			await page.getByText('You no longer support this need.').waitFor();
+			expect(page.url()).toBe(need);
+		}
+		await page.getByRole('button', { name: 'Support this need' }).click();
+		await page.getByText('You support this need.').waitFor();
+		expect(page.url()).toBe(need);
+		await screenshot(page, 'prg-supported');
+		await page.context().close();
+	});
+});
