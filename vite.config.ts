@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 const testDatabaseUrl = process.env.TEST_DATABASE_URL;
 
 export default defineConfig({
+	// The bundler's timing report is for people tuning the build, not for someone starting the server.
+	build: { rolldownOptions: { checks: { pluginTimings: false } } },
 	plugins: [
 		sveltekit({
 			adapter: adapter({ out: 'build', precompress: true }),

@@ -25,6 +25,11 @@ export function buildIsStale(): boolean {
 
 export function build(): void {
 	const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
-	const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+	const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: ['inherit', 'pipe', 'inherit'], encoding: 'utf8' });
+	// SvelteKit and its adapter talk to someone developing the site ("Run npm run preview ..."); whoever ran
+	// `npm start` or `caucus serve` only needs to hear of warnings and errors, which come on stderr.
+	const chatter = /npm run preview|^> Using @sveltejs\/adapter|^✔ done$|^\s*$/;
+	const said = (result.stdout ?? '').split('\n').filter((line) => !chatter.test(line));
+	if (said.length) process.stdout.write(`${said.join('\n')}\n`);
 	if (result.status !== 0) throw new Error('The build failed; see the messages above.');
 }
