@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { CLI_ACTOR, inTransaction } from '#lib/server/platform/context.ts';
 import { invalid } from '#lib/server/platform/errors.ts';
 import { issueResetLink, setAdmin, signUp } from '#lib/server/modules/members/index.ts';
-import { config } from '#lib/server/platform/config.ts';
+import { siteOrigin } from '#lib/server/platform/config.ts';
 import { withDatabase } from './database.ts';
 
 async function askPassword(): Promise<string> {
@@ -53,14 +53,6 @@ export async function adminSet(handle: string, isAdmin: boolean): Promise<void> 
 		const member = await setAdmin({ ...ctx, actor: CLI_ACTOR }, { handle, isAdmin });
 		console.log(`@${member.handle} is ${member.isAdmin ? 'now an administrator' : 'no longer an administrator'}.`);
 	});
-}
-
-/** The site's public address for links printed here: ORIGIN, else where `caucus serve` listens. */
-export function siteOrigin(): string {
-	const { origin, host, port } = config();
-	if (origin) return origin.replace(/\/$/, '');
-	const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
-	return `http://${shown}:${port}`;
 }
 
 /** Prints a one-time password reset link for a member (decision 0012); the link alone goes to standard output. */

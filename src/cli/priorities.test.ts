@@ -59,7 +59,8 @@ describe('caucus priorities export', () => {
 	it('prints a published list as Markdown, found by its series', async () => {
 		const { stdout } = await caucus('priorities', 'export', 'cli-ops-2027.1', '--format', 'md');
 		expect(stdout).toContain('# CLI Ops priorities 2027.1, v1');
-		expect(stdout).toMatch(/\| 1 \| \[#\d+\]\(\/needs\/\d+\) Faster cold migration \|/);
+		// Absolute links, as the web export writes them (issue 11): the file is read away from the site.
+		expect(stdout).toMatch(/\| 1 \| \[#\d+\]\(http:\/\/127\.0\.0\.1:3000\/needs\/\d+\) Faster cold migration \|/);
 		expect(stdout).not.toContain('cli-voter');
 	});
 

@@ -1,6 +1,6 @@
 import cluster, { type Worker as ClusterWorker } from 'node:cluster';
 import { createServer, type Server } from 'node:http';
-import { config, ConfigError, defaultDatabasePool, workersNeedPostgres, type Config } from '#lib/server/platform/config.ts';
+import { config, ConfigError, defaultDatabasePool, siteOrigin, workersNeedPostgres, type Config } from '#lib/server/platform/config.ts';
 import { aggregateForWorkers, isCaucusWorker, WORKER_SLOT_ENV } from '#lib/server/platform/cluster-metrics.ts';
 import { log } from '#lib/server/platform/log.ts';
 import { BUILD_ENTRY, build, buildIsStale } from './build.ts';
@@ -226,7 +226,7 @@ function closeServer(server: Server): void {
 
 /** The line the tests, the benchmarks and people wait for. */
 function announce(cfg: Config, port: number, workers = 1): void {
-	const shown = cfg.origin ?? `http://${cfg.host === '0.0.0.0' || cfg.host === '::' ? 'localhost' : cfg.host}:${port}`;
+	const shown = siteOrigin(cfg, port);
 	const database = cfg.database.kind === 'pglite' ? `embedded, in ${cfg.database.dataDir}` : 'PostgreSQL';
 	console.log(`Caucus is running at ${shown} (database: ${database}${workers > 1 ? `, ${workers} workers` : ''})`);
 }

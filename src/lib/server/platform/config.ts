@@ -165,6 +165,13 @@ export function workersNeedPostgres(setting: string, workers: number): string {
 	return `${setting} must be 1 with the embedded database, which only one process can open (got ${workers}); set DATABASE_URL to a PostgreSQL server to run more workers`;
 }
 
+/** The site's public address, for links made outside a request (the CLI): ORIGIN, else where `caucus serve` listens. */
+export function siteOrigin(cfg: Pick<Config, 'origin' | 'host' | 'port'> = config(), port = cfg.port): string {
+	if (cfg.origin) return cfg.origin.replace(/\/$/, '');
+	const shown = cfg.host === '0.0.0.0' || cfg.host === '::' ? 'localhost' : cfg.host.includes(':') ? `[${cfg.host}]` : cfg.host;
+	return `http://${shown}:${port}`;
+}
+
 let current: Config | undefined;
 
 /** The configuration of this process, read from the environment the first time it is asked for. */

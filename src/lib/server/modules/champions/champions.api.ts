@@ -99,7 +99,11 @@ const wantedOut = z.object({
 	options: z.object({ sort: z.enum(WANTED_SORTS), group: z.string(), component: z.string(), limit: z.number().int() })
 });
 
-export const wantedJson = (w: WantedList): z.input<typeof wantedOut> => ({ ...w, needs: w.needs.map((n) => ({ ...n, createdAt: n.createdAt.toISOString() })) });
+export const wantedJson = (w: WantedList): z.input<typeof wantedOut> => ({
+	needs: w.needs.map((n) => ({ ...n, createdAt: n.createdAt.toISOString() })),
+	nextCursor: w.nextCursor,
+	options: w.options
+});
 
 const cycleOut = z.object({ slug: z.string(), name: z.string(), startsOn: z.string(), endsOn: z.string() });
 const cycleJson = (c: Cycle) => ({ slug: c.slug, name: c.name, startsOn: c.startsOn, endsOn: c.endsOn });

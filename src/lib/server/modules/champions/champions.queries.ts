@@ -142,6 +142,8 @@ export interface WantedNeed {
 }
 
 export interface WantedList {
+	/** Whether any need here is accepted or with the developers, championed or not (for the empty page). */
+	anyWanted: boolean;
 	needs: WantedNeed[];
 	nextCursor: string | null;
 	options: { sort: WantedSort; group: string; component: string; limit: number };
@@ -162,9 +164,15 @@ export async function listNeedsWithoutChampion(ctx: Ctx, input: unknown = {}): P
 	const data = parseInput(wantedInput, input);
 	const sort: WantedSort = data.sort || 'support';
 	const cursor = data.cursor ? decodeCursor(sort, data.cursor) : null;
-	let query = ctx.db
+	let wanted = ctx.db
 		.selectFrom('need')
 		.leftJoin('group', 'group.id', 'need.group_id')
+		.where('need.status', 'in', WANTED_STATUSES)
+		.where('need.hidden_at', 'is', null)
+		.where(needReadableBy(ctx.actor));
+	if (data.group) wanted = wanted.where('group.slug', '=', data.group);
+	if (data.component) wanted = wanted.where('need.id', 'in', needIdsInComponent(data.component));
+	let query = wanted
 		.select([
 			'need.id',
 			'need.title',
@@ -175,9 +183,6 @@ export async function listNeedsWithoutChampion(ctx: Ctx, input: unknown = {}): P
 			'group.slug as group_slug',
 			'group.name as group_name'
 		])
-		.where('need.status', 'in', WANTED_STATUSES)
-		.where('need.hidden_at', 'is', null)
-		.where(needReadableBy(ctx.actor))
 		.where((eb) =>
 			eb.not(
 				eb.exists(
@@ -190,11 +195,6 @@ export async function listNeedsWithoutChampion(ctx: Ctx, input: unknown = {}): P
 				)
 			)
 		);
-	if (data.group) query = query.where('group.slug', '=', data.group);
-	if (data.component) {
-		const slug = data.component;
-		query = query.where('need.id', 'in', needIdsInComponent(slug));
-	}
 	if (sort === 'support') {
 		if (cursor) query = query.where(sql<boolean>`(need.support_count, need.id) < (${cursor.key}::int, ${cursor.id}::bigint)`);
 		query = query.orderBy('need.support_count', 'desc').orderBy('need.id', 'desc');
@@ -222,7 +222,10 @@ export async function listNeedsWithoutChampion(ctx: Ctx, input: unknown = {}): P
 			])
 		: [[], []];
 	const last = page.at(-1);
+	// An empty first page says either "all championed" or "nothing accepted yet"; only then is it asked.
+	const anyWanted = page.length > 0 || !!cursor || (await wanted.select('need.id').limit(1).executeTakeFirst()) !== undefined;
 	return {
+		anyWanted,
 		needs: page.map((r) => ({
 			id: Number(r.id),
 			title: r.title,

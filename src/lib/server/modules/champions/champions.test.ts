@@ -272,6 +272,18 @@ describe('upstream changes', () => {
 });
 
 describe('needs a champion', () => {
+	it('tells an empty page of "all championed" from "nothing accepted yet", without counting what the reader may not see', async () => {
+		const g = await buildGroup(t.db, { chair, slug: 'wanted-empty' });
+		const secret = await buildGroup(t.db, { chair, slug: 'wanted-empty-secret', visibility: 'closed' });
+		await buildNeed(t.db, { group: g, status: 'triaged' });
+		await buildNeed(t.db, { group: secret, status: 'accepted' });
+		expect(await listNeedsWithoutChampion(as(null), { group: 'wanted-empty' })).toMatchObject({ needs: [], anyWanted: false });
+		expect(await listNeedsWithoutChampion(as(null), { group: 'wanted-empty-secret' })).toMatchObject({ needs: [], anyWanted: false });
+		const accepted = await buildNeed(t.db, { group: g, status: 'accepted' });
+		await volunteer(as(outsider), accepted.id, { role: 'champion' });
+		expect(await listNeedsWithoutChampion(as(null), { group: 'wanted-empty' })).toMatchObject({ needs: [], anyWanted: true });
+	});
+
 	it('lists accepted and handed needs nobody champions, most supported first, as the reader may see them', async () => {
 		const g = await buildGroup(t.db, { chair, slug: 'wanted-ops' });
 		const secret = await buildGroup(t.db, { chair, slug: 'wanted-secret', visibility: 'closed' });

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { config } from '#lib/server/platform/config.ts';
+import { siteOrigin } from '#lib/server/platform/config.ts';
 import { invalid } from '#lib/server/platform/errors.ts';
 import type { CliCommand } from '#lib/server/platform/module.ts';
 import { EXPORT_FORMATS, exportPublishedList, type ExportFormat } from './priorities.export.ts';
@@ -7,8 +7,8 @@ import { EXPORT_FORMATS, exportPublishedList, type ExportFormat } from './priori
 /**
  * `caucus priorities export <list>`: a published list as Markdown or JSON, to standard output or a file.
  * Published lists are public, so this needs no account. The list is named by id, by slug
- * (ops-team-2027.1-v1) or by series (ops-team-2027.1, its newest version). Links in the file use ORIGIN
- * when it is set, and are site-relative otherwise.
+ * (ops-team-2027.1-v1) or by series (ops-team-2027.1, its newest version). Links in the file are absolute, as
+ * in the web export: ORIGIN when it is set, else the address `caucus serve` listens on.
  */
 export const prioritiesCommands: readonly CliCommand[] = [
 	{
@@ -25,7 +25,7 @@ export const prioritiesCommands: readonly CliCommand[] = [
 			const output = options.output === undefined ? undefined : String(options.output);
 			if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw invalid({ format: 'Give md or json.' }, `Unknown format "${format}".`);
 			await cli.withDatabase(async (_database, ctx) => {
-				const file = await exportPublishedList(ctx.db, ref, format as ExportFormat, config().origin?.replace(/\/$/, '') ?? '');
+				const file = await exportPublishedList(ctx.db, ref, format as ExportFormat, siteOrigin());
 				if (output) {
 					writeFileSync(output, file.content);
 					console.error(`Wrote ${file.filename} to ${output}.`);

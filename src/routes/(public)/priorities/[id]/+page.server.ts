@@ -2,6 +2,7 @@ import { error, redirect } from '@sveltejs/kit';
 import { getPublishedList, readableNeedIds } from '#lib/server/modules/priorities/index.ts';
 import { AppError } from '#lib/server/platform/errors.ts';
 import { ctxOf } from '#lib/server/platform/http/context.ts';
+import { renderMarkdown } from '#lib/server/platform/markdown.ts';
 import { isStorableText } from '#lib/server/platform/text.ts';
 import type { PageServerLoad } from './$types';
 
@@ -18,7 +19,8 @@ export const load: PageServerLoad = async (event) => {
 			ctx,
 			list.content.entries.map((e) => e.needId)
 		);
-		return { list, readable: [...readable] };
+		// The chair's note is Markdown, like every text people write here.
+		return { list, readable: [...readable], noteHtml: list.content.note ? renderMarkdown(list.content.note) : null };
 	} catch (e) {
 		if (e instanceof AppError && e.code === 'not_found') error(404, 'There is no published priority list at this address.');
 		throw e;
