@@ -134,6 +134,26 @@ describe('filing a need', () => {
 		await context.close();
 	});
 
+	it("the filer's one deployment is offered and chosen, so their need shows its evidence at once (issue 11, defect 8)", async () => {
+		const { context, page } = await signUp('frida', 'Frida Fleet');
+		expect((await page.request.post(`${server.url}/api/v1/me/deployments`, { data: { name: 'Oslo region', nodes: 640, instances: 12000 } })).status()).toBe(
+			201
+		);
+		await page.goto(`${server.url}/needs/new`);
+		const deployment = page.getByLabel('Your affected deployment');
+		expect(await deployment.locator('option:checked').textContent()).toBe('Oslo region (640 nodes, 12,000 instances)');
+		await page.getByLabel('Title').fill('Nova scheduler ignores soft anti-affinity weights');
+		await page.getByLabel('Kind').selectOption('bug');
+		await page.getByRole('button', { name: /File the need|File it anyway/ }).click();
+		await page.getByText(/Your need is filed\.|We found needs like yours/).waitFor();
+		if (await page.getByRole('button', { name: 'File it anyway' }).count()) await page.getByRole('button', { name: 'File it anyway' }).click();
+		await page.waitForURL(/\/needs\/\d+\?filed=1$/);
+		const support = page.locator('#support');
+		expect(await support.textContent()).toContain('1 deployment');
+		expect(await support.textContent()).toContain('640 nodes');
+		await context.close();
+	});
+
 	it('without JavaScript the first submit shows similar needs, and filing anyway still works', async () => {
 		const { context, page } = await signUp('ivan', 'Ivan Ops', { javaScriptEnabled: false });
 		await page.goto(`${server.url}/needs/new`);

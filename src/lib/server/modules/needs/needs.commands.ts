@@ -16,7 +16,7 @@ import {
 import { mayEditNeed, mayFileNeed } from './needs.policy.ts';
 import { groupAndMembership, loadNeedAccess, needFacts } from './needs.access.ts';
 import { toNeed, type Need } from './needs.model.ts';
-import { recountSupport } from './needs.supports.ts';
+import { lockEvidence, recountSupport } from './needs.supports.ts';
 import { toComponent, type Component } from './needs.queries.ts';
 import { insertNeed } from './needs.ids.ts';
 
@@ -55,6 +55,9 @@ export async function fileNeed(ctx: Ctx, input: FileNeedInput): Promise<Need> {
 			throw new AppError('forbidden', message, { groupId: message });
 		}
 		const components = await componentIds(tx, data.components);
+		if (data.deploymentId !== null && !(await lockEvidence(tx, actor.memberId, data.deploymentId)).own) {
+			throw invalid({ deploymentId: 'Pick one of your own deployments.' });
+		}
 		const now = tx.now();
 		const row = await insertNeed(tx.db, {
 			title: data.title,
@@ -77,7 +80,10 @@ export async function fileNeed(ctx: Ctx, input: FileNeedInput): Promise<Need> {
 				.insertInto('need_component')
 				.values(components.map((id) => ({ need_id: row.id, component_id: id })))
 				.execute();
-		await tx.db.insertInto('support').values({ need_id: row.id, member_id: actor.memberId, deployment_id: null, impact: null, created_at: now }).execute();
+		await tx.db
+			.insertInto('support')
+			.values({ need_id: row.id, member_id: actor.memberId, deployment_id: data.deploymentId, impact: null, created_at: now })
+			.execute();
 		// The author's organization counts at once: the stored supporter facts, recounted like every support.
 		await recountSupport(tx.db, [row.id]);
 		await tx.db.insertInto('need_follow').values({ need_id: row.id, member_id: actor.memberId, created_at: now }).execute();

@@ -4,6 +4,7 @@ import { untrusted } from '#lib/server/platform/errors.ts';
 import { createTestDatabase, type TestDatabase } from '#lib/server/testing/database.ts';
 import { ctxFor } from '#lib/server/testing/context.ts';
 import { buildMember } from '#lib/server/modules/members/members.factories.ts';
+import { addDeployment } from '#lib/server/modules/members/members.commands.ts';
 import { addMembership, buildGroup } from '#lib/server/modules/groups/groups.factories.ts';
 import { createComponent, editNeed, fileNeed, updateComponent } from './needs.commands.ts';
 import { buildComponent, buildNeed } from './needs.factories.ts';
@@ -67,6 +68,22 @@ describe('filing a need', () => {
 			.where('subject_id', '=', need.id)
 			.executeTakeFirstOrThrow();
 		expect(activity).toMatchObject({ actor_id: author.id, group_id: null });
+	});
+
+	it("cites the filer's own deployment in their support, and refuses someone else's without writing anything", async () => {
+		const author = await buildMember(t.db);
+		const other = await buildMember(t.db);
+		const mine = await addDeployment(ctxFor(t.db, author), { name: 'Frankfurt', nodes: 640, instances: 9000 });
+		const theirs = await addDeployment(ctxFor(t.db, other), { name: 'Elsewhere', nodes: 3 });
+		const need = await fileNeed(ctxFor(t.db, author), { ...valid, title: 'Evacuations take hours on large hypervisors', deploymentId: mine.id });
+		expect(need).toMatchObject({ supportCount: 1, deploymentCount: 1, deploymentNodes: 640 });
+		const page = await getNeedPage(ctxFor(t.db, author), need.id);
+		expect(page.viewer.supports).toMatchObject({ deploymentId: mine.id });
+
+		const title = 'Someone else’s deployment as my evidence';
+		const refused = await fileNeed(ctxFor(t.db, author), { ...valid, title, deploymentId: String(theirs.id) }).catch((e) => e);
+		expect(refused).toMatchObject({ code: 'invalid_input', fields: { deploymentId: 'Pick one of your own deployments.' } });
+		expect(await t.db.selectFrom('need').select('id').where('title', '=', title).executeTakeFirst()).toBeUndefined();
 	});
 
 	it('accepts the API shape: arrays, a group id as a number, a source with a link', async () => {

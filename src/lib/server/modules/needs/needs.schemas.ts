@@ -69,7 +69,9 @@ export const needInput = z
 		sourceNote: line('Source note', 500)
 			.optional()
 			.nullable()
-			.transform((v) => v || null)
+			.transform((v) => v || null),
+		/** One of the filer's deployments, cited by their own support as evidence (issue 11). */
+		deploymentId: optionalId('Deployment')
 	})
 	.superRefine((v, issue) => {
 		if (v.sourceChannel === 'vendor_relay' && !v.sourceNote) {

@@ -381,7 +381,7 @@ interface SupportingMember {
 const ORG_KEY = sql<string | null>`lower(nullif(trim(m.organization), ''))`;
 
 /** The general path's first lock (see the locking note above); `own` is false when the deployment is not the actor's. */
-async function lockEvidence(tx: TxCtx, memberId: number, deploymentId: number | null): Promise<{ who: SupportingMember; own: boolean }> {
+export async function lockEvidence(tx: TxCtx, memberId: number, deploymentId: number | null): Promise<{ who: SupportingMember; own: boolean }> {
 	const member = await sql<{ org_key: string | null }>`select ${ORG_KEY} as org_key from member m where m.id = ${memberId} for key share`.execute(tx.db);
 	if (!member.rows[0]) throw unauthenticated('Your account is gone; sign in again.');
 	const who = { memberId, orgKey: member.rows[0].org_key };

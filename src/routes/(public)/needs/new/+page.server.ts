@@ -1,6 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { fileNeed, listComponents, mayFileNeed, similarNeeds } from '#lib/server/modules/needs/index.ts';
 import { listGroups } from '#lib/server/modules/groups/index.ts';
+import { listDeployments } from '#lib/server/modules/members/index.ts';
 import type { Ctx } from '#lib/server/platform/context.ts';
 import { untrusted } from '#lib/server/platform/errors.ts';
 import { ctxOf } from '#lib/server/platform/http/context.ts';
@@ -9,6 +10,10 @@ import type { Actions, PageServerLoad } from './$types';
 
 /** JavaScript improves this page: similar needs are suggested while the title is typed. */
 export const csr = true;
+
+const count = (n: number | null, one: string, many: string) => (n === null ? null : `${n.toLocaleString('en')} ${n === 1 ? one : many}`);
+const deploymentSize = (d: { nodes: number | null; instances: number | null }) =>
+	[count(d.nodes, 'node', 'nodes'), count(d.instances, 'instance', 'instances')].filter(Boolean).join(', ');
 
 /** Groups the actor may file into: open groups, and closed groups they are an active member of. */
 async function fileableGroups(ctx: Ctx) {
@@ -19,13 +24,14 @@ async function fileableGroups(ctx: Ctx) {
 export const load: PageServerLoad = async (event) => {
 	if (!event.locals.actor) redirect(303, `/signin?next=${encodeURIComponent(event.url.pathname + event.url.search)}`);
 	const ctx = await ctxOf(event);
-	const [components, groups] = await Promise.all([listComponents(ctx), fileableGroups(ctx)]);
+	const [components, groups, deployments] = await Promise.all([listComponents(ctx), fileableGroups(ctx), listDeployments(ctx, event.locals.actor.memberId)]);
 	// /needs/new?group=<slug> starts in that group, e.g. from a group's page.
 	const asked = event.url.searchParams.get('group');
 	const group = groups.find((g) => g.slug === asked);
 	return {
 		components: components.map((c) => ({ slug: c.slug, name: c.name })),
 		groups: groups.map(({ id, name, visibility }) => ({ id, name, visibility })),
+		deployments: deployments.map((d) => ({ id: d.id, name: d.name, size: deploymentSize(d) })),
 		initial: { title: event.url.searchParams.get('title') ?? '', groupId: group ? String(group.id) : '' }
 	};
 };
