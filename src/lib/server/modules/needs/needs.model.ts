@@ -27,6 +27,8 @@ export interface Need {
 	releases: string[];
 	/** Set while the need is merged into another. */
 	duplicateOfId: number | null;
+	/** The need this one was split off. */
+	splitFromId: number | null;
 	hiddenAt: Date | null;
 	hiddenReason: string | null;
 	hiddenBy: number | null;
@@ -62,6 +64,7 @@ export function toNeed(row: NeedRow): Need {
 		tags: row.tags,
 		releases: row.releases,
 		duplicateOfId: row.duplicate_of_id,
+		splitFromId: row.split_from_id,
 		hiddenAt: row.hidden_at,
 		hiddenReason: row.hidden_reason,
 		hiddenBy: row.hidden_by,

@@ -541,10 +541,14 @@ export interface NeedPage {
 	duplicates: (NeedSummary & { mergedAt: Date | null; reason: string | null })[];
 	/** When this need is a duplicate: the need it was merged into, or `{ id: null }` when the viewer may not read it. */
 	duplicateOf: NeedSummary | { id: null } | null;
+	/** The need this one was split off, when the viewer may read it. */
+	splitFrom: NeedSummary | null;
 	viewer: {
 		supports: { deploymentId: number | null; impact: string | null; at: Date } | null;
 		/** Supports a need merged into this one (and so counts here). */
 		supportsViaDuplicate: number | null;
+		/** Supports the need this one was split off, but not this one: the page asks whether this part matters to them too. */
+		supportsSplitOrigin: boolean;
 		follows: boolean;
 	};
 	abilities: NeedAbilities;
@@ -614,7 +618,7 @@ export async function getNeedPage(ctx: Ctx, ref: NeedOrAccess, options: { suppor
 			)
 		: new Set<number>();
 
-	const [counts, supporters, merges, duplicateOf, viewer] = await Promise.all([
+	const [counts, supporters, merges, duplicateOf, splitFrom, viewer] = await Promise.all([
 		needCounts(db, need),
 		listSupporters(db, need.id, allIds, readableDuplicateIds, options.supporters ?? SUPPORTERS_SHOWN),
 		readableDuplicateIds.size
@@ -636,7 +640,16 @@ export async function getNeedPage(ctx: Ctx, ref: NeedOrAccess, options: { suppor
 					.where(needReadableBy(ctx.actor))
 					.executeTakeFirst()
 					.then((r): NeedSummary | { id: null } => (r ? { id: r.id, title: r.title, status: r.status, supportCount: r.support_count } : { id: null })),
-		viewerState(db, actorId, need.id, allIds)
+		need.split_from_id === null
+			? null
+			: db
+					.selectFrom('need')
+					.select(['id', 'title', 'status', 'support_count'])
+					.where('id', '=', need.split_from_id)
+					.where(needReadableBy(ctx.actor))
+					.executeTakeFirst()
+					.then((r): NeedSummary | null => (r ? { id: r.id, title: r.title, status: r.status, supportCount: r.support_count } : null)),
+		viewerState(db, actorId, need.id, allIds, need.split_from_id)
 	]);
 
 	const mergeOf = new Map<number, { merged_at: Date; reason: string }>();
@@ -687,6 +700,7 @@ export async function getNeedPage(ctx: Ctx, ref: NeedOrAccess, options: { suppor
 				reason: mergeOf.get(d.id)?.reason ?? null
 			})),
 		duplicateOf,
+		splitFrom,
 		viewer,
 		abilities
 	};
@@ -788,22 +802,33 @@ async function listSupporters(db: Executor, needId: number, ids: number[], reada
 	});
 }
 
-async function viewerState(db: Executor, actorId: number | null, needId: number, ids: number[]): Promise<NeedPage['viewer']> {
-	if (actorId === null) return { supports: null, supportsViaDuplicate: null, follows: false };
-	const [supports, follow] = await Promise.all([
+async function viewerState(db: Executor, actorId: number | null, needId: number, ids: number[], splitFromId: number | null): Promise<NeedPage['viewer']> {
+	if (actorId === null) return { supports: null, supportsViaDuplicate: null, supportsSplitOrigin: false, follows: false };
+	const [supports, follow, origin] = await Promise.all([
 		db
 			.selectFrom('support')
 			.select(['need_id', 'deployment_id', 'impact', 'created_at'])
 			.where('member_id', '=', actorId)
 			.where('need_id', 'in', ids)
 			.execute(),
-		db.selectFrom('need_follow').select('need_id').where('member_id', '=', actorId).where('need_id', '=', needId).executeTakeFirst()
+		db.selectFrom('need_follow').select('need_id').where('member_id', '=', actorId).where('need_id', '=', needId).executeTakeFirst(),
+		// The original's family: the need split from, and the needs merged into it.
+		splitFromId === null
+			? undefined
+			: db
+					.selectFrom('support')
+					.innerJoin('need', 'need.id', 'support.need_id')
+					.select('support.need_id')
+					.where('support.member_id', '=', actorId)
+					.where((eb) => eb.or([eb('need.id', '=', splitFromId), eb('need.duplicate_of_id', '=', splitFromId)]))
+					.executeTakeFirst()
 	]);
 	const own = supports.find((s) => s.need_id === needId);
 	const via = supports.find((s) => s.need_id !== needId);
 	return {
 		supports: own ? { deploymentId: own.deployment_id, impact: own.impact, at: own.created_at } : null,
 		supportsViaDuplicate: own ? null : (via?.need_id ?? null),
+		supportsSplitOrigin: !own && !via && origin !== undefined,
 		follows: !!follow
 	};
 }

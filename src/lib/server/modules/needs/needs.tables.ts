@@ -44,6 +44,8 @@ export interface NeedTable {
 	releases: Generated<string[]>;
 	/** Set while the need is merged into another. */
 	duplicate_of_id: number | null;
+	/** The need this one was split off (its supporters are invited to support this one). */
+	split_from_id: number | null;
 	hidden_at: Date | null;
 	hidden_reason: string | null;
 	hidden_by: number | null;

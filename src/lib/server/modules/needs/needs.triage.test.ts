@@ -12,6 +12,7 @@ import { followNeed, supportNeed, withdrawSupport } from './needs.supports.ts';
 import { changeStatus, hideNeed, lockNeed, mergeNeed, publishNeed, splitNeed, undoMerge, unhideNeed, unlockNeed } from './needs.triage.ts';
 import { getNeedHistory, listMerges, listMyNotifications, mergeCandidates } from './needs.history.ts';
 import { addComment } from './needs.comments.ts';
+import { getNeedPage } from './needs.queries.ts';
 
 let t: TestDatabase;
 let admin: MemberRow;
@@ -343,6 +344,16 @@ describe('splitting', () => {
 		]);
 		const ours = await getNeedHistory(as(s1), created.id);
 		expect(ours.find((e) => e.kind === 'split')).toMatchObject({ action: 'split_from', otherNeed: { id: original.id } });
+
+		// The original's supporters are asked on the new need's page, until they answer by supporting it.
+		expect(created.splitFromId).toBe(original.id);
+		const seen = await getNeedPage(as(s1), created.id);
+		expect(seen.splitFrom).toMatchObject({ id: original.id, title: original.title });
+		expect(seen.viewer.supportsSplitOrigin).toBe(true);
+		expect((await getNeedPage(as(await buildMember(t.db)), created.id)).viewer.supportsSplitOrigin).toBe(false);
+		expect((await getNeedPage(as(null), created.id)).viewer.supportsSplitOrigin).toBe(false);
+		await supportNeed(as(s1), created.id, {});
+		expect((await getNeedPage(as(s1), created.id)).viewer.supportsSplitOrigin).toBe(false);
 	});
 
 	it('keeps a closed group’s split unpublished, and refuses to split a duplicate', async () => {

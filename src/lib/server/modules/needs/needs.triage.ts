@@ -396,6 +396,7 @@ export async function splitNeed(ctx: Ctx, needId: number, input: SplitNeedInput)
 			source_note: from.source_note,
 			tags: textArray(from.tags) as RawBuilder<string[]>,
 			releases: textArray(from.releases) as RawBuilder<string[]>,
+			split_from_id: from.id,
 			created_at: now,
 			updated_at: now
 		});
