@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { isRedirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { operations } from '#lib/server/modules.ts';
 import { adoptDatabase, stopRuntime } from '#lib/server/platform/runtime.ts';
@@ -36,6 +37,8 @@ const ORIGIN = 'http://caucus.test';
 beforeAll(async () => {
 	t = await createTestDatabase();
 	adoptDatabase({ db: t.db, kind: t.kind, close: async () => {} });
+	// A site with its administrator: before that, every door but /setup is closed.
+	await buildMember(t.db, { handle: 'answers-admin', isAdmin: true });
 	const row = await buildMember(t.db, { handle: 'answers-member' });
 	member = toActor(row, 'token');
 	auth.tokens.set('cau_member', member);
@@ -234,8 +237,12 @@ describe('fields the API does not take', () => {
 		expect(Object.keys(viaApi.body.error.fields).sort()).toEqual(['confirmed', 'intent', 'next']);
 		const request = new Request(`${ORIGIN}/needs/${needId}?/support`, { method: 'POST', body: new URLSearchParams(fields) });
 		const support = needPageActions.support as unknown as (event: object) => Promise<unknown>;
-		const answer = await support({ locals: { actor: member }, request, params: { id: Number(needId) } });
-		expect(answer).toMatchObject({ success: 'You support this need.', intent: 'support' });
+		const flash: Record<string, string> = {};
+		const cookies = { set: (name: string, value: string) => (flash[name] = value), get: () => undefined, delete: () => {} };
+		// Post/redirect/get: the form lands back on the need page with its message as a one-time flash.
+		const answer = await support({ locals: { actor: member }, request, url: new URL(request.url), cookies, params: { id: Number(needId) } }).catch((e) => e);
+		expect(isRedirect(answer) && answer.location).toBe(`/needs/${needId}`);
+		expect(JSON.parse(flash.caucus_flash)).toEqual({ success: 'You support this need.', intent: 'support' });
 	});
 
 	it('shows the strictness in the OpenAPI document', () => {
