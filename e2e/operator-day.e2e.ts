@@ -72,3 +72,23 @@ describe('post/redirect/get (defect 4)', () => {
 		await page.context().close();
 	});
 });
+
+describe('the administrator’s pages (defect 13)', () => {
+	it('the audit log reads as sentences, and Components is among the admin sections', async () => {
+		const page = await asAdmin();
+		await page.goto(`${server.url}/admin/activity`);
+		const log = page.getByRole('table');
+		await log.waitFor();
+		const text = (await log.textContent()) ?? '';
+		expect(text).toMatch(
+			/(filed|changed the status of|merged|joined the champions of|linked an upstream change to|handed upstream|published) (need|round|priority list) #/
+		);
+		expect(text).not.toMatch(/\bneed\.[a-z_]+\b|memberId|notified:/);
+		await screenshot(page, 'admin-audit-log');
+		await page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'Components' }).click();
+		await page.waitForURL(/\/admin\/components$/);
+		await expectAccessible(page);
+		await screenshot(page, 'admin-components');
+		await page.context().close();
+	});
+});
