@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { expectAccessible, launchBrowser, screenshot, signedInPage, startServer, type RunningServer } from './support.ts';
 import { DEMO_ADMIN, DEMO_PASSWORD } from '../src/lib/server/modules/members/members.seed.ts';
+import { openDatabase } from '../src/lib/server/platform/db/database.ts';
 
 /*
  * An operator's day on the demo site (issue 11): what people stumbled on, walked through as they would.
@@ -15,11 +16,27 @@ import { DEMO_ADMIN, DEMO_PASSWORD } from '../src/lib/server/modules/members/mem
 let server: RunningServer;
 let browser: Browser;
 let dataDir: string;
+let unpublishedClosedNeed: number | null;
 
 beforeAll(async () => {
 	dataDir = mkdtempSync(join(tmpdir(), 'caucus-day-'));
 	const seeded = spawnSync(process.execPath, ['bin/caucus.js', 'seed', '--demo'], { env: { ...process.env, CAUCUS_DATA: dataDir }, encoding: 'utf8' });
 	expect(seeded.status, seeded.stderr).toBe(0);
+	// What the journeys look for in the demo, read before the server locks the embedded database.
+	const opened = await openDatabase({ kind: 'pglite', dataDir });
+	try {
+		const closedNeed = await opened.db
+			.selectFrom('need')
+			.innerJoin('group', 'group.id', 'need.group_id')
+			.select('need.id')
+			.where('group.visibility', '=', 'closed')
+			.where('need.published_at', 'is', null)
+			.where('need.status', '=', 'accepted')
+			.executeTakeFirst();
+		unpublishedClosedNeed = closedNeed ? Number(closedNeed.id) : null;
+	} finally {
+		await opened.close();
+	}
 	[server, browser] = await Promise.all([startServer({}, { dataDir }), launchBrowser()]);
 }, 180_000);
 afterAll(async () => {
@@ -89,6 +106,24 @@ describe('the administrator’s pages (defect 13)', () => {
 		await page.waitForURL(/\/admin\/components$/);
 		await expectAccessible(page);
 		await screenshot(page, 'admin-components');
+		await page.context().close();
+	});
+});
+
+describe('handing up a closed group’s unpublished need (defect 9)', () => {
+	it('the hand-upstream page warns that developers cannot open it, and publishing from there makes the link back work', async () => {
+		expect(unpublishedClosedNeed, 'the demo has an accepted, unpublished need in a closed group').not.toBeNull();
+		const page = await asAdmin();
+		await page.goto(`${server.url}/needs/${unpublishedClosedNeed}/handoff`);
+		await page.getByText('The developers cannot open this need yet.').waitFor();
+		await expectAccessible(page);
+		await screenshot(page, 'handoff-closed-unpublished-warning');
+		await page.getByRole('button', { name: 'Publish this need' }).click();
+		await page.getByText('The need is published').waitFor();
+		expect(await page.getByText('The developers cannot open this need yet.').count()).toBe(0);
+		const visitor = await browser.newPage();
+		expect((await visitor.goto(`${server.url}/needs/${unpublishedClosedNeed}`))?.status()).toBe(200);
+		await visitor.close();
 		await page.context().close();
 	});
 });

@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Ctx } from '#lib/server/platform/context.ts';
-import { resolveNeedAccess, loadNeedAccess, type NeedOrAccess } from '#lib/server/modules/needs/index.ts';
+import { mayReadNeed, needFacts, resolveNeedAccess, loadNeedAccess, type NeedOrAccess } from '#lib/server/modules/needs/index.ts';
 import { forbidden } from '#lib/server/platform/errors.ts';
 import { isHandable, mayHandOff } from './handoff.policy.ts';
 import { toHandoff, type Handoff } from './handoff.model.ts';
@@ -47,6 +47,11 @@ export interface HandoffPage {
 	trackers: { id: number; name: string; provider: TrackerProvider; providerLabel: string; project: string; kinds: readonly HandoffKind[] }[];
 	handoffs: Handoff[];
 	handable: boolean;
+	/**
+	 * Whether the developers who follow the draft's link back can open the need: false for a closed group's
+	 * unpublished need, which answers them 404 until the group publishes it (issue 11).
+	 */
+	linkBackWorks: boolean;
 }
 
 /** What the hand-upstream page shows; `forbidden` for anyone but the need's moderators. */
@@ -72,7 +77,8 @@ export async function getHandoffPage(ctx: Ctx, needId: number): Promise<HandoffP
 		suggestedKind: need.kind === 'bug' ? 'bug' : 'feature',
 		trackers,
 		handoffs,
-		handable: isHandable(need)
+		handable: isHandable(need),
+		linkBackWorks: mayReadNeed(null, needFacts(need), access.group, null)
 	};
 }
 

@@ -11,11 +11,12 @@ import type { MemberRow } from '#lib/server/modules/members/members.tables.ts';
 import { addMembership, buildGroup } from '#lib/server/modules/groups/groups.factories.ts';
 import type { GroupRow } from '#lib/server/modules/groups/index.ts';
 import { buildNeed } from '#lib/server/modules/needs/needs.factories.ts';
-import { supportNeed, followNeed } from '#lib/server/modules/needs/index.ts';
+import { supportNeed, followNeed, publishNeed } from '#lib/server/modules/needs/index.ts';
 import {
 	createHandoff,
 	createTracker,
 	draftHandoff,
+	getHandoffPage,
 	getTrackerForAdmin,
 	linkHandoff,
 	listHandoffsOfNeed,
@@ -294,6 +295,18 @@ describe('handing a need upstream', () => {
 		expect((await failure(draftHandoff(who, fresh.id, { trackerId: tracker.id, kind: 'bug' }, { siteUrl: SITE })))?.message).toMatch(/Accept the need/);
 		const disabled = await buildTracker(t.db, { disabled: true, baseUrl: gh.url, project: gh.repo });
 		expect((await failure(createHandoff(who, need.id, draftOf(Number(disabled.id)))))?.fields.trackerId).toMatch(/not taking handoffs/);
+	});
+});
+
+describe('the link back of a closed group’s need', () => {
+	it('warns that the developers cannot open an unpublished closed need, until it is published', async () => {
+		const { group, chair } = roles.closed;
+		const need = await buildNeed(t.db, { group, status: 'accepted' });
+		expect(await getHandoffPage(as(chair), need.id)).toMatchObject({ handable: true, linkBackWorks: false });
+		await publishNeed(as(chair), need.id);
+		expect((await getHandoffPage(as(chair), need.id)).linkBackWorks).toBe(true);
+		const open = await buildNeed(t.db, { group: roles.open.group, status: 'accepted' });
+		expect((await getHandoffPage(as(roles.open.chair), open.id)).linkBackWorks).toBe(true);
 	});
 });
 

@@ -3,7 +3,8 @@ import { createHandoff, draftHandoff, getHandoffPage, linkHandoff, syncNeed, des
 import { AppError, statusOf, untrusted } from '#lib/server/platform/errors.ts';
 import { config } from '#lib/server/platform/config.ts';
 import { ctxOf } from '#lib/server/platform/http/context.ts';
-import { formValues, runForm } from '#lib/server/platform/http/forms.ts';
+import { formAction, formValues, runForm } from '#lib/server/platform/http/forms.ts';
+import { publishNeed } from '#lib/server/modules/needs/index.ts';
 import { renderMarkdown } from '#lib/server/platform/markdown.ts';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -77,6 +78,11 @@ export const actions: Actions = {
 			redirect(303, `/needs/${id}?handed=1#upstream`);
 		});
 	},
+	/** Publishing from here, so the draft's link back works for the developers; the command asks the same policy as triage. */
+	publish: formAction<{ id: number }>(async (ctx, { id }) => {
+		await publishNeed(ctx, id);
+		return 'The need is published: the link back in the draft now opens for everyone.';
+	}),
 	sync: async (event) => {
 		const { ctx, id } = await page(event);
 		const result = await runForm({ intent: 'sync' }, async () => (await syncNeed(ctx, id)).map(describeChange));
