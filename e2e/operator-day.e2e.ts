@@ -127,3 +127,29 @@ describe('handing up a closed group’s unpublished need (defect 9)', () => {
 		await page.context().close();
 	});
 });
+
+describe('a need page with many supporters', () => {
+	it('puts the discussion before the supporters, folds the list after ten, and counts them by organization and segment', async () => {
+		const page = await browser.newPage();
+		await page.goto(`${server.url}/needs?sort=top`);
+		const href = await page.locator('ol.needs h2 a').first().getAttribute('href');
+		await page.goto(`${server.url}${href}`);
+		const order = await page.evaluate(() => {
+			const discussion = document.getElementById('discussion-heading');
+			const supporters = document.getElementById('supporters-heading');
+			return discussion && supporters ? discussion.compareDocumentPosition(supporters) & Node.DOCUMENT_POSITION_FOLLOWING : null;
+		});
+		expect(order).toBeTruthy();
+		const section = page.getByRole('region', { name: /Supporters/ });
+		expect(await section.getByText('By organization').count()).toBe(1);
+		expect(await section.locator('> ul.supporters > li').count()).toBeLessThanOrEqual(10);
+		const more = section.getByText(/^Show \d+ more supporters?$/);
+		if (await more.count()) {
+			await more.click();
+			expect(await section.locator('details[open] li').count()).toBeGreaterThan(0);
+		}
+		await expectAccessible(page);
+		await screenshot(page, 'need-page-discussion-first');
+		await page.close();
+	});
+});

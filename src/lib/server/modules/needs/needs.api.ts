@@ -77,7 +77,8 @@ export const needDetailOut = z.object({
 		deployments: z.number().int(),
 		nodes: z.number().int().describe('Total nodes of the deployments attached as evidence.'),
 		instances: z.number().int(),
-		segments: z.array(z.object({ segment: z.enum(SEGMENTS), count: z.number().int() }))
+		segments: z.array(z.object({ segment: z.enum(SEGMENTS), count: z.number().int() })),
+		topOrganizations: z.array(z.object({ name: z.string(), count: z.number().int() })).describe('The organizations with the most supporters, at most eight.')
 	}),
 	supporters: z.array(supporterOut).describe('The first 50 supporters, earliest first.'),
 	comments: z.array(commentOut),

@@ -528,6 +528,8 @@ export interface NeedCounts {
 	instances: number;
 	/** Supporters per segment; a member in two segments counts in both. */
 	segments: { segment: Segment; count: number }[];
+	/** The organizations with the most supporters (at most eight), as one of their members spells the name. */
+	topOrganizations: { name: string; count: number }[];
 }
 
 export interface NeedPage {
@@ -723,15 +725,32 @@ async function needCounts(
 	db: Executor,
 	need: { id: number; support_count: number; organization_count: number; deployment_count: number; deployment_nodes: number; deployment_instances: number }
 ): Promise<NeedCounts> {
-	const segments = await db
-		.selectFrom('need_segment_count')
-		.select(['segment', 'supporters as count'])
-		.where('need_id', '=', need.id)
-		.where('supporters', '>', 0)
-		.orderBy('supporters', 'desc')
-		.orderBy('segment')
-		.execute();
+	const [segments, organizations] = await Promise.all([
+		db
+			.selectFrom('need_segment_count')
+			.select(['segment', 'supporters as count'])
+			.where('need_id', '=', need.id)
+			.where('supporters', '>', 0)
+			.orderBy('supporters', 'desc')
+			.orderBy('segment')
+			.execute(),
+		// need_organization_count keys organizations lower case; the name shown is a member's own spelling.
+		sql<{ name: string; count: number }>`
+			with top as (
+				select o.organization, o.supporters from need_organization_count o
+				where o.need_id = ${need.id} and o.supporters > 0
+				order by o.supporters desc, o.organization
+				limit 8
+			)
+			select coalesce((
+				select min(m.organization) from support s join member m on m.id = s.member_id
+				where s.need_id = ${need.id} and lower(nullif(trim(m.organization), '')) = top.organization
+			), top.organization) as name, top.supporters as count
+			from top
+			order by top.supporters desc, top.organization`.execute(db)
+	]);
 	return {
+		topOrganizations: organizations.rows.map((r) => ({ name: r.name, count: Number(r.count) })),
 		supporters: need.support_count,
 		organizations: need.organization_count,
 		deployments: need.deployment_count,
