@@ -48,6 +48,8 @@ export async function seedMembers(db: Db, count: number, options: { progress?: b
 				password_hash: FACTORY_PASSWORD_HASH,
 				organization: pick(ORGANIZATIONS, i * 7),
 				segments: [pick(SEGMENTS, i), ...(i % 5 === 0 ? [pick(SEGMENTS, i + 2)] : [])],
+				// A site has its administrator; until it does, every door leads to /setup.
+				is_admin: i === 0,
 				created_at: now,
 				updated_at: now
 			});
