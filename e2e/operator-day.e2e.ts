@@ -153,3 +153,21 @@ describe('a need page with many supporters', () => {
 		await page.close();
 	});
 });
+
+describe('a new API token', () => {
+	it('has a copy button that puts the secret on the clipboard', async () => {
+		const page = await asAdmin();
+		await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+		await page.goto(`${server.url}/settings/tokens`);
+		await page.getByLabel('Name').fill('Nightly export');
+		await page.getByRole('button', { name: 'Create token' }).click();
+		const secret = await page.getByLabel('Token', { exact: true }).inputValue();
+		expect(secret).toMatch(/^cau_/);
+		await page.getByRole('button', { name: 'Copy' }).click();
+		await page.getByText('The token is on your clipboard.').waitFor();
+		expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
+		await expectAccessible(page);
+		await screenshot(page, 'token-copy');
+		await page.context().close();
+	});
+});
