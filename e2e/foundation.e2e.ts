@@ -93,6 +93,9 @@ describe('a newcomer arrives at an empty site', () => {
 		await page.waitForURL(/\/admin/);
 		await expect.poll(() => page.getByRole('link', { name: /Ada Admin/ }).isVisible()).toBe(true);
 		await expectAccessible(page);
+		// A new site says what it still lacks, each step a link to where it is done (issue 11).
+		const steps = page.getByRole('region', { name: 'Getting the site ready' });
+		expect(await steps.getByRole('link').allTextContents()).toEqual(['Create a group', 'Add a release cycle', 'List the components', 'Connect a tracker']);
 		await screenshot(page, 'admin-overview');
 		await page.close();
 	});

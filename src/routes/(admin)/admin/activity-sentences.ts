@@ -121,13 +121,17 @@ export interface ActivitySentence {
 	details: string;
 }
 
-export function activitySentence(entry: Pick<ActivityEntry, 'action' | 'subjectType' | 'subjectId' | 'subjectHandle' | 'data'>): ActivitySentence {
+export function activitySentence(
+	entry: Pick<ActivityEntry, 'action' | 'subjectType' | 'subjectId' | 'subjectHandle' | 'data'> & { actorHandle?: string | null }
+): ActivitySentence {
 	const verb = VERBS[entry.action] ?? words(entry.action.split('.').at(-1) ?? entry.action);
 	const details = Object.entries(entry.data as Data)
 		.map(([key, value]) => told(key, value))
 		.filter((text): text is string => !!text)
 		.join(' · ');
-	return { verb, subject: subjectOf(entry), details };
+	// "@ada signed up", not "@ada signed up @ada".
+	const self = !!entry.subjectHandle && entry.subjectHandle === entry.actorHandle;
+	return { verb, subject: self ? null : subjectOf(entry), details };
 }
 
 function subjectOf(entry: Pick<ActivityEntry, 'subjectType' | 'subjectId' | 'subjectHandle'>): ActivitySentence['subject'] {
