@@ -5,7 +5,7 @@ import { serve } from './serve.ts';
 import { migrate } from './migrate.ts';
 import { adminCreate, adminResetLink, adminSet } from './admin.ts';
 import { seedDemo } from './seed.ts';
-import { withDatabase } from './database.ts';
+import { runningServer, withDatabase } from './database.ts';
 import { commands } from '#lib/server/modules.ts';
 
 const program = new Command()
@@ -77,7 +77,7 @@ for (const spec of commands) {
 	command.action((...received: unknown[]) => {
 		const args = received.slice(0, spec.arguments?.length ?? 0) as string[];
 		const options = (received[spec.arguments?.length ?? 0] ?? {}) as Record<string, unknown>;
-		return spec.run({ withDatabase }, args, options);
+		return spec.run({ withDatabase, runningServer }, args, options);
 	});
 }
 

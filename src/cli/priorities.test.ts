@@ -12,6 +12,8 @@ import { addMembership, buildGroup } from '#lib/server/modules/groups/groups.fac
 import { buildNeed } from '#lib/server/modules/needs/needs.factories.ts';
 import { createCycle } from '#lib/server/modules/cycles/index.ts';
 import { castBallot, closeRound, openRound, publishList } from '#lib/server/modules/priorities/index.ts';
+import { startServer } from '#lib/server/testing/server-process.ts';
+import { build, buildIsStale } from './build.ts';
 
 /*
  * `caucus priorities export`, run as a user runs it: a separate process on an embedded database folder
@@ -82,4 +84,20 @@ describe('caucus priorities export', () => {
 			stderr: expect.stringContaining('--format: Give md or json.')
 		});
 	});
+});
+
+describe('caucus priorities export while the server runs on the embedded database', () => {
+	it('reads through the running server instead of failing on the locked database', async () => {
+		if (buildIsStale()) build();
+		const server = await startServer({ DATABASE_URL: '' }, { dataDir });
+		try {
+			const { stdout, stderr } = await caucus('priorities', 'export', 'cli-ops-2027.1', '--format', 'md');
+			expect(stderr).toContain(`Reading through the server running at ${server.url}`);
+			expect(stdout).toContain('# CLI Ops priorities 2027.1, v1');
+			expect(stdout).toMatch(new RegExp(`\\| 1 \\| \\[#\\d+\\]\\(${server.url.replace(/[.:/]/g, '\\$&')}\\/needs\\/\\d+\\) Faster cold migration \\|`));
+			await expect(caucus('priorities', 'export', 'no-such-list')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('not found') });
+		} finally {
+			await server.stop();
+		}
+	}, 180_000);
 });

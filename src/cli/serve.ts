@@ -48,7 +48,17 @@ async function serveAlone(cfg: Config): Promise<void> {
 	const worker = startWorker(db);
 	const server = appServer(cfg, handler);
 	await listen(server, cfg.port, cfg.host);
-	announce(cfg, boundPort(server, cfg.port));
+	const port = boundPort(server, cfg.port);
+	if (cfg.database.kind === 'pglite') {
+		// Read-only commands (`caucus priorities export`) ask this server while it holds the embedded database.
+		await db();
+		const { recordHolderUrl } = await import('#lib/server/platform/db/lock.ts');
+		recordHolderUrl(
+			cfg.database.dataDir,
+			`http://${cfg.host === '0.0.0.0' || cfg.host === '::' ? '127.0.0.1' : cfg.host.includes(':') ? `[${cfg.host}]` : cfg.host}:${port}`
+		);
+	}
+	announce(cfg, port);
 
 	let stopping = false;
 	const stop = (signal: string) => {

@@ -71,6 +71,11 @@ export interface CliCommand {
 /** What the CLI hands a module's command: the configured database, opened and migrated. */
 export interface CliContext {
 	withDatabase<T>(work: (database: OpenDatabase, ctx: Ctx) => Promise<T>): Promise<T>;
+	/**
+	 * The address of the server that holds the embedded database, when one runs: a read-only command asks it
+	 * through the API instead of waiting for the database (which one process opens at a time). Null otherwise.
+	 */
+	runningServer(): string | null;
 }
 
 export interface ModuleManifest<Tables = unknown> {

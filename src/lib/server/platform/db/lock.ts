@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /**
@@ -12,6 +12,8 @@ export interface LockHolder {
 	purpose: string;
 	bootId?: string | null;
 	startTime?: string | null;
+	/** Where a server holding the database answers, so read-only commands can ask it instead (`caucus serve` writes it). */
+	url?: string;
 }
 
 /** Data folders this process holds, so its own pid in a lock file is told apart from a previous life's. */
@@ -47,6 +49,23 @@ export function lockDataDir(dataDir: string, purpose: string): () => void {
 		}
 	}
 	throw new Error(`Could not lock ${file}.`);
+}
+
+/** Adds where this process's server answers to the lock file it holds. */
+export function recordHolderUrl(dataDir: string, url: string): void {
+	const file = join(dataDir, 'caucus.lock');
+	const holder = readHolder(file);
+	// By pid alone: the built app, which took the lock, bundles its own copy of this module.
+	if (!holder || holder.pid !== process.pid) return;
+	writeFileSync(file, JSON.stringify({ ...holder, url }));
+}
+
+/** The server that holds the embedded database in `dataDir` and said where it answers; null when none runs. */
+export function runningServerOf(dataDir: string): string | null {
+	const file = join(dataDir, 'caucus.lock');
+	const holder = readHolder(file);
+	if (!holder?.url || !holderIsRunning(holder, heldHere.has(resolve(file)))) return null;
+	return holder.url;
 }
 
 /**
