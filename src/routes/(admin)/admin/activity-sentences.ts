@@ -1,4 +1,4 @@
-import type { ActivityEntry } from '#lib/server/modules/members/members.queries.ts';
+import type { ActivityEntry } from '#lib/server/modules/members/index.ts';
 
 /*
  * The audit log in sentences (issue 11): "filed", "merged into #12", not `need.merged` and

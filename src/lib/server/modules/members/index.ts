@@ -27,6 +27,7 @@ export {
 	getOwnDeployment,
 	listAccounts,
 	listActivity,
+	type ActivityEntry,
 	listDeployments,
 	listMembers,
 	listTokens,
