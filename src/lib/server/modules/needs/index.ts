@@ -11,8 +11,11 @@ export type {
 	ReasonInput,
 	SplitNeedInput,
 	SupportNeedInput,
+	TriageAction,
+	TriageManyInput,
 	UpdateComponentInput
 } from './needs.schemas.ts';
+export { STATUS_REASON_MIN, STATUS_REASON_RULE, TRIAGE_ACTIONS } from './needs.schemas.ts';
 export { type NeedFacts, mayFileNeed, mayModerateNeed, mayReadNeed, needAbilities } from './needs.policy.ts';
 export { needReadableBy } from './needs.visibility.ts';
 export { type NeedAccess, type NeedOrAccess, loadNeedAccess, needFacts, resolveNeedAccess } from './needs.access.ts';
@@ -55,6 +58,7 @@ export {
 	STATUS_TRANSITIONS,
 	type MergeResult,
 	type SplitResult,
+	type TriageManyResult,
 	type UndoResult,
 	changeStatus,
 	hideNeed,
@@ -63,10 +67,13 @@ export {
 	publishNeed,
 	readersAmong,
 	splitNeed,
+	statusEffect,
+	triageMany,
 	undoMerge,
 	unhideNeed,
 	unlockNeed
 } from './needs.triage.ts';
+export { type QueueRow, type TriageQueue, type TriageQueuePage, getTriageQueue, QUEUE_PAGE, TRIAGE_QUEUE_LABELS, TRIAGE_QUEUE_NAMES } from './needs.queue.ts';
 export { getNeedHistory, listMerges, listMyNotifications, mergeCandidates } from './needs.history.ts';
 export { moveNeedForUpstream } from './needs.upstream.ts';
 export { refreshTrending } from './needs.trending.ts';

@@ -124,9 +124,9 @@ describe('the needs actions API', () => {
 		expect((await call('POST', `/needs/${need.id}/status`, chair, { status: 'declined', reason: 'Too short' })).json).toMatchObject({
 			error: { fields: { reason: expect.any(String) } }
 		});
-		expect((await call('POST', `/needs/${need.id}/status`, chair, { status: 'triaged', reason: 'Seen it.' })).json).toMatchObject({
+		expect((await call('POST', `/needs/${need.id}/status`, chair, { status: 'triaged', reason: 'Seen it twice.' })).json).toMatchObject({
 			status: 'triaged',
-			statusReason: 'Seen it.'
+			statusReason: 'Seen it twice.'
 		});
 		const split = await call('POST', `/needs/${need.id}/split`, chair, { title: 'The second problem in it', kind: 'bug', reason: 'Two in one.' });
 		expect(split).toMatchObject({ status: 201, json: { created: { status: 'new', groupId: closed.id, publishedAt: null } } });
@@ -135,6 +135,31 @@ describe('the needs actions API', () => {
 		expect((await call('POST', `/needs/${need.id}/hide`, chair, { reason: 'Oops.' })).json.hiddenReason).toBe('Oops.');
 		expect((await call('POST', `/needs/${need.id}/unhide`, chair, { reason: 'Fine.' })).json.hiddenAt).toBeNull();
 		expect((await call('POST', `/needs/${need.id}/publish`, chair)).json.publishedAt).toEqual(expect.any(String));
+	});
+
+	it('triages several of a group’s needs at once for its chairs, and refuses everyone else', async () => {
+		const closed = await buildGroup(t.db, { visibility: 'closed', chair });
+		await addMembership(t.db, closed, olga);
+		const needs = (await Promise.all([1, 2].map(() => buildNeed(t.db, { group: closed })))).sort((a, b) => a.id - b.id);
+		const body = { action: 'accept', needIds: needs.map((n) => n.id), reason: 'Confirmed at the meetup.' };
+		const path = `/groups/${closed.slug}/triage`;
+		expect((await call('POST', path, null, body)).status).toBe(401);
+		expect((await call('POST', path, olga, body)).status).toBe(403);
+		expect((await call('POST', path, outsider, body)).status).toBe(404);
+		expect((await call('POST', path, chair, { ...body, reason: 'Yes' })).json).toMatchObject({
+			error: { code: 'invalid_input', fields: { reason: expect.any(String) } }
+		});
+		const done = await call('POST', path, chair, body);
+		expect(done).toMatchObject({
+			status: 200,
+			json: {
+				action: 'accept',
+				changedIds: needs.map((n) => n.id),
+				needs: needs.map((n) => ({ id: n.id, status: 'accepted', statusReason: 'Confirmed at the meetup.' }))
+			}
+		});
+		const again = await call('POST', path, chair, body);
+		expect(again).toMatchObject({ status: 409, json: { error: { code: 'conflict', fields: { [`need-${needs[0].id}`]: 'The need is already accepted.' } } } });
 	});
 
 	it('answers 404 to an outsider for every action on a closed group’s need, and tells them nothing', async () => {
@@ -156,7 +181,7 @@ describe('the needs actions API', () => {
 			['PATCH', `/needs/${need.id}/comments/${comment.json.id}`, { body: 'Hi' }],
 			['DELETE', `/needs/${need.id}/comments/${comment.json.id}`],
 			['POST', `/needs/${need.id}/comments/${comment.json.id}/hide`, { reason: 'Because.' }],
-			['POST', `/needs/${need.id}/status`, { status: 'triaged', reason: 'Because.' }],
+			['POST', `/needs/${need.id}/status`, { status: 'triaged', reason: 'Because we looked.' }],
 			['POST', `/needs/${need.id}/merge`, { targetId: other.id, reason: 'Because.' }],
 			['POST', `/merges/${merge.json.merge.id}/undo`],
 			['POST', `/needs/${need.id}/split`, { title: 'A need of my own making', kind: 'bug', reason: 'Because.' }],

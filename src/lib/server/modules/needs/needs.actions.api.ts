@@ -1,8 +1,19 @@
 import { z } from 'zod';
 import { defineOperation } from '#lib/server/platform/http/api.ts';
-import { commentInput, reasonInput, splitInput, statusChangeInput, supportInput, REASON_MAX } from './needs.schemas.ts';
+import {
+	commentInput,
+	reasonInput,
+	splitInput,
+	statusChangeInput,
+	supportInput,
+	triageManyInput,
+	REASON_MAX,
+	STATUS_REASON_RULE,
+	TRIAGE_ACTIONS
+} from './needs.schemas.ts';
 import { NEED_KINDS, NEED_STATUSES } from './needs.tables.ts';
 import type { Need, NeedMerge } from './needs.model.ts';
+import type { TriageManyResult } from './needs.triage.ts';
 import type { SupportState } from './needs.supports.ts';
 import type { NeedComment } from './needs.comments.ts';
 import type { HistoryEntry, MergeRecord } from './needs.history.ts';
@@ -150,6 +161,18 @@ export const mergeRecordJson = (m: MergeRecord): z.input<typeof mergeRecordOut> 
 	undoneAt: isoOrNull(m.undoneAt)
 });
 
+export const triageManyOut = z.object({
+	action: z.enum(TRIAGE_ACTIONS),
+	needs: z.array(needStateOut).describe('The needs acted on, as the action left them, in id order.'),
+	changedIds: z.array(z.number().int()).describe('Of those, the ones the action changed: a need that already had the tag or component is left as it was.')
+});
+
+export const triageManyJson = (r: TriageManyResult): z.input<typeof triageManyOut> => ({
+	action: r.action,
+	needs: r.needs.map(needStateJson),
+	changedIds: r.changedIds
+});
+
 export const historyEntryJson = (e: HistoryEntry): z.input<typeof historyEntryOut> => ({ ...e, at: e.at.toISOString() });
 
 // ---------------------------------------------------------------------------------------------------
@@ -163,6 +186,7 @@ const id = (what: string) =>
 		.max(Number.MAX_SAFE_INTEGER);
 const needParams = z.object({ id: id('The need id').describe('The need number.') });
 const commentParams = needParams.extend({ commentId: id('The comment id') });
+const groupParams = z.object({ slug: z.string().min(1).max(100).describe("The group's address, e.g. large-scale-sig.") });
 const mergeParams = z.object({ mergeId: id('The merge id') });
 
 const mergeBody = z.object({
@@ -298,9 +322,21 @@ export const hideCommentOp = defineOperation({
 export const changeStatusOp = needStateOp(
 	'status',
 	'changeNeedStatus',
-	'Move a need’s status with a reason (moderators): new → triaged | accepted | declined; triaged → accepted | declined | new; accepted → declined | triaged; declined → triaged.',
+	`Move a need’s status with a reason (moderators): new → triaged | accepted | declined; triaged → accepted | declined | new; accepted → declined | triaged; declined → triaged. ${STATUS_REASON_RULE}`,
 	statusChangeInput
 );
+
+export const triageManyOp = defineOperation({
+	id: 'triageGroupNeeds',
+	method: 'POST',
+	path: '/groups/{slug}/triage',
+	summary: `Accept, decline, tag or add a component to several of a group’s needs at once (its chairs and moderators). Each need is changed and recorded as a single action would be. All or nothing: if one need refuses, nothing changes and the error names each refusing need in \`fields\` under \`need-<id>\`. Accept and decline take one reason for all: ${STATUS_REASON_RULE}`,
+	tag,
+	auth,
+	params: groupParams,
+	body: triageManyInput,
+	response: triageManyOut
+});
 
 export const mergeNeedOp = defineOperation({
 	id: 'mergeNeed',
@@ -377,6 +413,7 @@ export const needsActionOperations = [
 	deleteCommentOp,
 	hideCommentOp,
 	changeStatusOp,
+	triageManyOp,
 	mergeNeedOp,
 	undoMergeOp,
 	splitNeedOp,

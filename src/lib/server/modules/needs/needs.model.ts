@@ -14,7 +14,7 @@ export interface Need {
 	body: string;
 	kind: NeedKind;
 	status: NeedStatus;
-	/** Why the need is in its status: required for declined. */
+	/** Why the need is in its status: every status change gives one, shown on the page. */
 	statusReason: string | null;
 	groupId: number | null;
 	/** Null while a closed group's need is seen by its members only. */

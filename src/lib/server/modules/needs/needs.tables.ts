@@ -30,7 +30,7 @@ export interface NeedTable {
 	body: Generated<string>;
 	kind: NeedKind;
 	status: Generated<NeedStatus>;
-	/** Why the need is in its status: required for declined, shown on the page. */
+	/** Why the need is in its status: every status change gives one (STATUS_REASON_MIN), shown on the page. */
 	status_reason: string | null;
 	group_id: number | null;
 	/** A need filed in a closed group stays with the group's members until the group publishes it. */

@@ -265,13 +265,13 @@ describe('status changes', () => {
 		expect(activity[2].data).toMatchObject({ from: 'accepted', to: 'declined', reason: expect.any(String) });
 	});
 
-	it('refuses transitions that are not allowed, upstream states, duplicates, and short reasons for declining', async () => {
+	it('refuses transitions that are not allowed, upstream states, duplicates, and short reasons for any status', async () => {
 		const n = await buildNeed(t.db, { group, status: 'declined', statusReason: 'Not now, maybe later.' });
 		expect(await failure(changeStatus(as(chair), n.id, { status: 'accepted', reason: 'Changed our mind.' }))).toMatchObject({
 			code: 'conflict',
 			fields: { status: expect.stringContaining('triaged') }
 		});
-		expect(await failure(changeStatus(as(chair), n.id, { status: 'delivered', reason: 'Shipped.' }))).toMatchObject({
+		expect(await failure(changeStatus(as(chair), n.id, { status: 'delivered', reason: 'Shipped in 2025.2.' }))).toMatchObject({
 			code: 'invalid_input',
 			fields: { status: expect.any(String) }
 		});
@@ -287,6 +287,16 @@ describe('status changes', () => {
 			code: 'invalid_input',
 			fields: { reason: expect.any(String) }
 		});
+		// One rule for every status: accepting says why as a decline does (defect 10).
+		const fresh = await buildNeed(t.db, { group });
+		expect(await failure(changeStatus(as(chair), fresh.id, { status: 'accepted', reason: 'Y' }))).toMatchObject({
+			code: 'invalid_input',
+			fields: { reason: 'Say why in at least 10 characters: the reason is shown on the need.' }
+		});
+		expect(await failure(changeStatus(as(chair), fresh.id, untrusted({ reason: 'Reproduced twice.' })))).toMatchObject({
+			code: 'invalid_input',
+			fields: { status: 'Choose the new status.' }
+		});
 		const upstream = await buildNeed(t.db, { group, status: 'in_progress' });
 		expect(await failure(changeStatus(as(chair), upstream.id, { status: 'declined', reason: 'Too slow to arrive upstream.' }))).toMatchObject({
 			code: 'conflict'
@@ -294,7 +304,7 @@ describe('status changes', () => {
 		const target = await buildNeed(t.db, { group });
 		const dup = await buildNeed(t.db, { group, duplicateOf: target });
 		expect(await failure(changeStatus(as(chair), dup.id, { status: 'triaged', reason: 'Look again.' }))).toMatchObject({ code: 'conflict' });
-		expect(await t.db.selectFrom('need_status_change').select('id').where('need_id', 'in', [n.id, upstream.id, dup.id]).execute()).toEqual([]);
+		expect(await t.db.selectFrom('need_status_change').select('id').where('need_id', 'in', [n.id, upstream.id, dup.id, fresh.id]).execute()).toEqual([]);
 	});
 });
 

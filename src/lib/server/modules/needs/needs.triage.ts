@@ -5,7 +5,7 @@ import type { Executor } from '#lib/server/platform/db/database.ts';
 import { AppError, conflict, forbidden, invalid, notFound, parseInput } from '#lib/server/platform/errors.ts';
 import { notify } from '#lib/server/platform/notifications.ts';
 import { textArray } from '#lib/server/platform/db/sql.ts';
-import { activeMemberIds, type GroupRow } from '#lib/server/modules/groups/index.ts';
+import { activeMemberIds, loadGroupAccess, mayReadGroupWork, type GroupRow } from '#lib/server/modules/groups/index.ts';
 import { loadNeedAccess, needFacts, type NeedAccess } from './needs.access.ts';
 import { mayModerateNeed, mayPublishNeed, type NeedFacts } from './needs.policy.ts';
 import {
@@ -13,16 +13,21 @@ import {
 	reasonInput,
 	splitInput,
 	statusChangeInput,
+	triageManyInput,
 	type ChangeStatusInput,
 	type MergeNeedInput,
 	type ReasonInput,
-	type SplitNeedInput
+	type SplitNeedInput,
+	type TriageAction,
+	type TriageManyInput
 } from './needs.schemas.ts';
 import type { NeedMergeRow, NeedRow, NeedStatus } from './needs.tables.ts';
 import { toNeed, toNeedMerge, type Need, type NeedMerge } from './needs.model.ts';
 import { familyFollowers, familySupporters, lockFamilyRoot, lockNeeds, recountSupport } from './needs.supports.ts';
 import { refreshTrendingOf } from './needs.trending.ts';
 import { insertNeed } from './needs.ids.ts';
+import { editNeed } from './needs.commands.ts';
+import { componentsOfNeeds, findComponentBySlug } from './needs.queries.ts';
 
 /*
  * Triage and distillation, for a need's group's chairs and moderators (site administrators for needs
@@ -117,10 +122,32 @@ export const toIds = (values: readonly (number | string)[] | null | undefined) =
 // Status
 
 /**
- * Moves a need's status with a reason (required; a declined need says why in at least 10 characters).
- * Allowed: new → triaged | accepted | declined; triaged → accepted | declined | new; accepted → declined |
- * triaged; declined → triaged (reopen). A duplicate is changed by undoing its merge; the upstream states
- * follow the tracker.
+ * What moving a need from `from` to `to` does, in a sentence: the triage form shows it beside each status it
+ * offers, so a moderator reads the consequence before choosing. (Handoff takes accepted needs only; the
+ * priority rounds draw from the open backlog, which leaves out declined and delivered needs.)
+ */
+export function statusEffect(from: NeedStatus, to: NeedStatus): string {
+	switch (to) {
+		case 'accepted':
+			return 'The group takes it on: it can be handed upstream to the developers and comes first in the backlog for priority rounds.';
+		case 'declined':
+			return 'The group will not take it on: it leaves the open backlog and priority rounds, and the reason is shown on the need. It can be reopened later.';
+		case 'triaged':
+			if (from === 'accepted') return 'No longer accepted: back to undecided, so it cannot be handed upstream until it is accepted again.';
+			if (from === 'declined') return 'Reopened: back in the open backlog, undecided.';
+			return 'Looked at and understood, not decided yet: it stays in the open backlog.';
+		case 'new':
+			return 'Back to untriaged, as if nobody had looked at it yet.';
+		default:
+			return `${STATUS_LABELS[to]}.`;
+	}
+}
+
+/**
+ * Moves a need's status with a reason of at least STATUS_REASON_MIN characters, for every status (see
+ * needs.schemas.ts). Allowed: new → triaged | accepted | declined; triaged → accepted | declined | new;
+ * accepted → declined | triaged; declined → triaged (reopen). A duplicate is changed by undoing its merge;
+ * the upstream states follow the tracker.
  */
 export async function changeStatus(ctx: Ctx, needId: number, input: ChangeStatusInput): Promise<Need> {
 	requireActor(ctx, 'Sign in first.');
@@ -151,6 +178,120 @@ export async function changeStatus(ctx: Ctx, needId: number, input: ChangeStatus
 		await statusRow(tx, needId, need.status, data.status, data.reason);
 		await activity(tx, row, 'status_changed', { from: need.status, to: data.status, reason: data.reason });
 		return toNeed(row);
+	});
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Several needs at once
+
+export interface TriageManyResult {
+	action: TriageAction;
+	/** The needs acted on, as the action left them, in id order. */
+	needs: Need[];
+	/** Of those, the ones it changed: a need that already had the tag or component is left as it was. */
+	changedIds: number[];
+}
+
+const DONE: Record<TriageAction, string> = { accept: 'accepted', decline: 'declined', tag: 'tagged', component: 'filed under the component' };
+
+/** What one need's refusal says, for the row that shows it: a field's message where the command gave one. */
+function refusalOf(error: AppError): string {
+	const field = Object.values(error.fields)[0];
+	return error.code === 'invalid_input' && field ? field : error.message;
+}
+
+const listIds = (ids: readonly number[]) => {
+	const named = ids.map((id) => `#${id}`);
+	return named.length <= 1 ? named.join('') : `${named.slice(0, -1).join(', ')} and ${named.at(-1)}`;
+};
+
+/**
+ * Accepts, declines, tags or files under a component several of one group's needs at once (its chairs,
+ * moderators and site administrators). Each need goes through the command a single action uses
+ * (`changeStatus`, `editNeed`), so each is authorized, validated and recorded (status history, audit log)
+ * exactly as if it had been done alone.
+ *
+ * All or nothing: the needs move in one transaction. When one refuses (already accepted, declined and not
+ * reopened, too many tags), nothing is changed and the error names every need that refused, each under
+ * `need-<id>` in `fields`, so the queue shows the reason beside the need and keeps the selection. We chose
+ * this over reporting per-need results because a chair acts on a selection as one decision: half of it
+ * done would leave them to work out which needs moved, and the needs' histories would tell of a decision
+ * only partly taken. The needs are locked in id order first (as every command locks them), so two bulk
+ * actions over the same needs wait for each other instead of deadlocking.
+ */
+export async function triageMany(ctx: Ctx, groupSlug: string, input: TriageManyInput): Promise<TriageManyResult> {
+	requireActor(ctx, 'Sign in first.');
+	const data = parseInput(triageManyInput, input);
+	return retryingTransaction(ctx, async (tx) => {
+		const access = await loadGroupAccess(tx.db, tx.actor, { slug: groupSlug });
+		if (!access || !mayReadGroupWork(tx.actor, access.group, access.membership)) throw notFound('The group');
+		const { group } = access;
+		if (!mayModerateNeed(tx.actor, group, access.membership)) throw forbidden('Only the group’s chairs and moderators triage its needs.');
+
+		// Needs of another group, or none at all, answer the same: ids of closed work do not leak.
+		const ids = [...data.needIds].sort((a, b) => a - b);
+		const ours = new Set(
+			(await tx.db.selectFrom('need').select('id').where('id', 'in', ids).where('group_id', '=', group.id).execute()).map((r) => Number(r.id))
+		);
+		const strangers = ids.filter((id) => !ours.has(id));
+		if (strangers.length) {
+			const fields = Object.fromEntries(strangers.map((id) => [`need-${id}`, `#${id} is not one of ${group.name}’s needs.`]));
+			throw invalid(
+				{ needIds: `${listIds(strangers)} ${strangers.length === 1 ? 'is' : 'are'} not among ${group.name}’s needs.`, ...fields },
+				'Nothing was changed: some of the needs are not this group’s.'
+			);
+		}
+		let componentSlug: string | null = null;
+		if (data.action === 'component') {
+			const component = await findComponentBySlug(tx.db, data.component);
+			if (!component) throw invalid({ component: `There is no component “${data.component}”; pick one from the list.` });
+			componentSlug = component.slug;
+		}
+
+		const locked = await lockNeeds(tx.db, ids);
+		const components = componentSlug ? await componentsOfNeeds(tx.db, ids) : [];
+		const needs: Need[] = [];
+		const changedIds: number[] = [];
+		const refusals: { id: number; error: AppError }[] = [];
+		for (const id of ids) {
+			const row = locked.get(id)!;
+			try {
+				let after: Need;
+				let changed = true;
+				if (data.action === 'accept' || data.action === 'decline') {
+					after = await changeStatus(tx, id, { status: data.action === 'accept' ? 'accepted' : 'declined', reason: data.reason });
+				} else if (data.action === 'tag') {
+					changed = !row.tags.includes(data.tag);
+					after = changed ? await editNeed(tx, id, { tags: [...row.tags, data.tag] }) : toNeed(row);
+				} else {
+					const slugs = components.filter((c) => c.needId === id).map((c) => c.slug);
+					changed = !slugs.includes(componentSlug!);
+					after = changed ? await editNeed(tx, id, { components: [...slugs, componentSlug!] }) : toNeed(row);
+				}
+				needs.push(after);
+				if (changed) changedIds.push(id);
+			} catch (error) {
+				// A command's refusal is noted and the next need is tried, so the answer names every need that
+				// refuses; all is rolled back below. Anything else (the database) ends the whole action, except a
+				// transaction already aborted by a refusal that came from the database: then report what we have.
+				if (error instanceof AppError) refusals.push({ id, error });
+				else if (refusals.length && (error as { code?: string } | null)?.code === '25P02') break;
+				else throw error;
+			}
+		}
+		if (refusals.length) {
+			const shown = refusals
+				.slice(0, 3)
+				.map(({ id, error }) => `#${id}: ${refusalOf(error)}`)
+				.join(' ');
+			const more = refusals.length > 3 ? ` And ${refusals.length - 3} more, each shown with its need.` : '';
+			throw new AppError(
+				refusals[0].error.code,
+				`Nothing was changed: ${refusals.length} of ${ids.length} ${ids.length === 1 ? 'need' : 'needs'} cannot be ${DONE[data.action]}. ${shown}${more}`,
+				Object.fromEntries(refusals.map(({ id, error }) => [`need-${id}`, refusalOf(error)]))
+			);
+		}
+		return { action: data.action, needs, changedIds };
 	});
 }
 
