@@ -73,7 +73,16 @@ export {
 	unhideNeed,
 	unlockNeed
 } from './needs.triage.ts';
-export { type QueueRow, type TriageQueue, type TriageQueuePage, getTriageQueue, QUEUE_PAGE, TRIAGE_QUEUE_LABELS, TRIAGE_QUEUE_NAMES } from './needs.queue.ts';
+export {
+	type QueueRow,
+	type TriageQueue,
+	type TriageQueuePage,
+	getTriageQueue,
+	QUEUE_PAGE,
+	TRIAGE_QUEUE_LABELS,
+	TRIAGE_QUEUE_NAMES,
+	TRIAGE_QUEUES
+} from './needs.queue.ts';
 export { getNeedHistory, listMerges, listMyNotifications, mergeCandidates } from './needs.history.ts';
 export { moveNeedForUpstream } from './needs.upstream.ts';
 export { refreshTrending } from './needs.trending.ts';

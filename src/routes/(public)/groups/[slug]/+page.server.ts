@@ -12,6 +12,15 @@ import {
 	requestToJoin,
 	setRole
 } from '#lib/server/modules/groups/index.ts';
+import {
+	getTriageQueue,
+	STATUS_REASON_RULE,
+	statusEffect,
+	triageMany,
+	TRIAGE_QUEUE_LABELS,
+	TRIAGE_QUEUE_NAMES,
+	TRIAGE_QUEUES
+} from '#lib/server/modules/needs/index.ts';
 import { renderMarkdown } from '#lib/server/platform/markdown.ts';
 import { ctxOf } from '#lib/server/platform/http/context.ts';
 import { isStorableText } from '#lib/server/platform/text.ts';
@@ -25,7 +34,26 @@ export const load: PageServerLoad = async (event) => {
 	const ctx = await ctxOf(event);
 	const page = await getGroupPage(ctx, event.params.slug);
 	if (!page) error(404, 'There is no group at this address.');
-	return { ...page, charterHtml: demoteHeadings(renderMarkdown(page.group.charter)) };
+	// The triage queue, for those who may triage the group's needs (null for everyone else).
+	const { searchParams } = event.url;
+	const queue = await getTriageQueue(
+		ctx,
+		{ group: page.group, membership: page.myMembership },
+		{ queue: searchParams.get('queue'), from: searchParams.get('from') }
+	);
+	const from = queue ? TRIAGE_QUEUES[queue.queue][0] : null;
+	return {
+		...page,
+		charterHtml: demoteHeadings(renderMarkdown(page.group.charter)),
+		triage: queue && {
+			...queue,
+			tabs: TRIAGE_QUEUE_NAMES.map((name) => ({ name, label: TRIAGE_QUEUE_LABELS[name], count: queue.counts[name] })),
+			// What accepting or declining does to this tab's needs, and the rule for the one reason given for all.
+			effects: { accept: statusEffect(from!, 'accepted'), decline: statusEffect(from!, 'declined') },
+			reasonRule: STATUS_REASON_RULE,
+			selectAll: searchParams.get('select') === 'all'
+		}
+	};
 };
 
 /**
@@ -40,6 +68,11 @@ function demoteHeadings(html: string): string {
 }
 
 const text = (value: unknown) => (typeof value === 'string' ? value : '');
+const numbered = (ids: readonly number[]) => {
+	const named = ids.map((id) => `#${id}`);
+	return named.length <= 1 ? named.join('') : `${named.slice(0, -1).join(', ')} and ${named.at(-1)}`;
+};
+const needs = (n: number) => `${n} ${n === 1 ? 'need' : 'needs'}`;
 
 /**
  * Every form on the page posts to one of these; each runs one command (which authorizes itself) and answers a
@@ -84,6 +117,26 @@ export const actions: Actions = {
 		const m = await setRole(ctx, slug, text(values.handle), untrusted({ role: values.role }));
 		return `@${m.member.handle} is now ${m.role === 'member' ? 'a member' : `a ${m.role}`}.`;
 	}),
+	// The triage queue's bulk form: the chosen action (the `bulk` radio) on every ticked need, all or nothing.
+	triage: formAction(
+		async (ctx, { slug }, values) => {
+			const result = await triageMany(ctx, slug, untrusted({ ...values, action: values.bulk }));
+			const ids = result.needs.map((n) => n.id);
+			const unchanged = ids.filter((id) => !result.changedIds.includes(id));
+			const already = unchanged.length ? ` ${numbered(unchanged)} already had it.` : '';
+			switch (result.action) {
+				case 'accept':
+					return `Accepted ${needs(ids.length)}: ${numbered(ids)}.`;
+				case 'decline':
+					return `Declined ${needs(ids.length)}: ${numbered(ids)}.`;
+				case 'tag':
+					return `Tagged ${needs(result.changedIds.length)} “${text(values.tag).trim().toLowerCase()}”.${already}`;
+				case 'component':
+					return `Added the component to ${needs(result.changedIds.length)}.${already}`;
+			}
+		},
+		{ arrays: ['needIds'] }
+	),
 	remove: formAction(async (ctx, { slug }, values) => {
 		await removeMember(ctx, slug, text(values.handle));
 		return values.intent === 'withdraw' ? `You withdrew the invitation to @${text(values.handle)}.` : `You removed @${text(values.handle)} from the group.`;
