@@ -59,7 +59,7 @@ export const needDetailOut = z.object({
 	body: z.string().describe('Markdown.'),
 	kind: z.enum(NEED_KINDS),
 	status: z.enum(NEED_STATUSES),
-	statusReason: z.string().nullable().describe('Why the need is in its status; a declined need always says why.'),
+	statusReason: z.string().nullable().describe('Why the need is in its status: every status change says why.'),
 	source: z.object({ channel: z.enum(SOURCE_CHANNELS), url: z.string().nullable(), note: z.string().nullable() }),
 	components: z.array(componentOut),
 	tags: z.array(z.string()),

@@ -55,7 +55,10 @@ export const load: PageServerLoad = async (event) => {
 		group: group && { slug: group.slug, name: group.name, visibility: group.visibility },
 		abilities: access.abilities,
 		// The statuses the need may move to, each with what moving there does: the form pre-selects none.
-		choices: STATUS_TRANSITIONS[need.status].map((status) => ({ status, label: STATUS_LABELS[status], effect: statusEffect(need.status, status) })),
+		choices: STATUS_TRANSITIONS[need.status]
+			// Declining last: the choice that disappoints the need's supporters is never the first one met.
+			.toSorted((a, b) => Number(a === 'declined') - Number(b === 'declined'))
+			.map((status) => ({ status, label: STATUS_LABELS[status], effect: statusEffect(need.status, status) })),
 		reasonRule: STATUS_REASON_RULE,
 		duplicateOf,
 		mergesIn: merges.filter((m) => m.target.id === need.id),
