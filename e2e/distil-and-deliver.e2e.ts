@@ -114,7 +114,9 @@ describe('distil, hand upstream, deliver', () => {
 
 		// The chair closes, counts and publishes.
 		await chair.goto(roundUrl);
-		await chair.getByRole('button', { name: 'Close and count' }).click();
+		// Closing takes a second step (a disclosure that says what happens, then the button that does it).
+		await chair.locator('summary', { hasText: 'Close and count…' }).click();
+		await chair.getByRole('button', { name: 'Yes, close and count now' }).click();
 		expect(await chair.getByRole('status').textContent()).toContain('closed and counted');
 		await chair.getByRole('button', { name: 'Publish' }).click();
 		await chair.waitForURL(/\/priorities\/\d+$/);

@@ -123,7 +123,9 @@ describe('ranked priorities', () => {
 		// The chair sees the turnout, never a ballot, closes and publishes.
 		await chair.goto(roundUrl);
 		expect(await chair.locator('main header').textContent()).toContain('3 of 4 members ranked');
-		await chair.getByRole('button', { name: 'Close and count' }).click();
+		// Closing takes a second step (a disclosure that says what happens, then the button that does it).
+		await chair.locator('summary', { hasText: 'Close and count…' }).click();
+		await chair.getByRole('button', { name: 'Yes, close and count now' }).click();
 		expect(await chair.getByRole('status').textContent()).toContain('closed and counted');
 		const result = await chair.locator('ol.result li').allTextContents();
 		expect(result[0]).toContain('Live migration of NUMA-pinned instances');

@@ -25,6 +25,7 @@ import { renderMarkdown } from '#lib/server/platform/markdown.ts';
 import { ctxOf } from '#lib/server/platform/http/context.ts';
 import { isStorableText } from '#lib/server/platform/text.ts';
 import { formAction } from '#lib/server/platform/http/forms.ts';
+import { requireConfirmed } from '#lib/server/platform/http/confirm.ts';
 import { untrusted } from '#lib/server/platform/errors.ts';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -138,7 +139,13 @@ export const actions: Actions = {
 		{ arrays: ['needIds'] }
 	),
 	remove: formAction(async (ctx, { slug }, values) => {
+		requireConfirmed(values, 'a removed member loses their role and, in a closed group, sight of its work.');
 		await removeMember(ctx, slug, text(values.handle));
-		return values.intent === 'withdraw' ? `You withdrew the invitation to @${text(values.handle)}.` : `You removed @${text(values.handle)} from the group.`;
+		return `You removed @${text(values.handle)} from the group.`;
+	}),
+	// Withdrawing an invitation takes one step: nobody loses anything they had.
+	withdrawInvitation: formAction(async (ctx, { slug }, values) => {
+		await removeMember(ctx, slug, text(values.handle));
+		return `You withdrew the invitation to @${text(values.handle)}.`;
 	})
 };

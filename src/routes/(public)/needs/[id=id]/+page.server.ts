@@ -17,6 +17,7 @@ import type { Ctx } from '#lib/server/platform/context.ts';
 import { untrusted } from '#lib/server/platform/errors.ts';
 import { ctxOf } from '#lib/server/platform/http/context.ts';
 import { formAction } from '#lib/server/platform/http/forms.ts';
+import { requireConfirmed } from '#lib/server/platform/http/confirm.ts';
 import { parseId } from '#lib/ids.ts';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -83,6 +84,7 @@ export const actions: Actions = {
 		return 'Your comment is changed.';
 	}),
 	deleteComment: act(async (ctx, id, values) => {
+		requireConfirmed(values, 'a deleted comment’s words are never shown again.');
 		await deleteComment(ctx, commentId(values), { needId: id });
 		return 'The comment is deleted.';
 	}),

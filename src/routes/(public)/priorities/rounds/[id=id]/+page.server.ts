@@ -4,6 +4,7 @@ import { AppError, untrusted } from '#lib/server/platform/errors.ts';
 import { ctxOf } from '#lib/server/platform/http/context.ts';
 import { redirectWithFlash } from '#lib/server/platform/http/flash.ts';
 import { formAction, formValues, runForm } from '#lib/server/platform/http/forms.ts';
+import { requireConfirmed } from '#lib/server/platform/http/confirm.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -48,7 +49,8 @@ export const actions: Actions = {
 		await withdrawBallot(ctx, id);
 		return 'Your ballot is withdrawn.';
 	}),
-	close: formAction(async (ctx, { id }) => {
+	close: formAction(async (ctx, { id }, values) => {
+		requireConfirmed(values, 'closing stops voting for everyone and counts the ballots; it cannot be undone.');
 		await closeRound(ctx, id);
 		return 'The round is closed and counted.';
 	}),
