@@ -92,7 +92,7 @@ describe('who may triage several needs at once', () => {
 			expect(await failure(triageMany(as(otherChair), group.slug, input))).toMatchObject({
 				code: group.visibility === 'closed' ? 'not_found' : 'forbidden'
 			});
-			expect(await statuses(ids)).toEqual(needs.map((n) => expect.objectContaining({ id: n.id, status: 'new' })));
+			expect((await statuses(ids)).map((r) => r.status)).toEqual(['new', 'new']);
 			expect(await statusRows(ids)).toEqual([]);
 			expect(await activityOf(ids)).toEqual([]);
 		}
@@ -129,7 +129,7 @@ describe('who may triage several needs at once', () => {
 describe('each need is recorded as a single action records it', () => {
 	it('bulk accept writes the same status history and audit entry per need as changeStatus does', async () => {
 		const single = await buildNeed(t.db, { group: open });
-		const bulk = await Promise.all([1, 2, 3].map(() => buildNeed(t.db, { group: open })));
+		const bulk = (await Promise.all([1, 2, 3].map(() => buildNeed(t.db, { group: open })))).sort((a, b) => a.id - b.id);
 		await changeStatus(as(chair), single.id, { status: 'accepted', reason: REASON });
 		const ctx = as(chair);
 		const result = await triageMany(ctx, open.slug, { action: 'accept', needIds: bulk.map((n) => n.id).reverse(), reason: REASON });
