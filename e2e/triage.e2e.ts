@@ -167,7 +167,18 @@ describe('triage', () => {
 		await cora.getByLabel('Tag to add').fill('PTG-2027');
 		await cora.getByRole('button', { name: 'Apply to the selected needs' }).click();
 		await expect.poll(() => cora.getByRole('status').textContent()).toContain('Tagged 2 needs “ptg-2027”.');
-		await expect.poll(() => cora.locator(`#pick-${a}`).locator('xpath=..').textContent()).toContain('ptg-2027');
+		await expect
+			.poll(() => cora.locator(`#pick-${a}`).locator('xpath=..').getByRole('list', { name: 'Tags' }).getByRole('listitem').allTextContents())
+			.toEqual(['upgrade', 'ptg-2027']);
+
+		// And file one under a component, keeping its others.
+		await cora.getByRole('checkbox', { name: new RegExp(`^#${b} `) }).check();
+		await cora.getByRole('radio', { name: 'Add a component' }).check();
+		await cora.getByLabel('Component to add').selectOption({ label: 'Compute (nova)' });
+		await cora.getByRole('button', { name: 'Apply to the selected needs' }).click();
+		await expect.poll(() => cora.getByRole('status').textContent()).toContain('Added the component to 1 need.');
+		expect(await cora.locator(`#pick-${b}`).locator('xpath=..').getByRole('list', { name: 'Components' }).textContent()).toBe('Compute (nova)');
+		await screenshot(cora, 'triage-queue-accepted-1280');
 
 		// Each need's history: on its triage page and on its public page, as a single change would show.
 		for (const id of [a, b, c]) {
@@ -244,6 +255,10 @@ describe('triage', () => {
 		expect(await cora.getByText('Voting stops for everyone now').isVisible()).toBe(true);
 		await screenshot(cora, 'round-close-confirm');
 		await expectAccessible(cora);
+		await cora.setViewportSize({ width: 390, height: 844 });
+		await noHorizontalScroll(cora);
+		await screenshot(cora, 'round-close-confirm-390');
+		await cora.setViewportSize({ width: 1280, height: 900 });
 		await cora.getByRole('button', { name: 'Yes, close and count now' }).click();
 		await expect.poll(() => cora.getByRole('status').textContent()).toContain('The round is closed and counted.');
 
