@@ -7,6 +7,9 @@ import { formAction, formValues, runForm } from '#lib/server/platform/http/forms
 import { requireConfirmed } from '#lib/server/platform/http/confirm.ts';
 import type { Actions, PageServerLoad } from './$types';
 
+/** JavaScript improves this page: the ballot is ranked by dragging or with the keyboard (the form works without it). */
+export const csr = true;
+
 export const load: PageServerLoad = async (event) => {
 	const ctx = await ctxOf(event);
 	const id = event.params.id;
