@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, screenshot, startServer, type RunningServer, expectAccessible, signedInPage } from './support.ts';
+import { launchBrowser, screenshot, startServer, type RunningServer, expectAccessible, signedInPage, withoutSiteScripts } from './support.ts';
 import { openDatabase } from '../src/lib/server/platform/db/database.ts';
 import { migrate } from '../src/lib/server/modules.ts';
 import { buildMember } from '../src/lib/server/modules/members/members.factories.ts';
@@ -104,7 +104,9 @@ describe('distil, hand upstream, deliver', () => {
 			cleo: { [needs.quorum]: '1', [needs.numa]: '2' }
 		};
 		for (const [handle, ranks] of Object.entries(ballots)) {
+			// The rank menus, as without JavaScript (e2e/ranking.e2e.ts ranks with it).
 			const member = await signedIn(`${handle}@example.org`);
+			await withoutSiteScripts(member.context());
 			await member.goto(roundUrl);
 			for (const [needId, rank] of Object.entries(ranks)) await member.locator(`select[name="rank-${needId}"]`).selectOption(rank);
 			await member.getByRole('button', { name: 'Cast my ballot' }).click();

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium } from './chromium.ts';
 import { FACTORY_PASSWORD } from '../src/lib/server/modules/members/members.factories.ts';
 import { startServer as startServerProcess } from '../src/lib/server/testing/server-process.ts';
@@ -55,9 +55,24 @@ export async function expectAccessible(page: Page): Promise<void> {
 	expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
 }
 
-/** A page in a browser context of its own (its own cookies), signed in with the e-mail form. */
-export async function signedInPage(browser: Browser, baseUrl: string, email: string, password = FACTORY_PASSWORD): Promise<Page> {
-	const page = await (await browser.newContext()).newPage();
+/**
+ * The site's own scripts never load in this context, so every page stays as the server rendered it, as
+ * without JavaScript; unlike a context with JavaScript disabled, the tests' own scripts (axe-core, which
+ * waits on timers) still run.
+ */
+export async function withoutSiteScripts(context: BrowserContext): Promise<void> {
+	await context.route(/\/_app\/.*\.js(\?.*)?$/, (route) => route.abort());
+}
+
+/** A page in a browser context of its own (its own cookies, and `options`, e.g. JavaScript disabled), signed in with the e-mail form. */
+export async function signedInPage(
+	browser: Browser,
+	baseUrl: string,
+	email: string,
+	password = FACTORY_PASSWORD,
+	options: BrowserContextOptions = {}
+): Promise<Page> {
+	const page = await (await browser.newContext(options)).newPage();
 	await page.goto(`${baseUrl}/signin`);
 	await page.getByLabel('E-mail').fill(email);
 	await page.getByLabel('Password').fill(password);
