@@ -22,6 +22,7 @@ export {
 	hasAdministrator,
 	deploymentReleases,
 	findMemberRefByHandle,
+	memberRefsByHandles,
 	getAccount,
 	getMemberByHandle,
 	getOwnDeployment,

@@ -133,6 +133,17 @@ export async function findMemberRefByHandle(db: Executor, handle: string): Promi
 	return db.selectFrom('member').select(['id', 'handle']).where('handle', '=', handle.toLowerCase()).executeTakeFirst();
 }
 
+/**
+ * The members with these handles (any case; unknown ones are left out), for text that names them: a
+ * comment's `@handle` links and tells them. Member pages are public, so this answers anyone.
+ */
+export async function memberRefsByHandles(db: Executor, handles: readonly string[]): Promise<{ id: number; handle: string; displayName: string }[]> {
+	const wanted = [...new Set(handles.filter((h) => h.length <= 100).map((h) => h.toLowerCase()))];
+	if (!wanted.length) return [];
+	const rows = await db.selectFrom('member').select(['id', 'handle', 'display_name']).where('handle', 'in', wanted).execute();
+	return rows.map((r) => ({ id: Number(r.id), handle: r.handle, displayName: r.display_name }));
+}
+
 /** The releases each of the deployments `ids` runs, by deployment id. */
 export async function deploymentReleases(db: Executor, ids: readonly number[]): Promise<Map<number, string[]>> {
 	if (!ids.length) return new Map();

@@ -98,6 +98,7 @@ import * as m1010 from './migrations/20261126_1010_need_segment_counts.ts';
 import * as m1020 from './migrations/20261126_1020_need_organization_counts.ts';
 import * as m1200 from './migrations/20261204_1200_need_unguessable_ids.ts';
 import * as m1800 from './migrations/20261204_1800_need_split_from.ts';
+import * as m1900 from './migrations/20261204_1900_need_mentions.ts';
 import { needsBoardOperations } from './needs.api.ts';
 import { needsActionOperations } from './needs.actions.api.ts';
 import { trendingJobs } from './needs.trending.ts';
@@ -116,7 +117,8 @@ export const manifest = defineModule({
 		'20261126_1010_need_segment_counts': m1010,
 		'20261126_1020_need_organization_counts': m1020,
 		'20261204_1200_need_unguessable_ids': m1200,
-		'20261204_1800_need_split_from': m1800
+		'20261204_1800_need_split_from': m1800,
+		'20261204_1900_need_mentions': m1900
 	},
 	operations: [...needsBoardOperations, ...needsActionOperations],
 	jobs: trendingJobs,

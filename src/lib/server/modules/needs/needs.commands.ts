@@ -19,6 +19,7 @@ import { toNeed, type Need } from './needs.model.ts';
 import { lockEvidence, recountSupport } from './needs.supports.ts';
 import { toComponent, type Component } from './needs.queries.ts';
 import { insertNeed } from './needs.ids.ts';
+import { tellMentioned } from './needs.references.ts';
 
 /*
  * Writes for filing and editing needs, and for the component taxonomy. Supports, comments and triage
@@ -94,6 +95,7 @@ export async function fileNeed(ctx: Ctx, input: FileNeedInput): Promise<Need> {
 			groupId: row.group_id,
 			data: { title: row.title, kind: row.kind, published: row.published_at !== null }
 		});
+		await tellMentioned(tx, { need: row, group }, { body: row.body, commentId: null });
 		return toNeed(await tx.db.selectFrom('need').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow());
 	});
 }
@@ -178,6 +180,8 @@ export async function editNeed(ctx: Ctx, needId: number, input: EditNeedInput): 
 					.execute();
 		}
 		await recordActivity(tx, { action: 'need.edited', subjectType: 'need', subjectId: current.id, groupId: current.group_id, data: { changes } });
+		// Members the description mentions for the first time are told.
+		if (changes.body) await tellMentioned(tx, { need: row, group }, { body: row.body, commentId: null });
 		return toNeed(row);
 	});
 }

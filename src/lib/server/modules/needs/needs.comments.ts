@@ -7,6 +7,7 @@ import { loadNeedAccess, resolveNeedAccess, type NeedAccess, type NeedOrAccess }
 import { mayEditComment, mayModerateNeed } from './needs.policy.ts';
 import { commentInput, reasonInput, type CommentInput, type ReasonInput } from './needs.schemas.ts';
 import type { NeedCommentTable } from './needs.tables.ts';
+import { tellMentioned } from './needs.references.ts';
 import type { Selectable } from 'kysely';
 
 /*
@@ -14,7 +15,8 @@ import type { Selectable } from 'kysely';
  * soft: the row and its body stay for the audit, but the body is never shown again, to anyone. A
  * moderator hides a comment with a reason: readers see that it was hidden and why; moderators still
  * see the words. `need.comment_count` counts the comments that are neither deleted nor hidden, recounted
- * exactly under the need's row lock with every change.
+ * exactly under the need's row lock with every change. A member mentioned (`@handle`) who may read the need
+ * is told once per comment (needs.references.ts).
  */
 
 export interface MemberRef {
@@ -150,11 +152,12 @@ export async function addComment(ctx: Ctx, needId: number, input: CommentInput):
 			.returning('id')
 			.executeTakeFirstOrThrow();
 		await recountComments(tx, needId, { touch: true });
+		await tellMentioned(tx, access, { body: data.body, commentId: Number(row.id) });
 		return reload(tx, Number(row.id), access);
 	});
 }
 
-/** Changes a comment's words: its author only, while the discussion is open; marks it edited. */
+/** Changes a comment's words: its author only, while the discussion is open; marks it edited. Members it newly mentions are told. */
 export async function editComment(ctx: Ctx, commentId: number, input: CommentInput, options: { needId?: number } = {}): Promise<NeedComment> {
 	requireActor(ctx, 'Sign in to edit your comment.');
 	const data = parseInput(commentInput, input);
@@ -169,6 +172,8 @@ export async function editComment(ctx: Ctx, commentId: number, input: CommentInp
 		if (!access.abilities.comment) throw forbidden('The discussion of this need is locked.');
 		if (data.body !== row.body) {
 			await tx.db.updateTable('need_comment').set({ body: data.body, edited_at: tx.now() }).where('id', '=', commentId).execute();
+			// Only those the edit mentions for the first time are told.
+			await tellMentioned(tx, access, { body: data.body, commentId });
 		}
 		return reload(tx, commentId, access);
 	});

@@ -4,12 +4,12 @@ import { oneLineText } from '#lib/server/platform/text.ts';
 import type { Ctx } from '#lib/server/platform/context.ts';
 import type { Database, Executor } from '#lib/server/platform/db/database.ts';
 import { invalid, notFound, parseInput } from '#lib/server/platform/errors.ts';
-import { renderMarkdown } from '#lib/server/platform/markdown.ts';
 import { SEGMENTS, type Segment } from '#lib/server/modules/members/index.ts';
 import type { GroupVisibility } from '#lib/server/modules/groups/index.ts';
 import { resolveNeedAccess, type NeedAccess, type NeedOrAccess } from './needs.access.ts';
 import { type NeedAbilities } from './needs.policy.ts';
 import { kind as kindSchema } from './needs.schemas.ts';
+import { resolveReferences, renderWithReferences } from './needs.references.ts';
 import { needReadableBy } from './needs.visibility.ts';
 import { listComments, type MemberRef, type NeedComment } from './needs.comments.ts';
 import { END_STATUSES, NEED_STATUSES, type ComponentTable, type NeedKind, type NeedStatus, type SourceChannel } from './needs.tables.ts';
@@ -620,7 +620,7 @@ export async function getNeedPage(ctx: Ctx, ref: NeedOrAccess, options: { suppor
 			)
 		: new Set<number>();
 
-	const [counts, supporters, merges, duplicateOf, splitFrom, viewer] = await Promise.all([
+	const [counts, supporters, merges, duplicateOf, splitFrom, viewer, references] = await Promise.all([
 		needCounts(db, need),
 		listSupporters(db, need.id, allIds, readableDuplicateIds, options.supporters ?? SUPPORTERS_SHOWN),
 		readableDuplicateIds.size
@@ -651,7 +651,9 @@ export async function getNeedPage(ctx: Ctx, ref: NeedOrAccess, options: { suppor
 					.where(needReadableBy(ctx.actor))
 					.executeTakeFirst()
 					.then((r): NeedSummary | null => (r ? { id: r.id, title: r.title, status: r.status, supportCount: r.support_count } : null)),
-		viewerState(db, actorId, need.id, allIds, need.split_from_id)
+		viewerState(db, actorId, need.id, allIds, need.split_from_id),
+		// `#123` and `@handle` in the description and the comments the reader sees, resolved for this reader.
+		resolveReferences(ctx, [need.body, ...comments.map((c) => c.body ?? '')])
 	]);
 
 	const mergeOf = new Map<number, { merged_at: Date; reason: string }>();
@@ -662,7 +664,7 @@ export async function getNeedPage(ctx: Ctx, ref: NeedOrAccess, options: { suppor
 			id: need.id,
 			title: need.title,
 			body: need.body,
-			bodyHtml: renderMarkdown(need.body),
+			bodyHtml: renderWithReferences(need.body, references),
 			kind: need.kind,
 			status: need.status,
 			statusReason: need.status_reason,
@@ -681,7 +683,11 @@ export async function getNeedPage(ctx: Ctx, ref: NeedOrAccess, options: { suppor
 		},
 		counts,
 		supporters,
-		comments: comments.map((c) => ({ ...c, bodyHtml: c.body === null ? null : renderMarkdown(c.body), mine: actorId !== null && c.author?.id === actorId })),
+		comments: comments.map((c) => ({
+			...c,
+			bodyHtml: c.body === null ? null : renderWithReferences(c.body, references),
+			mine: actorId !== null && c.author?.id === actorId
+		})),
 		history: history.map((h) => ({
 			id: h.id,
 			from: h.from_status,

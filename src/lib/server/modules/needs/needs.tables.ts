@@ -127,6 +127,16 @@ export interface NeedCommentTable {
 	hidden_by: number | null;
 }
 
+/** A member told of their mention in a need's description (comment_id null) or in one of its comments. */
+export interface NeedMentionTable {
+	id: Generated<number>;
+	need_id: number;
+	comment_id: number | null;
+	member_id: number;
+	author_id: number | null;
+	created_at: Date;
+}
+
 export interface NeedStatusChangeTable {
 	id: Generated<number>;
 	need_id: number;
@@ -163,6 +173,7 @@ export interface NeedsTables {
 	need_segment_count: NeedSegmentCountTable;
 	need_organization_count: NeedOrganizationCountTable;
 	need_comment: NeedCommentTable;
+	need_mention: NeedMentionTable;
 	need_status_change: NeedStatusChangeTable;
 	need_merge: NeedMergeTable;
 }

@@ -28,6 +28,7 @@ import { refreshTrendingOf } from './needs.trending.ts';
 import { insertNeed } from './needs.ids.ts';
 import { editNeed } from './needs.commands.ts';
 import { componentsOfNeeds, findComponentBySlug } from './needs.queries.ts';
+import { tellMentioned } from './needs.references.ts';
 
 /*
  * Triage and distillation, for a need's group's chairs and moderators (site administrators for needs
@@ -565,6 +566,7 @@ export async function splitNeed(ctx: Ctx, needId: number, input: SplitNeedInput)
 			subjectId: created.id,
 			data: { fromId: from.id, newId: created.id, title: created.title, fromTitle: from.title }
 		});
+		await tellMentioned(tx, { need: created, group: access.group }, { body: created.body, commentId: null });
 		const fromAfter = await tx.db.selectFrom('need').selectAll().where('id', '=', from.id).executeTakeFirstOrThrow();
 		return { from: toNeed(fromAfter), created: toNeed(created), notified: told.length };
 	});
