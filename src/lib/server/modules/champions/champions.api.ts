@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { defineOperation, type Operation } from '#lib/server/platform/http/api.ts';
 import { NEED_STATUSES } from '#lib/server/modules/needs/index.ts';
-import { CHAMPION_ROLES, CHANGE_STATES, FORGES } from './champions.tables.ts';
+import { CHAMPION_ROLES, CHANGE_STATES, FORGES, INVITATION_STATES } from './champions.tables.ts';
 import { changeState, NOTE_MAX, REASON_MAX, role } from './champions.schemas.ts';
 import { CHANGE_URL_MAX } from './champions.urls.ts';
 import { WANTED_SORTS, wantedInput, type NeedChampions, type WantedList } from './champions.queries.ts';
-import type { UpstreamChange } from './champions.model.ts';
+import type { ChampionInvitation, UpstreamChange } from './champions.model.ts';
 import {
 	accountabilityNeedsInput,
 	dashboardInput,
@@ -57,12 +57,43 @@ export const changeOut = z.object({
 	stateChangedAt: iso
 });
 
+export const invitationOut = z.object({
+	id: z.number().int(),
+	needId: z.number().int(),
+	member: memberRefOut.describe('Who is asked.'),
+	role: z.enum(CHAMPION_ROLES),
+	note: z.string().describe('Why them, in the asker’s words (may be empty).'),
+	invitedBy: memberRefOut.nullable(),
+	createdAt: iso,
+	state: z.enum(INVITATION_STATES),
+	answeredAt: iso.nullable().describe('When it was accepted, declined or withdrawn.')
+});
+
 export const needChampionsOut = z.object({
 	champions: z.array(championOut),
 	sponsors: z.array(championOut),
 	changes: z.array(changeOut),
 	viewer: z.object({ role: z.enum(CHAMPION_ROLES), since: iso }).nullable(),
-	abilities: z.object({ volunteer: z.boolean(), withdraw: z.boolean(), remove: z.boolean(), linkChanges: z.boolean() })
+	invitation: invitationOut
+		.extend({ mayAccept: z.boolean().describe('False once the need no longer takes you (delivered, declined, hidden, or you left its closed group).') })
+		.nullable()
+		.describe('Your own open invitation to champion or sponsor this need, if any.'),
+	invitations: z
+		.array(invitationOut)
+		.describe('For the need’s chairs and moderators: its open and declined invitations, oldest first; empty for everyone else.'),
+	abilities: z.object({ volunteer: z.boolean(), withdraw: z.boolean(), remove: z.boolean(), linkChanges: z.boolean(), invite: z.boolean() })
+});
+
+export const invitationJson = (i: ChampionInvitation): z.input<typeof invitationOut> => ({
+	id: i.id,
+	needId: i.needId,
+	member: i.member,
+	role: i.role,
+	note: i.note,
+	invitedBy: i.invitedBy,
+	createdAt: i.createdAt.toISOString(),
+	state: i.state,
+	answeredAt: isoOrNull(i.answeredAt)
 });
 
 const changeJson = (c: UpstreamChange): z.input<typeof changeOut> => ({
@@ -76,6 +107,8 @@ export const needChampionsJson = (n: NeedChampions): z.input<typeof needChampion
 	sponsors: n.sponsors.map((c) => ({ ...c, since: c.since.toISOString() })),
 	changes: n.changes.map(changeJson),
 	viewer: n.viewer ? { role: n.viewer.role, since: n.viewer.since.toISOString() } : null,
+	invitation: n.invitation ? { ...invitationJson(n.invitation), mayAccept: n.invitation.mayAccept } : null,
+	invitations: n.invitations.map(invitationJson),
 	abilities: n.abilities
 });
 
@@ -252,6 +285,60 @@ export const removeChampionOp = defineOperation({
 	response: needChampionsOut
 });
 
+const inviteeParams = needParams.extend({ handle: z.string().min(1).max(100).describe('The handle of the member asked.') });
+
+export const inviteChampionOp = defineOperation({
+	id: 'inviteChampion',
+	method: 'POST',
+	path: '/champions/needs/{id}/invitations',
+	summary:
+		'Ask a member to champion (default) or sponsor a need (its chairs and moderators), while it is open for champions. They are told and answer it; a closed group’s needs are offered to its own members only (anyone else is a field error on `handle`). One open invitation per member.',
+	tag,
+	auth,
+	params: needParams,
+	body: z.object({
+		handle: z.string().max(100, 'No member has that handle.').describe('The member asked; a leading @ is fine.'),
+		role: role.optional(),
+		note: z.string().max(NOTE_MAX, `Note is at most ${NOTE_MAX} characters.`).optional().describe('Why them: sent with the invitation.')
+	}),
+	response: invitationOut,
+	status: 201
+});
+
+export const withdrawInvitationOp = defineOperation({
+	id: 'withdrawChampionInvitation',
+	method: 'DELETE',
+	path: '/champions/needs/{id}/invitations/{handle}',
+	summary: 'Withdraw the open invitation to this member (the need’s chairs and moderators).',
+	tag,
+	auth,
+	params: inviteeParams,
+	response: invitationOut
+});
+
+export const acceptInvitationOp = defineOperation({
+	id: 'acceptChampionInvitation',
+	method: 'POST',
+	path: '/champions/needs/{id}/me/invitation/accept',
+	summary: 'Accept your open invitation to the need: you stand in the role asked exactly as volunteering would, and its followers are told.',
+	tag,
+	auth,
+	params: needParams,
+	body: z.object({ note: z.string().max(NOTE_MAX, `Note is at most ${NOTE_MAX} characters.`).optional().describe('What you mean to do.') }),
+	response: needChampionsOut
+});
+
+export const declineInvitationOp = defineOperation({
+	id: 'declineChampionInvitation',
+	method: 'POST',
+	path: '/champions/needs/{id}/me/invitation/decline',
+	summary: 'Decline your open invitation to the need; whoever asked is told.',
+	tag,
+	auth,
+	params: needParams,
+	response: needChampionsOut
+});
+
 export const linkChangeOp = defineOperation({
 	id: 'linkUpstreamChange',
 	method: 'POST',
@@ -321,6 +408,10 @@ export const championsOperations: readonly Operation[] = [
 	volunteerOp,
 	withdrawOp,
 	removeChampionOp,
+	inviteChampionOp,
+	withdrawInvitationOp,
+	acceptInvitationOp,
+	declineInvitationOp,
 	linkChangeOp,
 	setChangeStateOp,
 	unlinkChangeOp,

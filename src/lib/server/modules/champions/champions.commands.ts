@@ -1,23 +1,28 @@
 import { recordActivity } from '#lib/server/platform/activity.ts';
 import { inTransaction, requireActor, type Actor, type Ctx, type TxCtx } from '#lib/server/platform/context.ts';
-import { AppError, conflict, forbidden, isUniqueViolation, notFound, parseInput } from '#lib/server/platform/errors.ts';
+import { AppError, conflict, forbidden, invalid, isUniqueViolation, notFound, parseInput } from '#lib/server/platform/errors.ts';
 import { notify } from '#lib/server/platform/notifications.ts';
 import { loadNeedAccess, needFacts, needFollowers, readersAmong, type NeedAccess } from '#lib/server/modules/needs/index.ts';
 import { findMemberRefByHandle } from '#lib/server/modules/members/index.ts';
-import { mayLinkChanges, mayRemoveChampion, mayVolunteer } from './champions.policy.ts';
-import { toChampion, type Champion, type UpstreamChange } from './champions.model.ts';
-import { findUpstreamChange, standingOf } from './champions.queries.ts';
+import { findMembership } from '#lib/server/modules/groups/index.ts';
+import { mayBeInvited, mayInviteChampions, mayLinkChanges, mayManageInvitations, mayRemoveChampion, mayVolunteer } from './champions.policy.ts';
+import { toChampion, type Champion, type ChampionInvitation, type UpstreamChange } from './champions.model.ts';
+import { findInvitation, findUpstreamChange, standingOf } from './champions.queries.ts';
 import {
+	acceptInvitationInput,
 	changeStateInput,
+	inviteChampionInput,
 	linkChangeInput,
 	removeChampionInput,
 	volunteerInput,
+	type AcceptInvitationInput,
 	type ChangeStateInput,
+	type InviteChampionInput,
 	type LinkChangeInput,
 	type RemoveChampionInput,
 	type VolunteerInput
 } from './champions.schemas.ts';
-import type { ChampionRole, NeedChampionRow, UpstreamChangeRow } from './champions.tables.ts';
+import type { ChampionInvitationRow, ChampionRole, NeedChampionRow, UpstreamChangeRow } from './champions.tables.ts';
 import { changeLabel } from './champions.urls.ts';
 
 /*
@@ -44,43 +49,212 @@ const closedNeedMessage = (access: NeedAccess) =>
 /**
  * Volunteers the actor as champion or sponsor of a need. The need's followers who may read it are told
  * (kind `need.champion_joined`). A member holds one standing role per need: volunteering again answers
- * `conflict` (withdraw first to change roles).
+ * `conflict` (withdraw first to change roles). An open invitation to the actor is answered by it (accepted).
  */
 export async function volunteer(ctx: Ctx, needId: number, input: VolunteerInput): Promise<Champion> {
 	const actor = requireActor(ctx, 'Sign in to champion a need.');
 	const data = parseInput(volunteerInput, input);
 	return inTransaction(ctx, async (tx) => {
 		const access = await loadNeedAccess(tx, needId);
-		if (!mayVolunteer(actor, needFacts(access.need), access.group, access.membership)) {
-			const message = closedNeedMessage(access);
-			throw access.need.hidden_at || access.group?.visibility === 'closed' ? forbidden(message) : conflict(message);
+		return stand(tx, actor, access, data.role, data.note);
+	});
+}
+
+/**
+ * The actor stands as `role` on the need, the one way for volunteering and accepting an invitation: the
+ * policy, one standing role per member and need, the followers told, the audit entry; and the actor's open
+ * invitation to the need, if any, marked accepted, its asker told.
+ */
+async function stand(tx: TxCtx, actor: Actor, access: NeedAccess, role: ChampionRole, note: string): Promise<Champion> {
+	const needId = access.need.id;
+	if (!mayVolunteer(actor, needFacts(access.need), access.group, access.membership)) {
+		const message = closedNeedMessage(access);
+		throw access.need.hidden_at || access.group?.visibility === 'closed' ? forbidden(message) : conflict(message);
+	}
+	const existing = await standingOf(tx.db, needId, actor.memberId);
+	if (existing)
+		throw conflict(`You are already this need’s ${ROLE_LABELS[existing.role]}; withdraw first to change.`, { role: 'You already stand for this need.' });
+	let row: NeedChampionRow;
+	try {
+		// Two requests racing past the check above meet at the unique index.
+		row = await tx.db
+			.insertInto('need_champion')
+			.values({ need_id: needId, member_id: actor.memberId, role, note, created_at: tx.now() })
+			.returningAll()
+			.executeTakeFirstOrThrow();
+	} catch (error) {
+		if (isUniqueViolation(error, 'need_champion_active_key')) throw conflict('You already stand for this need.', { role: 'You already stand for this need.' });
+		throw error;
+	}
+	const invitation = await answerInvitation(tx, access, actor, 'accepted');
+	const followers = await needFollowers(tx.db, needId);
+	// The asker hears the answer from the invitation's own notice, not twice.
+	const told = (await readersAmong(tx.db, access, followers)).filter((id) => id !== actor.memberId && id !== invitation?.invited_by);
+	await notify(tx, told, {
+		kind: 'need.champion_joined',
+		subjectType: 'need',
+		subjectId: needId,
+		data: { needId, title: access.need.title, role, handle: actor.handle, displayName: actor.displayName }
+	});
+	await activity(tx, access.need, 'champion_joined', {
+		role,
+		memberId: actor.memberId,
+		note,
+		notified: told.length,
+		...(invitation ? { invitationId: invitation.id } : {})
+	});
+	return toChampion(row);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Invitations: a need's moderators ask a member to champion or sponsor it.
+
+const pendingInvitation = (tx: TxCtx, needId: number, memberId: number) =>
+	tx.db
+		.selectFrom('champion_invitation')
+		.selectAll()
+		.where('need_id', '=', needId)
+		.where('member_id', '=', memberId)
+		.where('state', '=', 'pending')
+		.forUpdate()
+		.executeTakeFirst();
+
+/**
+ * Ends the actor's open invitation to the need, if any, as accepted or declined: recorded in the audit log,
+ * and its asker told (`need.champion_invitation_answered`) if they may still read the need.
+ */
+async function answerInvitation(tx: TxCtx, access: NeedAccess, actor: Actor, answer: 'accepted' | 'declined'): Promise<ChampionInvitationRow | undefined> {
+	const row = await tx.db
+		.updateTable('champion_invitation')
+		.set({ state: answer, answered_at: tx.now(), answered_by: actor.memberId })
+		.where('need_id', '=', access.need.id)
+		.where('member_id', '=', actor.memberId)
+		.where('state', '=', 'pending')
+		.returningAll()
+		.executeTakeFirst();
+	if (!row) return undefined;
+	const asker = row.invited_by !== null && row.invited_by !== actor.memberId ? await readersAmong(tx.db, access, [row.invited_by]) : [];
+	await notify(tx, asker, {
+		kind: 'need.champion_invitation_answered',
+		subjectType: 'need',
+		subjectId: access.need.id,
+		data: { needId: access.need.id, title: access.need.title, role: row.role, answer, handle: actor.handle, displayName: actor.displayName }
+	});
+	await activity(tx, access.need, `champion_invitation_${answer}`, {
+		invitationId: row.id,
+		role: row.role,
+		memberId: actor.memberId,
+		invitedBy: row.invited_by
+	});
+	return row;
+}
+
+/** The invitation as the command leaves it, read in the command's transaction. */
+async function invitationOut(tx: TxCtx, invitationId: number): Promise<ChampionInvitation> {
+	const invitation = await findInvitation(tx.db, invitationId);
+	if (!invitation) throw new Error(`invitation ${invitationId} vanished inside its own transaction`);
+	return invitation;
+}
+
+/**
+ * A need's moderator asks a member (by handle) to champion or sponsor it; the member is told
+ * (`need.champion_invited`) and answers on the need's page. Refused: a hidden or closed need (`conflict`),
+ * an actor who does not moderate it (`forbidden`), and, as field errors on `handle`, a handle nobody has,
+ * the actor themselves, and a member who could not volunteer for it — for a closed group's need, anyone but
+ * its members; the asker moderates the group and sees its members, so saying so tells them nothing new.
+ * One open invitation per member and need (`conflict`), none to someone who already stands for it.
+ */
+export async function inviteChampion(ctx: Ctx, needId: number, input: InviteChampionInput): Promise<ChampionInvitation> {
+	const actor = requireActor(ctx, 'Sign in first.');
+	const data = parseInput(inviteChampionInput, input);
+	return inTransaction(ctx, async (tx) => {
+		const access = await loadNeedAccess(tx, needId);
+		const facts = needFacts(access.need);
+		if (!mayInviteChampions(actor, facts, access.group, access.membership)) {
+			if (!mayManageInvitations(actor, facts, access.group, access.membership))
+				throw forbidden('Only the group’s chairs and moderators ask members to champion its needs.');
+			throw conflict(closedNeedMessage(access));
 		}
-		const existing = await standingOf(tx.db, needId, actor.memberId);
-		if (existing)
-			throw conflict(`You are already this need’s ${ROLE_LABELS[existing.role]}; withdraw first to change.`, { role: 'You already stand for this need.' });
-		let row: NeedChampionRow;
-		try {
-			// Two requests racing past the check above meet at the unique index.
-			row = await tx.db
-				.insertInto('need_champion')
-				.values({ need_id: needId, member_id: actor.memberId, role: data.role, note: data.note, created_at: tx.now() })
-				.returningAll()
-				.executeTakeFirstOrThrow();
-		} catch (error) {
-			if (isUniqueViolation(error, 'need_champion_active_key'))
-				throw conflict('You already stand for this need.', { role: 'You already stand for this need.' });
-			throw error;
+		const member = await findMemberRefByHandle(tx.db, data.handle);
+		if (!member) throw invalid({ handle: 'No member has that handle.' });
+		if (member.id === actor.memberId) throw invalid({ handle: 'That is you: volunteer instead.' });
+		const membership = access.group ? ((await findMembership(tx.db, access.group.id, member.id)) ?? null) : null;
+		if (!mayBeInvited(facts, access.group, membership)) {
+			throw invalid({ handle: `Only members of this closed group champion its needs, and @${member.handle} is not one.` });
 		}
-		const followers = await needFollowers(tx.db, needId);
-		const told = (await readersAmong(tx.db, access, followers)).filter((id) => id !== actor.memberId);
-		await notify(tx, told, {
-			kind: 'need.champion_joined',
+		const standing = await standingOf(tx.db, needId, member.id);
+		if (standing) throw conflict(`@${member.handle} is already this need’s ${ROLE_LABELS[standing.role]}.`, { handle: 'They already stand for this need.' });
+		const asked = { handle: `@${member.handle} is already asked; withdraw that invitation first to ask again.` };
+		if (await pendingInvitation(tx, needId, member.id)) throw conflict(asked.handle, asked);
+		const row = await tx.db
+			.insertInto('champion_invitation')
+			.values({ need_id: needId, member_id: member.id, role: data.role, note: data.note, invited_by: actor.memberId, created_at: tx.now() })
+			.returning('id')
+			.executeTakeFirstOrThrow()
+			.catch((error: unknown) => {
+				// Two moderators asking at once meet at the unique index.
+				if (isUniqueViolation(error, 'champion_invitation_pending_key')) throw conflict(asked.handle, asked);
+				throw error;
+			});
+		await notify(tx, [member.id], {
+			kind: 'need.champion_invited',
 			subjectType: 'need',
 			subjectId: needId,
-			data: { needId, title: access.need.title, role: data.role, handle: actor.handle, displayName: actor.displayName }
+			data: { needId, title: access.need.title, role: data.role, note: data.note, handle: actor.handle, displayName: actor.displayName }
 		});
-		await activity(tx, access.need, 'champion_joined', { role: data.role, memberId: actor.memberId, note: data.note, notified: told.length });
-		return toChampion(row);
+		await activity(tx, access.need, 'champion_invited', { invitationId: row.id, memberId: member.id, role: data.role, note: data.note });
+		return invitationOut(tx, row.id);
+	});
+}
+
+/**
+ * The actor accepts their open invitation to the need and stands in the role asked, exactly as
+ * volunteering would (the same policy, the followers told), with an optional note.
+ */
+export async function acceptInvitation(ctx: Ctx, needId: number, input: AcceptInvitationInput = {}): Promise<Champion> {
+	const actor = requireActor(ctx, 'Sign in first.');
+	const data = parseInput(acceptInvitationInput, input);
+	return inTransaction(ctx, async (tx) => {
+		const access = await loadNeedAccess(tx, needId);
+		const invitation = await pendingInvitation(tx, needId, actor.memberId);
+		if (!invitation) throw conflict('You have no open invitation to this need.');
+		return stand(tx, actor, access, invitation.role, data.note);
+	});
+}
+
+/** The actor declines their open invitation to the need; the asker is told. */
+export async function declineInvitation(ctx: Ctx, needId: number): Promise<ChampionInvitation> {
+	const actor = requireActor(ctx, 'Sign in first.');
+	return inTransaction(ctx, async (tx) => {
+		const access = await loadNeedAccess(tx, needId);
+		const row = await answerInvitation(tx, access, actor, 'declined');
+		if (!row) throw conflict('You have no open invitation to this need.');
+		return invitationOut(tx, row.id);
+	});
+}
+
+/** A need's moderator withdraws the open invitation to the member with this handle. */
+export async function withdrawInvitation(ctx: Ctx, needId: number, handle: string): Promise<ChampionInvitation> {
+	const actor = requireActor(ctx, 'Sign in first.');
+	return inTransaction(ctx, async (tx) => {
+		const access = await loadNeedAccess(tx, needId);
+		if (!mayManageInvitations(actor, needFacts(access.need), access.group, access.membership)) {
+			throw forbidden('Only the group’s chairs and moderators withdraw an invitation.');
+		}
+		const member = typeof handle === 'string' ? await findMemberRefByHandle(tx.db, handle.replace(/^@/, '')) : undefined;
+		const row = member
+			? await tx.db
+					.updateTable('champion_invitation')
+					.set({ state: 'withdrawn', answered_at: tx.now(), answered_by: actor.memberId })
+					.where('need_id', '=', needId)
+					.where('member_id', '=', member.id)
+					.where('state', '=', 'pending')
+					.returningAll()
+					.executeTakeFirst()
+			: undefined;
+		if (!row) throw notFound('That invitation');
+		await activity(tx, access.need, 'champion_invitation_withdrawn', { invitationId: row.id, memberId: row.member_id, role: row.role });
+		return invitationOut(tx, row.id);
 	});
 }
 

@@ -1,4 +1,4 @@
-import type { ChampionRole, ChangeState, Forge, NeedChampionRow, UpstreamChangeRow } from './champions.tables.ts';
+import type { ChampionInvitationRow, ChampionRole, ChangeState, Forge, InvitationState, NeedChampionRow, UpstreamChangeRow } from './champions.tables.ts';
 import { changeLabel } from './champions.urls.ts';
 
 /*
@@ -80,5 +80,47 @@ export function toUpstreamChange(row: UpstreamChangeJoinRow): UpstreamChange {
 				: null,
 		createdAt: row.created_at,
 		stateChangedAt: row.state_changed_at
+	};
+}
+
+/** A need's chair or moderator asking a member to champion or sponsor it. */
+export interface ChampionInvitation {
+	id: number;
+	needId: number;
+	/** Who is asked. */
+	member: MemberRef;
+	role: ChampionRole;
+	/** Why them, in the asker's words (may be empty). */
+	note: string;
+	/** Null once the asker's account is gone. */
+	invitedBy: MemberRef | null;
+	createdAt: Date;
+	state: InvitationState;
+	/** When it was accepted, declined or withdrawn. */
+	answeredAt: Date | null;
+}
+
+/** A champion_invitation row with the handles and names of the member asked and of the asker. */
+export type ChampionInvitationJoinRow = ChampionInvitationRow & {
+	member_handle: string;
+	member_display_name: string;
+	invited_by_handle: string | null;
+	invited_by_display_name: string | null;
+};
+
+export function toInvitation(row: ChampionInvitationJoinRow): ChampionInvitation {
+	return {
+		id: row.id,
+		needId: row.need_id,
+		member: { id: row.member_id, handle: row.member_handle, displayName: row.member_display_name },
+		role: row.role,
+		note: row.note,
+		invitedBy:
+			row.invited_by !== null && row.invited_by_handle !== null && row.invited_by_display_name !== null
+				? { id: row.invited_by, handle: row.invited_by_handle, displayName: row.invited_by_display_name }
+				: null,
+		createdAt: row.created_at,
+		state: row.state,
+		answeredAt: row.answered_at
 	};
 }

@@ -13,8 +13,8 @@ import {
 	type NeedOrAccess,
 	type NeedStatus
 } from '#lib/server/modules/needs/index.ts';
-import { championAbilities, type ChampionAbilities } from './champions.policy.ts';
-import { toUpstreamChange, type MemberRef, type UpstreamChange } from './champions.model.ts';
+import { championAbilities, mayManageInvitations, mayVolunteer, type ChampionAbilities } from './champions.policy.ts';
+import { toInvitation, toUpstreamChange, type ChampionInvitation, type MemberRef, type UpstreamChange } from './champions.model.ts';
 import type { ChampionRole, NeedChampionRow } from './champions.tables.ts';
 
 /** The actor's standing row on the need, if any. */
@@ -48,6 +48,26 @@ export async function findUpstreamChange(db: Executor, changeId: number): Promis
 	return row && toUpstreamChange(row);
 }
 
+/** Invitations with the member asked and the asker, as `toInvitation` reads them. */
+export const invitationsQuery = (db: Executor) =>
+	db
+		.selectFrom('champion_invitation')
+		.innerJoin('member as invitee', 'invitee.id', 'champion_invitation.member_id')
+		.leftJoin('member as inviter', 'inviter.id', 'champion_invitation.invited_by')
+		.selectAll('champion_invitation')
+		.select([
+			'invitee.handle as member_handle',
+			'invitee.display_name as member_display_name',
+			'inviter.handle as invited_by_handle',
+			'inviter.display_name as invited_by_display_name'
+		]);
+
+/** One invitation by id, with no policy check: for commands, which have made theirs. */
+export async function findInvitation(db: Executor, invitationId: number): Promise<ChampionInvitation | undefined> {
+	const row = await invitationsQuery(db).where('champion_invitation.id', '=', invitationId).executeTakeFirst();
+	return row && toInvitation(row);
+}
+
 export interface ChampionEntry {
 	member: MemberRef & { organization: string | null };
 	role: ChampionRole;
@@ -61,6 +81,10 @@ export interface NeedChampions {
 	changes: UpstreamChange[];
 	/** The reader's own standing role, if any. */
 	viewer: { role: ChampionRole; since: Date } | null;
+	/** The reader's own open invitation to champion or sponsor the need, if any; `mayAccept` false once the need is closed to them. */
+	invitation: (ChampionInvitation & { mayAccept: boolean }) | null;
+	/** For the need's moderators: its open and declined invitations, oldest first (others get none). */
+	invitations: ChampionInvitation[];
 	abilities: ChampionAbilities;
 }
 
@@ -68,7 +92,10 @@ export interface NeedChampions {
 export async function getNeedChampions(ctx: Ctx, ref: NeedOrAccess): Promise<NeedChampions> {
 	const access = await resolveNeedAccess(ctx, ref);
 	const needId = access.need.id;
-	const [people, changes, standing] = await Promise.all([
+	const actorId = ctx.actor?.memberId ?? null;
+	const facts = needFacts(access.need);
+	const manages = mayManageInvitations(ctx.actor, facts, access.group, access.membership);
+	const [people, changes, standing, invitations] = await Promise.all([
 		ctx.db
 			.selectFrom('need_champion')
 			.innerJoin('member', 'member.id', 'need_champion.member_id')
@@ -87,8 +114,22 @@ export async function getNeedChampions(ctx: Ctx, ref: NeedOrAccess): Promise<Nee
 			.orderBy('need_champion.id')
 			.execute(),
 		changesQuery(ctx.db).where('upstream_change.need_id', '=', needId).orderBy('upstream_change.created_at').orderBy('upstream_change.id').execute(),
-		standingOf(ctx.db, needId, ctx.actor?.memberId ?? null)
+		standingOf(ctx.db, needId, actorId),
+		// Only the member asked and the need's moderators see an invitation.
+		actorId === null
+			? []
+			: invitationsQuery(ctx.db)
+					.where('champion_invitation.need_id', '=', needId)
+					.where((eb) =>
+						manages
+							? eb('champion_invitation.state', 'in', ['pending', 'declined'])
+							: eb.and([eb('champion_invitation.state', '=', 'pending'), eb('champion_invitation.member_id', '=', actorId)])
+					)
+					.orderBy('champion_invitation.created_at')
+					.orderBy('champion_invitation.id')
+					.execute()
 	]);
+	const mine = invitations.find((i) => i.member_id === actorId && i.state === 'pending');
 	const entries = people.map((p): ChampionEntry => ({
 		member: { id: Number(p.id), handle: p.handle, displayName: p.display_name, organization: p.organization },
 		role: p.role,
@@ -100,7 +141,9 @@ export async function getNeedChampions(ctx: Ctx, ref: NeedOrAccess): Promise<Nee
 		sponsors: entries.filter((e) => e.role === 'sponsor'),
 		changes: changes.map(toUpstreamChange),
 		viewer: standing ? { role: standing.role, since: standing.created_at } : null,
-		abilities: championAbilities(ctx.actor, needFacts(access.need), access.group, access.membership, standing?.role ?? null)
+		invitation: mine ? { ...toInvitation(mine), mayAccept: !standing && mayVolunteer(ctx.actor, facts, access.group, access.membership) } : null,
+		invitations: manages ? invitations.map(toInvitation) : [],
+		abilities: championAbilities(ctx.actor, facts, access.group, access.membership, standing?.role ?? null)
 	};
 }
 

@@ -9,14 +9,28 @@ export const REASON_MAX = 2000;
 export const role = z.enum(CHAMPION_ROLES, { error: 'Role is champion (you carry it upstream) or sponsor (you review or mentor).' });
 export const changeState = z.enum(CHANGE_STATES, { error: 'State is open, merged or abandoned.' });
 
-export const volunteerInput = z.object({
-	role,
-	note: userText({ field: 'Note', required: 'Note is text.', max: NOTE_MAX, tooLong: `Note is at most ${NOTE_MAX} characters.` })
-		.optional()
-		.nullable()
-		.transform((v) => v ?? '')
-});
+/** The optional note a member gives when standing: volunteering, or accepting an invitation. */
+const standingNote = userText({ field: 'Note', required: 'Note is text.', max: NOTE_MAX, tooLong: `Note is at most ${NOTE_MAX} characters.` })
+	.optional()
+	.nullable()
+	.transform((v) => v ?? '');
+
+export const volunteerInput = z.object({ role, note: standingNote });
 export type VolunteerInput = z.input<typeof volunteerInput>;
+
+export const inviteChampionInput = z.object({
+	/** The member asked, by handle; a leading @ is fine. */
+	handle: oneLineText({ field: 'Handle', required: 'Name the member to ask, by handle.' })
+		.transform((v) => v.replace(/^@/, '').toLowerCase())
+		.pipe(z.string().min(1, 'Name the member to ask, by handle.').max(100, 'No member has that handle.')),
+	role: role.optional().transform((v) => v ?? 'champion'),
+	/** Why them, in the asker's words: sent with the invitation. */
+	note: standingNote
+});
+export type InviteChampionInput = z.input<typeof inviteChampionInput>;
+
+export const acceptInvitationInput = z.object({ note: standingNote });
+export type AcceptInvitationInput = z.input<typeof acceptInvitationInput>;
 
 export const removeChampionInput = z.object({
 	reason: userText({ field: 'Reason' })

@@ -28,6 +28,28 @@ export interface NeedChampionTable {
 }
 export type NeedChampionRow = Selectable<NeedChampionTable>;
 
+/** Where an invitation to champion or sponsor a need stands. */
+export const INVITATION_STATES = ['pending', 'accepted', 'declined', 'withdrawn'] as const;
+export type InvitationState = (typeof INVITATION_STATES)[number];
+
+/** A need's chair or moderator asks a member to champion or sponsor it; the member accepts or declines. */
+export interface ChampionInvitationTable {
+	id: Generated<number>;
+	need_id: number;
+	/** Who is asked. */
+	member_id: number;
+	role: ChampionRole;
+	/** Why them, in the asker's words (optional). */
+	note: Generated<string>;
+	invited_by: number | null;
+	created_at: Date;
+	state: Generated<InvitationState>;
+	/** When it was accepted, declined or withdrawn, and by whom (the invitee, or the moderator who withdrew it). */
+	answered_at: Date | null;
+	answered_by: number | null;
+}
+export type ChampionInvitationRow = Selectable<ChampionInvitationTable>;
+
 /** A review or pull/merge request upstream that works on a need. */
 export interface UpstreamChangeTable {
 	id: Generated<number>;
@@ -54,4 +76,5 @@ export type UpstreamChangeRow = Selectable<UpstreamChangeTable>;
 export interface ChampionsTables {
 	need_champion: NeedChampionTable;
 	upstream_change: UpstreamChangeTable;
+	champion_invitation: ChampionInvitationTable;
 }

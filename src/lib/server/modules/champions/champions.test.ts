@@ -123,7 +123,7 @@ describe('the authorization matrix', () => {
 		expect(await outcome(volunteer(as(groupMember), need.id, { role: 'champion' }))).toBe('ok');
 		const view = await getNeedChampions(as(outsider), need.id);
 		expect(view.champions.map((c) => c.member.id)).toEqual([groupMember.id]);
-		expect(view.abilities).toEqual({ volunteer: false, withdraw: false, remove: false, linkChanges: false });
+		expect(view.abilities).toEqual({ volunteer: false, withdraw: false, remove: false, linkChanges: false, invite: false });
 	});
 });
 

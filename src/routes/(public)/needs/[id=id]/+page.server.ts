@@ -12,7 +12,19 @@ import {
 } from '#lib/server/modules/needs/index.ts';
 import { listDeployments } from '#lib/server/modules/members/index.ts';
 import { listHandoffsOfNeed } from '#lib/server/modules/handoff/index.ts';
-import { getNeedChampions, linkChange, removeChampion, setChangeState, unlinkChange, volunteer, withdraw } from '#lib/server/modules/champions/index.ts';
+import {
+	acceptInvitation,
+	declineInvitation,
+	getNeedChampions,
+	inviteChampion,
+	linkChange,
+	removeChampion,
+	setChangeState,
+	unlinkChange,
+	volunteer,
+	withdraw,
+	withdrawInvitation
+} from '#lib/server/modules/champions/index.ts';
 import type { Ctx } from '#lib/server/platform/context.ts';
 import { untrusted } from '#lib/server/platform/errors.ts';
 import { ctxOf } from '#lib/server/platform/http/context.ts';
@@ -104,6 +116,22 @@ export const actions: Actions = {
 	removeChampion: act(async (ctx, id, values) => {
 		await removeChampion(ctx, id, text(values.handle), untrusted(values));
 		return 'Removed; they are told why.';
+	}),
+	inviteChampion: act(async (ctx, id, values) => {
+		const invitation = await inviteChampion(ctx, id, untrusted(values));
+		return `@${invitation.member.handle} is asked to ${invitation.role === 'sponsor' ? 'sponsor' : 'champion'} this need; they are told.`;
+	}),
+	withdrawInvitation: act(async (ctx, id, values) => {
+		const invitation = await withdrawInvitation(ctx, id, text(values.handle));
+		return `The invitation to @${invitation.member.handle} is withdrawn.`;
+	}),
+	acceptInvitation: act(async (ctx, id, values) => {
+		const row = await acceptInvitation(ctx, id, untrusted(values));
+		return `You are this need’s ${row.role} now; its followers are told.`;
+	}),
+	declineInvitation: act(async (ctx, id) => {
+		await declineInvitation(ctx, id);
+		return 'You declined; whoever asked you is told.';
 	}),
 	linkChange: act(async (ctx, id, values) => {
 		// A blank state is the default (open).
