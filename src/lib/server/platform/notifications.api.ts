@@ -12,7 +12,11 @@ const iso = z.iso.datetime();
 
 export const notificationOut = z.object({
 	id: z.number().int(),
-	kind: z.string().describe('e.g. need.merged (data: sourceId, targetId, title) or need.split (data: fromId, newId, title).'),
+	kind: z
+		.string()
+		.describe(
+			'e.g. need.merged (data: sourceId, targetId, title), need.split (data: fromId, newId, title), need.mentioned (data: needId, commentId or null for the description, title, handle and displayName of who mentioned you), need.champion_invited (data: needId, title, role, note, handle, displayName of who asks) or need.champion_invitation_answered (data: needId, title, role, answer accepted|declined, handle, displayName).'
+		),
 	subjectType: z.string(),
 	subjectId: z.number().int().nullable(),
 	data: z.record(z.string(), z.unknown()),
