@@ -153,10 +153,19 @@ export function markdownReferences(source: string): MarkdownReferences {
 export function renderMarkdownWith(source: string, resolved: ResolvedReferences): string {
 	const { parts } = prepare(source);
 	if (parts.length === 1) return parts[0];
-	let html = '';
-	for (let i = 0; i < parts.length; i++) html += i % 2 === 0 ? parts[i] : linkOf(parts[i], resolved);
+	// A page renders many texts with one resolution: each reference's HTML is made once for it.
+	let links = linksMade.get(resolved);
+	if (!links) linksMade.set(resolved, (links = new Map()));
+	let html = parts[0];
+	for (let i = 1; i < parts.length; i += 2) {
+		let link = links.get(parts[i]);
+		if (link === undefined) links.set(parts[i], (link = linkOf(parts[i], resolved)));
+		html += link + parts[i + 1];
+	}
 	return html;
 }
+
+const linksMade = new WeakMap<ResolvedReferences, Map<string, string>>();
 
 /**
  * Markdown written by members, rendered to HTML that is safe to place in a page: whatever the
