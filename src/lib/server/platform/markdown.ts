@@ -106,7 +106,7 @@ interface Prepared {
  */
 const prepared = new LRUCache<string, Prepared>({ maxSize: 8_000_000, sizeCalculation: (p, source) => p.size + source.length || 1 });
 
-function prepare(source: string): Prepared {
+function prepareMarkdown(source: string): Prepared {
 	let found = prepared.get(source);
 	if (found === undefined) {
 		const parts = sanitizedHtml(source).split(MARKER);
@@ -142,7 +142,7 @@ function linkOf(part: string, resolved: ResolvedReferences): string {
 
 /** The references `source` makes in its running text, as rendering finds them (not in code, not in links). */
 export function markdownReferences(source: string): MarkdownReferences {
-	return prepare(source).references;
+	return prepareMarkdown(source).references;
 }
 
 /**
@@ -151,7 +151,7 @@ export function markdownReferences(source: string): MarkdownReferences {
  * the reader may not read looks exactly like one that does not exist.
  */
 export function renderMarkdownWith(source: string, resolved: ResolvedReferences): string {
-	const { parts } = prepare(source);
+	const { parts } = prepareMarkdown(source);
 	if (parts.length === 1) return parts[0];
 	// A page renders many texts with one resolution: each reference's HTML is made once for it.
 	let links = linksMade.get(resolved);
