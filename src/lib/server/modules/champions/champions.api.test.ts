@@ -68,6 +68,65 @@ describe('the champions API', () => {
 		expect((await call('DELETE', `/champions/needs/${need.id}/me`, olga)).status).toBe(409);
 	});
 
+	it('asks a member to champion a need, who accepts or declines; the moderators withdraw, the same as the page', async () => {
+		const group = await buildGroup(t.db, { chair });
+		const need = await buildNeed(t.db, { group, status: 'accepted', title: 'Quota sync drifts under load' });
+
+		const asked = await call('POST', `/champions/needs/${need.id}/invitations`, chair, { body: { handle: '@champ-olga', note: 'You found it.' } });
+		expect(asked).toMatchObject({
+			status: 201,
+			json: {
+				needId: need.id,
+				member: { handle: 'champ-olga' },
+				role: 'champion',
+				note: 'You found it.',
+				invitedBy: { handle: 'champ-chair' },
+				state: 'pending',
+				answeredAt: null
+			}
+		});
+		expect((await call('GET', `/champions/needs/${need.id}`, olga)).json).toMatchObject({
+			invitation: { id: asked.json.id, role: 'champion', mayAccept: true },
+			invitations: [],
+			abilities: { invite: false }
+		});
+		expect((await call('GET', `/champions/needs/${need.id}`, chair)).json).toMatchObject({
+			invitation: null,
+			invitations: [{ member: { handle: 'champ-olga' }, state: 'pending' }],
+			abilities: { invite: true }
+		});
+		expect((await call('POST', `/champions/needs/${need.id}/invitations`, outsider, { body: { handle: 'champ-olga' } })).status).toBe(403);
+		expect((await call('POST', `/champions/needs/${need.id}/invitations`, chair, { body: { handle: 'champ-olga' } })).status).toBe(409);
+		const nobody = await call('POST', `/champions/needs/${need.id}/invitations`, chair, { body: { handle: 'nobody-here' } });
+		expect(nobody).toMatchObject({ status: 400, json: { error: { code: 'invalid_input', fields: { handle: 'No member has that handle.' } } } });
+
+		const accepted = await call('POST', `/champions/needs/${need.id}/me/invitation/accept`, olga, { body: { note: 'On it.' } });
+		expect(accepted).toMatchObject({ status: 200, json: { champions: [{ member: { handle: 'champ-olga' }, note: 'On it.' }], invitation: null } });
+		expect((await call('POST', `/champions/needs/${need.id}/me/invitation/decline`, olga)).status).toBe(409);
+
+		await call('POST', `/champions/needs/${need.id}/invitations`, chair, { body: { handle: 'champ-outsider', role: 'sponsor' } });
+		const declined = await call('POST', `/champions/needs/${need.id}/me/invitation/decline`, outsider);
+		expect(declined).toMatchObject({ status: 200, json: { invitation: null, sponsors: [] } });
+		expect((await call('GET', `/champions/needs/${need.id}`, chair)).json.invitations).toMatchObject([
+			{ member: { handle: 'champ-outsider' }, state: 'declined' }
+		]);
+
+		await call('POST', `/champions/needs/${need.id}/invitations`, chair, { body: { handle: 'champ-outsider' } });
+		expect((await call('DELETE', `/champions/needs/${need.id}/invitations/champ-outsider`, olga)).status).toBe(403);
+		const withdrawn = await call('DELETE', `/champions/needs/${need.id}/invitations/champ-outsider`, chair);
+		expect(withdrawn).toMatchObject({ status: 200, json: { member: { handle: 'champ-outsider' }, state: 'withdrawn' } });
+		expect((await call('DELETE', `/champions/needs/${need.id}/invitations/champ-outsider`, chair)).status).toBe(404);
+	});
+
+	it('refuses to ask an outsider to champion a closed group’s need, as a field error, and hides the need from outsiders', async () => {
+		const closed = await buildGroup(t.db, { chair, visibility: 'closed' });
+		const need = await buildNeed(t.db, { group: closed, status: 'accepted' });
+		const refused = await call('POST', `/champions/needs/${need.id}/invitations`, chair, { body: { handle: 'champ-outsider' } });
+		expect(refused).toMatchObject({ status: 400, json: { error: { code: 'invalid_input', fields: { handle: expect.stringContaining('not one') } } } });
+		expect((await call('POST', `/champions/needs/${need.id}/invitations`, outsider, { body: { handle: 'champ-chair' } })).status).toBe(404);
+		expect((await call('POST', `/champions/needs/${need.id}/me/invitation/accept`, outsider, { body: {} })).status).toBe(404);
+	});
+
 	it('answers 404 for a closed group’s need to outsiders, and leaves it out of every count', async () => {
 		const closed = await buildGroup(t.db, { chair, visibility: 'closed' });
 		await addMembership(t.db, closed, olga);
