@@ -26,6 +26,17 @@ describe('the audit log in sentences', () => {
 		});
 	});
 
+	it('tells who was asked to champion a need, and the answer', () => {
+		expect(activitySentence(entry('need.champion_invited', { invitationId: 5, memberId: 3, handle: 'olga', role: 'champion', note: 'You found it.' }))).toEqual(
+			{
+				verb: 'asked someone to champion or sponsor',
+				subject: { text: 'need #12', href: '/needs/12' },
+				details: '@olga · as champion · note: You found it.'
+			}
+		);
+		expect(activitySentence(entry('need.champion_invitation_declined', { invitationId: 5, memberId: 3, role: 'sponsor' })).details).toBe('as sponsor');
+	});
+
 	it('still tells an action or a key nobody has worded, humanised', () => {
 		expect(activitySentence(entry('survey.answered', { questionCount: 7 }, { type: 'survey_response', id: 3 }))).toEqual({
 			verb: 'answered',

@@ -143,8 +143,7 @@ async function answerInvitation(tx: TxCtx, access: NeedAccess, actor: Actor, ans
 	await activity(tx, access.need, `champion_invitation_${answer}`, {
 		invitationId: row.id,
 		role: row.role,
-		memberId: actor.memberId,
-		invitedBy: row.invited_by
+		memberId: actor.memberId
 	});
 	return row;
 }
@@ -202,7 +201,7 @@ export async function inviteChampion(ctx: Ctx, needId: number, input: InviteCham
 			subjectId: needId,
 			data: { needId, title: access.need.title, role: data.role, note: data.note, handle: actor.handle, displayName: actor.displayName }
 		});
-		await activity(tx, access.need, 'champion_invited', { invitationId: row.id, memberId: member.id, role: data.role, note: data.note });
+		await activity(tx, access.need, 'champion_invited', { invitationId: row.id, memberId: member.id, handle: member.handle, role: data.role, note: data.note });
 		return invitationOut(tx, row.id);
 	});
 }
@@ -253,7 +252,7 @@ export async function withdrawInvitation(ctx: Ctx, needId: number, handle: strin
 					.executeTakeFirst()
 			: undefined;
 		if (!row) throw notFound('That invitation');
-		await activity(tx, access.need, 'champion_invitation_withdrawn', { invitationId: row.id, memberId: row.member_id, role: row.role });
+		await activity(tx, access.need, 'champion_invitation_withdrawn', { invitationId: row.id, memberId: row.member_id, handle: member.handle, role: row.role });
 		return invitationOut(tx, row.id);
 	});
 }

@@ -321,13 +321,13 @@ describe('an invitation, from asking to answering', () => {
 				action: 'need.champion_invited',
 				groupId: closed.id,
 				actorId: chair.id,
-				data: { invitationId: invitation.id, memberId: groupMember.id, role: 'champion', note: 'You wrote the original patch.' }
+				data: { invitationId: invitation.id, memberId: groupMember.id, handle: 'gus', role: 'champion', note: 'You wrote the original patch.' }
 			},
 			{
 				action: 'need.champion_invitation_accepted',
 				groupId: closed.id,
 				actorId: groupMember.id,
-				data: { invitationId: invitation.id, memberId: groupMember.id, role: 'champion', invitedBy: chair.id }
+				data: { invitationId: invitation.id, memberId: groupMember.id, role: 'champion' }
 			},
 			{
 				action: 'need.champion_joined',
