@@ -251,7 +251,7 @@ export async function withdrawInvitation(ctx: Ctx, needId: number, handle: strin
 					.returningAll()
 					.executeTakeFirst()
 			: undefined;
-		if (!row) throw notFound('That invitation');
+		if (!member || !row) throw notFound('That invitation');
 		await activity(tx, access.need, 'champion_invitation_withdrawn', { invitationId: row.id, memberId: row.member_id, handle: member.handle, role: row.role });
 		return invitationOut(tx, row.id);
 	});
