@@ -45,11 +45,18 @@ export interface DemoMember {
  */
 export interface DemoWorld {
 	ctx: Ctx;
-	/** The context of a member acting. */
-	as(member: DemoMember): Ctx;
+	/**
+	 * The context of a member acting, now or at `at`: seeds pass time this way, so the demo's history spreads
+	 * over months (members join, needs are filed, supported, discussed, triaged, ranked and handed upstream in
+	 * order) instead of all happening in the second the seed ran. `at` must not be in the future.
+	 */
+	as(member: DemoMember, at?: Date): Ctx;
+	/** The same moment `days` days (fractions allowed) before the seed started. */
+	daysAgo(days: number): Date;
 	admin: DemoMember | null;
 	members: DemoMember[];
-	groups: { slug: string; visibility: string; members: DemoMember[] }[];
+	/** Each group with its members, its chair first and a moderator second. */
+	groups: { id: number; slug: string; name: string; visibility: string; members: DemoMember[] }[];
 	/** Prints a progress line or bar; seeds say what they are doing. */
 	progress(step: string, total: number): { tick(): void; done(): void };
 }

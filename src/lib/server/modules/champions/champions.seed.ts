@@ -1,150 +1,157 @@
 import { createCycle, findCycle } from '#lib/server/modules/cycles/index.ts';
 import { linkChange, setChangeState, volunteer } from '#lib/server/modules/champions/index.ts';
-import type { NeedStatus } from '#lib/server/modules/needs/index.ts';
+import { createHandoff, draftHandoff, listTrackersForAdmin, moveSandboxIssue, syncNeed } from '#lib/server/modules/handoff/index.ts';
 import type { Ctx } from '#lib/server/platform/context.ts';
 import type { DemoMember, DemoWorld } from '#lib/server/platform/module.ts';
 
-type Seeded = Pick<DemoWorld, 'members' | 'groups' | 'as'> & { admin: DemoMember };
-
 const DAY = 86_400_000;
-const NOVA = ['openstack/nova', 'openstack/neutron', 'openstack/cinder', 'openstack/keystone', 'openstack/octavia'];
+const REPOS = ['openstack/nova', 'openstack/neutron', 'openstack/cinder', 'openstack/keystone', 'openstack/octavia'];
+
+type Fate = 'accepted' | 'handed_upstream' | 'in_progress' | 'delivered';
+const FATES: readonly Fate[] = ['delivered', 'in_progress', 'delivered', 'handed_upstream', 'in_progress', 'accepted'];
 
 /**
- * Gives the accountability dashboard real numbers: some of the demo's accepted needs get a past spread
- * over the last five months (accepted, handed to a tracker, in progress, delivered, or stalled upstream),
- * champions and sponsors, and linked upstream changes. Needs, champions and changes go through the
- * commands; the upstream history (status changes and handoff rows, which the handoff module's sync
- * writes in real use) is written straight into the tables, dated in the past, consistent with each
- * need's status. Reuses the cycles and a tracker when they exist; the demo tracker it may add is
- * disabled and has no credentials, so no sync ever calls out.
+ * Gives the accountability dashboard real numbers, through the same commands people use, at the time each
+ * step happened: champions and sponsors volunteer for accepted needs; the chairs (the administrator for
+ * needs outside groups) hand them to the demo's sandbox tracker; whoever plays the developers there moves
+ * the sandbox issues (in progress, fixed in a release) and a sync carries that back to the needs; the
+ * champions link their changes. Some handoffs never move again (stalled), some needs still wait.
+ *
+ * Handed: the top three of the Large Scale SIG's published list, and the accepted needs of the other open
+ * groups and outside groups, except those in a round still being ranked. The Large Scale SIG's other
+ * accepted needs are left for the demo's visitor to hand.
  */
-/** This module's part of `caucus seed --demo`. */
-export const seedDemo = (world: DemoWorld) => seedDemoChampions(world.ctx, { ...world, admin: world.admin! });
+export const seedDemo = (world: DemoWorld) => seedDemoChampions(world.ctx, world);
 
-async function seedDemoChampions(ctx: Ctx, { admin, members, groups, as }: Seeded): Promise<void> {
-	const asAdmin = as(admin);
+async function seedDemoChampions(ctx: Ctx, world: DemoWorld): Promise<void> {
+	const { members, groups, as } = world;
+	const admin = world.admin!;
 	for (const [slug, name, startsOn, endsOn] of [
 		['2026.2', '2026.2 (Gazpacho)', '2026-07-01', '2026-12-31'],
 		['2027.1', '2027.1 (Hibiscus)', '2027-01-01', '2027-06-30']
 	] as const) {
-		if (!(await findCycle(ctx.db, slug))) await createCycle(asAdmin, { slug, name, startsOn, endsOn });
+		if (!(await findCycle(ctx.db, slug))) await createCycle(as(admin, world.daysAgo(245)), { slug, name, startsOn, endsOn });
 	}
-	const now = ctx.now();
-	const tracker =
-		(await ctx.db.selectFrom('tracker').select('id').orderBy('id').executeTakeFirst()) ??
-		(await ctx.db
-			.insertInto('tracker')
-			.values({
-				name: 'Nova bugs (demo, disabled)',
-				provider: 'launchpad',
-				base_url: 'https://api.launchpad.net/devel',
-				project: 'nova',
-				created_at: now,
-				updated_at: now,
-				disabled_at: now
-			})
-			.returning('id')
-			.executeTakeFirstOrThrow());
+	const now = ctx.now().getTime();
+	const sandbox = (await listTrackersForAdmin(as(admin))).find((t) => t.sandbox && t.enabled) ?? null;
+	const open = groups.filter((g) => g.visibility === 'open');
+	const ranked = open[0];
 
-	const openGroupIds = (
-		await ctx.db
-			.selectFrom('group')
-			.select('id')
-			.where(
-				'slug',
-				'in',
-				groups.filter((g) => g.visibility === 'open').map((g) => g.slug)
-			)
-			.execute()
-	).map((g) => Number(g.id));
+	// The published list's top three, then every other accepted need outside the ranked group and outside open rounds.
+	const top = ranked
+		? await ctx.db
+				.selectFrom('priority_list_entry')
+				.innerJoin('priority_list', 'priority_list.id', 'priority_list_entry.list_id')
+				.select(['priority_list_entry.need_id as id', 'priority_list.published_at'])
+				.where('priority_list.group_id', '=', ranked.id)
+				.where('priority_list_entry.rank', '<=', 3)
+				.orderBy('priority_list_entry.rank')
+				.limit(3)
+				.execute()
+		: [];
 	const accepted = await ctx.db
 		.selectFrom('need')
-		.select(['id', 'title', 'group_id'])
-		.where('status', '=', 'accepted')
-		.where('hidden_at', 'is', null)
-		.where((eb) => eb.or([eb('group_id', 'is', null), ...(openGroupIds.length ? [eb('group_id', 'in', openGroupIds)] : [])]))
-		.orderBy('id')
-		.limit(24)
+		.select(['need.id', 'need.group_id', 'need.kind'])
+		.where('need.status', '=', 'accepted')
+		.where('need.hidden_at', 'is', null)
+		.where((eb) => eb.or([eb('need.group_id', 'is', null), eb('need.group_id', 'in', open.filter((g) => g !== ranked).map((g) => g.id).concat([-1]))]))
+		.where((eb) =>
+			eb.not(
+				eb.exists(
+					eb
+						.selectFrom('priority_candidate')
+						.innerJoin('priority_round', 'priority_round.id', 'priority_candidate.round_id')
+						.select('priority_candidate.need_id')
+						.whereRef('priority_candidate.need_id', '=', 'need.id')
+						.where('priority_round.state', '=', 'open')
+				)
+			)
+		)
+		.orderBy('need.id')
+		.limit(21)
 		.execute();
+	const topIds = new Set(top.map((t) => Number(t.id)));
+	const chosen = [
+		...top.map((t) => ({ id: Number(t.id), after: t.published_at ? t.published_at.getTime() : 0 })),
+		...accepted.filter((n) => !topIds.has(n.id)).map((n) => ({ id: n.id, after: 0 }))
+	];
 
-	for (const [k, need] of accepted.entries()) {
-		// Accepted between 150 and 35 days ago; then, by k: delivered, in progress, handed and stalled, or still accepted.
-		const acceptedAt = new Date(now.getTime() - (150 - k * 5) * DAY);
-		const handedAt = new Date(acceptedAt.getTime() + (6 + ((k * 13) % 30)) * DAY);
-		const progressAt = new Date(handedAt.getTime() + 5 * DAY);
-		const deliveredAt = new Date(progressAt.getTime() + (10 + ((k * 7) % 25)) * DAY);
-		let fate: NeedStatus = (['delivered', 'in_progress', 'delivered', 'handed_upstream', 'in_progress', 'accepted'] as const)[k % 6];
-		if (fate === 'delivered' && deliveredAt >= now) fate = 'in_progress';
-		if (fate === 'in_progress' && progressAt >= now) fate = 'handed_upstream';
-		if (fate === 'handed_upstream' && handedAt >= now) fate = 'accepted';
+	let handed = 0;
+	for (const [k, { id, after }] of chosen.entries()) {
+		const need = await ctx.db.selectFrom('need').select(['id', 'group_id', 'kind']).where('id', '=', id).executeTakeFirstOrThrow();
+		const acceptedRow = await ctx.db
+			.selectFrom('need_status_change')
+			.select('at')
+			.where('need_id', '=', id)
+			.where('to_status', '=', 'accepted')
+			.orderBy('at', 'desc')
+			.executeTakeFirst();
+		const acceptedAt = acceptedRow?.at.getTime() ?? now - 60 * DAY;
+		const group = groups.find((g) => g.id === need.group_id) ?? null;
+		const handler = group ? group.members[0] : admin;
 
-		const champion = members[(k * 5 + 3) % members.length];
+		// Champions volunteer soon after acceptance; every third need still waits for one (a sponsor alone does not count).
+		const champion = pickChampion(members, group, k);
 		const sponsor = members[(k * 7 + 11) % members.length];
-		// Every third need keeps waiting for a champion (a sponsor alone does not count).
+		const at = (t: number) => new Date(Math.min(t, now));
 		if (k % 3 !== 2)
-			await volunteer(as(champion), need.id, {
+			await volunteer(as(champion, at(acceptedAt + 2 * DAY)), id, {
 				role: 'champion',
 				note: k % 2 ? 'We run this at scale and can test every patch set.' : 'I will write the spec and follow the review.'
 			});
-		if (k % 4 === 0 && sponsor.id !== champion.id) await volunteer(as(sponsor), need.id, { role: 'sponsor', note: 'Core reviewer; happy to mentor.' });
+		if (k % 4 === 0 && sponsor.id !== champion.id)
+			await volunteer(as(sponsor, at(acceptedAt + 3 * DAY)), id, { role: 'sponsor', note: 'Core reviewer; happy to mentor.' });
 
-		await ctx.db
-			.updateTable('need')
-			.set({ created_at: new Date(acceptedAt.getTime() - 12 * DAY) })
-			.where('id', '=', need.id)
-			.execute();
-		await ctx.db
-			.updateTable('need_status_change')
-			.set({ at: new Date(acceptedAt.getTime() - 3 * DAY) })
-			.where('need_id', '=', need.id)
-			.where('to_status', '!=', 'accepted')
-			.execute();
-		await ctx.db.updateTable('need_status_change').set({ at: acceptedAt }).where('need_id', '=', need.id).where('to_status', '=', 'accepted').execute();
-		if (fate === 'accepted') continue;
+		let fate: Fate = topIds.has(id) ? (['in_progress', 'delivered', 'handed_upstream'] as const)[k % 3] : FATES[k % FATES.length];
+		const handedAt = Math.max(acceptedAt + (6 + ((k * 13) % 25)) * DAY, after + (2 + k) * DAY);
+		const progressAt = handedAt + (5 + (k % 7)) * DAY;
+		const deliveredAt = progressAt + (12 + ((k * 7) % 20)) * DAY;
+		if (fate === 'delivered' && deliveredAt >= now - DAY) fate = 'in_progress';
+		if (fate === 'in_progress' && progressAt >= now - DAY) fate = 'handed_upstream';
+		if (fate === 'handed_upstream' && handedAt >= now - DAY) fate = 'accepted';
+		if (!sandbox || fate === 'accepted') continue;
 
-		const steps: [NeedStatus, NeedStatus, Date, string][] = [['accepted', 'handed_upstream', handedAt, `Handed to ${'the developers’ tracker'}.`]];
-		if (fate === 'in_progress' || fate === 'delivered') steps.push(['handed_upstream', 'in_progress', progressAt, 'Upstream: a fix is in review.']);
-		if (fate === 'delivered') steps.push(['in_progress', 'delivered', deliveredAt, 'Upstream: fix released in 2026.2.']);
-		await ctx.db
-			.insertInto('need_status_change')
-			.values(steps.map(([from, to, at, reason]) => ({ need_id: need.id, from_status: from, to_status: to, reason, actor_id: null, at })))
-			.execute();
-		await ctx.db
-			.updateTable('need')
-			.set({ status: fate, status_reason: steps.at(-1)![3], updated_at: steps.at(-1)![2] })
-			.where('id', '=', need.id)
-			.execute();
-		// The handed-only needs are the stalled ones: nothing has moved upstream since the handoff.
-		const lastUpstream = steps.at(-1)![2];
-		await ctx.db
-			.insertInto('handoff')
-			.values({
-				need_id: need.id,
-				tracker_id: tracker.id,
-				kind: k % 2 ? 'bug' : 'feature',
-				upstream_key: `${2090000 + need.id}`,
-				upstream_url: `https://bugs.launchpad.net/nova/+bug/${2090000 + need.id}`,
-				title: need.title,
-				linked: true,
-				upstream_state: fate === 'delivered' ? 'Fix Released' : fate === 'in_progress' ? 'In Progress' : 'Triaged',
-				status: fate as 'handed_upstream' | 'in_progress' | 'delivered',
-				delivered_in: fate === 'delivered' ? '2026.2' : null,
-				created_by: null,
-				created_at: handedAt,
-				upstream_updated_at: lastUpstream,
-				synced_at: null
-			})
-			.execute();
+		const handing = as(handler, new Date(handedAt));
+		const kind = need.kind === 'bug' ? 'bug' : 'feature';
+		const { draft } = await draftHandoff(handing, id, { trackerId: sandbox.id, kind }, { siteUrl: '' });
+		const handoff = await createHandoff(handing, id, { trackerId: sandbox.id, kind, title: draft.title, body: draft.body, fields: draft.fields });
+		handed++;
+		if (fate === 'handed_upstream') continue;
 
-		if (k % 3 !== 2 && (fate === 'in_progress' || fate === 'delivered')) {
-			const project = NOVA[k % NOVA.length];
-			const review = await linkChange(as(champion), need.id, { url: `https://review.opendev.org/c/${project}/+/${930000 + need.id * 7}` });
-			if (fate === 'delivered') await setChangeState(as(champion), review.id, { state: 'merged' });
+		// A developer picks it up; the next sync moves the need. Then the champion's change, and perhaps the release.
+		const number = Number(handoff.upstreamKey);
+		await moveSandboxIssue(as(handler, new Date(progressAt)), sandbox.id, number, {
+			state: 'in_progress',
+			milestone: '2027.1',
+			note: 'Assigned to a core reviewer; a first patch set is up.'
+		});
+		await syncNeed(as(handler, new Date(progressAt + 2 * 3_600_000)), id);
+		if (k % 3 !== 2) {
+			const repo = REPOS[k % REPOS.length];
+			const review = await linkChange(as(champion, new Date(progressAt + 4 * 3_600_000)), id, {
+				url: `https://review.opendev.org/c/${repo}/+/${930000 + id * 7}`
+			});
+			if (fate === 'delivered') await setChangeState(as(champion, new Date(deliveredAt - DAY)), review.id, { state: 'merged' });
 			if (k % 4 === 1) {
-				const abandoned = await linkChange(as(champion), need.id, { url: `https://review.opendev.org/c/${project}/+/${920000 + need.id * 7}` });
-				await setChangeState(as(champion), abandoned.id, { state: 'abandoned' });
+				const abandoned = await linkChange(as(champion, new Date(progressAt + 5 * 3_600_000)), id, {
+					url: `https://review.opendev.org/c/${repo}/+/${920000 + id * 7}`
+				});
+				await setChangeState(as(champion, new Date(progressAt + 2 * DAY)), abandoned.id, { state: 'abandoned' });
 			}
 		}
+		if (fate !== 'delivered') continue;
+		await moveSandboxIssue(as(handler, new Date(deliveredAt)), sandbox.id, number, {
+			state: 'fixed',
+			milestone: '2026.2',
+			note: 'Merged and backported; released in 2026.2.'
+		});
+		await syncNeed(as(handler, new Date(deliveredAt + 3 * 3_600_000)), id);
 	}
-	console.log(`  champions: ${accepted.length} accepted needs given an upstream history, champions and changes.`);
+	console.log(`  champions: ${chosen.length} accepted needs given champions; ${handed} handed to ${sandbox?.name ?? 'no tracker'}.`);
+}
+
+/** A champion who may volunteer for the need: a member of its group (closed or not), else anyone. */
+function pickChampion(members: DemoMember[], group: DemoWorld['groups'][number] | null, k: number): DemoMember {
+	const pool = group ? group.members : members;
+	return pool[(k * 5 + 3) % pool.length];
 }

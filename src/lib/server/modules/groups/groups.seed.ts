@@ -9,29 +9,38 @@ export const DEMO_GROUPS = [
 		visibility: 'open',
 		summary: 'Operators of clouds with thousands of hypervisors: scaling limits, cells, RabbitMQ, database load.',
 		charter:
-			'## Mission\n\nHelp operators scale their clouds beyond a few hundred nodes, and turn what we learn into **needs** the developers can act on.\n\n## How we work\n\n- Monthly meeting, notes on the wiki\n- We distil scaling needs every cycle and rank them by ranked ballot\n- Chairs hand the top items upstream at the PTG'
+			'## Mission\n\nHelp operators scale their clouds beyond a few hundred nodes, and turn what we learn into **needs** the developers can act on.\n\n## How we work\n\n- Meeting every other Wednesday at 15:00 UTC, notes on the wiki\n- We distil scaling needs every cycle and rank them by ranked ballot\n- Chairs hand the top items upstream before the PTG and follow them there'
+	},
+	{
+		name: 'Public Cloud SIG',
+		kind: 'sig',
+		visibility: 'open',
+		summary: 'Providers who sell OpenStack to the public: billing, quotas, self-service, multi-tenancy at scale.',
+		charter:
+			'## Scope\n\nWhat public cloud providers need from OpenStack that private clouds do not: accurate usage data for billing, quota and abuse handling, customer-facing APIs that stay stable across upgrades.\n\n## Ranking\n\nWe rank our accepted needs once per cycle; every provider gets one ballot per member.'
+	},
+	{
+		name: 'Edge WG',
+		kind: 'working_group',
+		visibility: 'open',
+		summary: 'Edge Computing Working Group: small, remote and sometimes disconnected sites, from cell towers to shops.',
+		charter:
+			'We collect use cases for edge deployments (far edge, near edge, regional sites) and maintain reference architectures. Needs here usually come from sites with two to ten nodes, a thin uplink and nobody on site.'
 	},
 	{
 		name: 'Ops Meetups Team',
 		kind: 'ops_team',
 		visibility: 'open',
-		summary: 'Organizes the ops meetups and summit ops tracks; turns session notes into needs.',
+		summary: 'Organizes the ops meetups and the summit ops track; turns session notes into needs.',
 		charter:
-			'## Scope\n\nCall for topics, +1 voting, moderators and notes for every ops meetup. Action items from sessions become needs with a link back to the session.'
-	},
-	{
-		name: 'Edge Computing Working Group',
-		kind: 'working_group',
-		visibility: 'open',
-		summary: 'Requirements and reference architectures for small, remote and disconnected sites.',
-		charter: 'We collect use cases for edge deployments and maintain reference architectures for far-edge, near-edge and regional sites.'
+			'## Scope\n\nCall for topics, +1 voting, moderators and notes for every ops meetup. Action items from sessions become needs here, with a link back to the session etherpad.'
 	},
 	{
 		name: 'Security SIG',
 		kind: 'sig',
 		visibility: 'closed',
 		summary: 'Vulnerability coordination and hardening guidance. Embargoed work stays within the group until published.',
-		charter: '## Confidentiality\n\nReports under embargo are discussed here only. Needs are published once a fix or advisory is out.'
+		charter: '## Confidentiality\n\nReports under embargo are discussed here only. Needs are published once a fix or an advisory is out.'
 	},
 	{
 		name: 'User Committee',
@@ -42,24 +51,27 @@ export const DEMO_GROUPS = [
 	}
 ] as const;
 
-/** The groups module's part of `caucus seed --demo`: five groups, open and closed, with chairs, moderators and members. */
+/** The groups module's part of `caucus seed --demo`: six groups, open and closed, with chairs, moderators and members, founded eight months ago. */
 export async function seedDemo(world: DemoWorld): Promise<void> {
-	const admin = world.as(world.admin!);
 	const { members } = world;
 	const bar = world.progress('groups', DEMO_GROUPS.length);
 	for (const [g, spec] of DEMO_GROUPS.entries()) {
+		// Everyone has joined the site by then; each group fills up over its first weeks.
+		const founded = 250 - g * 2;
+		const at = (k: number) => world.daysAgo(founded - 1 - k * 0.4);
+		const admin = world.as(world.admin!, world.daysAgo(founded));
 		const chair = members[g * 3];
 		const group = await createGroup(admin, spec);
-		await joinOrAdd(world.as(chair), group.slug, spec.visibility, admin, chair.handle);
-		await setRole(admin, group.slug, chair.handle, { role: 'chair' });
+		await joinOrAdd(world.as(chair, at(0)), group.slug, spec.visibility, world.as(world.admin!, at(0.5)), chair.handle);
+		await setRole(world.as(world.admin!, at(1)), group.slug, chair.handle, { role: 'chair' });
 		const joined: DemoMember[] = [chair];
 		for (let i = 0; i < members.length; i++) {
 			if ((i + g) % (spec.visibility === 'open' ? 2 : 5) !== 0 || members[i] === chair) continue;
-			await joinOrAdd(world.as(members[i]), group.slug, spec.visibility, world.as(chair), members[i].handle);
+			await joinOrAdd(world.as(members[i], at(i + 2)), group.slug, spec.visibility, world.as(chair, at(i + 2.5)), members[i].handle);
 			joined.push(members[i]);
 		}
-		await setRole(world.as(chair), group.slug, joined[1].handle, { role: 'moderator' });
-		world.groups.push({ slug: group.slug, visibility: spec.visibility, members: joined });
+		await setRole(world.as(chair, at(members.length + 3)), group.slug, joined[1].handle, { role: 'moderator' });
+		world.groups.push({ id: group.id, slug: group.slug, name: group.name, visibility: spec.visibility, members: joined });
 		bar.tick();
 	}
 	bar.done();

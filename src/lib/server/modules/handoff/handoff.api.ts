@@ -31,16 +31,23 @@ export const trackerOut = z.object({
 	baseUrl: z.string(),
 	project: z.string(),
 	kinds: z.array(z.enum(HANDOFF_KINDS)),
-	enabled: z.boolean()
+	enabled: z.boolean(),
+	sandbox: z.boolean().describe('A practice tracker inside Caucus, not the developers’ tracker: its items never leave the site.')
 });
 
 export const handoffOut = z.object({
 	id: z.number().int(),
 	needId: z.number().int(),
-	tracker: z.object({ id: z.number().int(), name: z.string(), provider: z.enum(TRACKER_PROVIDERS), providerLabel: z.string() }),
+	tracker: z.object({
+		id: z.number().int(),
+		name: z.string(),
+		provider: z.enum(TRACKER_PROVIDERS),
+		providerLabel: z.string(),
+		sandbox: z.boolean().describe('A practice tracker inside Caucus, not the developers’ tracker.')
+	}),
 	kind: z.enum(HANDOFF_KINDS),
 	upstreamKey: z.string(),
-	upstreamUrl: z.string(),
+	upstreamUrl: z.string().describe('The item’s address; for a sandbox item, a path on this site (/sandbox/{tracker}/issues/{n}).'),
 	title: z.string(),
 	linked: z.boolean().describe('An existing item was linked rather than created by Caucus.'),
 	upstreamState: z.string().describe("The tracker's own word for the state."),

@@ -12,6 +12,7 @@ import { createHandoffInput, draftInput, linkHandoffInput, type CreateHandoffInp
 import { settleNeed, syncNeedHandoffs, upstreamReason, type SyncChange } from './handoff.sync.ts';
 import type { HandoffKind, HandoffRow, TrackerRow } from './handoff.tables.ts';
 import { providerOf, trackerConnection, trackerRow } from './handoff.trackers.ts';
+import { providerEnv } from './handoff.sandbox.ts';
 import { TrackerError, type HandoffDraft, type NeedEvidence, type TrackerProviderImpl, type UpstreamItem } from './providers/provider.ts';
 
 /*
@@ -195,7 +196,7 @@ export async function createHandoff(ctx: Ctx, needId: number, input: CreateHando
 
 	let item: UpstreamItem;
 	try {
-		item = await impl.create(trackerConnection(tracker), { kind: data.kind, title: data.title, body: data.body, fields: data.fields });
+		item = await impl.create(trackerConnection(tracker), { kind: data.kind, title: data.title, body: data.body, fields: data.fields }, providerEnv(ctx));
 	} catch (error) {
 		if (error instanceof TrackerError) throw trackerFailure(tracker, error);
 		throw error;
@@ -260,7 +261,7 @@ export async function linkHandoff(ctx: Ctx, needId: number, input: LinkHandoffIn
 	if (key === null) throw invalid({ url: `That is not the URL of an item in ${tracker.name} (${tracker.project}).` });
 	let item: UpstreamItem;
 	try {
-		item = await impl.fetch(connection, key);
+		item = await impl.fetch(connection, key, providerEnv(ctx));
 	} catch (error) {
 		if (error instanceof TrackerError) throw trackerFailure(tracker, error, 'url');
 		throw error;

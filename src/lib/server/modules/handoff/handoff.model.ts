@@ -11,7 +11,14 @@ import { providerOf } from './handoff.trackers.ts';
 export interface Handoff {
 	id: number;
 	needId: number;
-	tracker: { id: number; name: string; provider: TrackerProvider; providerLabel: string };
+	tracker: {
+		id: number;
+		name: string;
+		provider: TrackerProvider;
+		providerLabel: string;
+		/** A sandbox inside Caucus, not the developers' tracker (decision 0017): pages say so beside the item. */
+		sandbox: boolean;
+	};
 	kind: HandoffKind;
 	upstreamKey: string;
 	upstreamUrl: string;
@@ -34,7 +41,13 @@ export function toHandoff(row: HandoffTrackerRow): Handoff {
 	return {
 		id: row.id,
 		needId: row.need_id,
-		tracker: { id: row.tracker_id, name: row.tracker_name, provider: row.provider, providerLabel: providerOf(row.provider)?.label ?? row.provider },
+		tracker: {
+			id: row.tracker_id,
+			name: row.tracker_name,
+			provider: row.provider,
+			providerLabel: providerOf(row.provider)?.label ?? row.provider,
+			sandbox: !!providerOf(row.provider)?.local
+		},
 		kind: row.kind,
 		upstreamKey: row.upstream_key,
 		upstreamUrl: row.upstream_url,

@@ -44,7 +44,7 @@ export interface HandoffPage {
 	/** The kind a draft starts with: bug for a bug, feature for everything else. */
 	suggestedKind: HandoffKind;
 	/** Enabled trackers this need is not yet handed to. */
-	trackers: { id: number; name: string; provider: TrackerProvider; providerLabel: string; project: string; kinds: readonly HandoffKind[] }[];
+	trackers: { id: number; name: string; provider: TrackerProvider; providerLabel: string; project: string; kinds: readonly HandoffKind[]; sandbox: boolean }[];
 	handoffs: Handoff[];
 	handable: boolean;
 	/**
@@ -69,7 +69,8 @@ export async function getHandoffPage(ctx: Ctx, needId: number): Promise<HandoffP
 			provider: r.provider,
 			providerLabel: providerOf(r.provider)!.label,
 			project: r.project,
-			kinds: providerOf(r.provider)!.kinds
+			kinds: providerOf(r.provider)!.kinds,
+			sandbox: !!providerOf(r.provider)!.local
 		}));
 	const need = access.need;
 	return {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { oneLineText, storable, userText } from '#lib/server/platform/text.ts';
-import { HANDOFF_KINDS, TRACKER_PROVIDERS } from './handoff.tables.ts';
+import { HANDOFF_KINDS, SANDBOX_STATES, TRACKER_PROVIDERS } from './handoff.tables.ts';
 
 /** Input schemas, one per operation. Forms send strings; the API may send the same shapes. */
 
@@ -28,21 +28,26 @@ const line = (label: string, max: number) => oneLineText({ field: label, max, to
 /** A setting or a field sent to the tracker as given, but never NUL (jsonb cannot hold it). */
 const raw = () => storable(z.string());
 
+function isHttpUrl(v: string): boolean {
+	try {
+		return ['http:', 'https:'].includes(new URL(v).protocol);
+	} catch {
+		return false;
+	}
+}
+
 const httpUrl = (label: string) =>
 	line(label, 500)
 		.min(1, `${label} is required.`)
-		.refine((v) => {
-			try {
-				return ['http:', 'https:'].includes(new URL(v).protocol);
-			} catch {
-				return false;
-			}
-		}, `${label} must be an http or https URL.`);
+		.refine(isHttpUrl, `${label} must be an http or https URL.`);
 
 export const trackerInput = z.object({
 	name: line('Name', 80).min(2, 'Give the tracker a name of at least 2 characters.'),
 	provider: z.enum(TRACKER_PROVIDERS, { error: 'Choose a provider.' }),
-	baseUrl: httpUrl('Base URL'),
+	/** Required for every provider but the sandbox, which lives inside Caucus (checked by createTracker and updateTracker). */
+	baseUrl: line('Base URL', 500)
+		.refine((v) => v === '' || isHttpUrl(v), 'Base URL must be an http or https URL.')
+		.default(''),
 	project: line('Project', 200).min(1, 'Project is required.'),
 	/** Provider settings, by the provider's settingFields names. */
 	settings: z.record(raw(), raw().max(FIELD_MAX, `Settings must be at most ${FIELD_MAX} characters each.`)).default({}),
@@ -89,3 +94,14 @@ export const syncInput = z.object({
 	/** Sync every open handoff now, not only those not synced lately. */
 	all: flag.default(false)
 });
+
+/** Whoever plays the developers moves a sandbox issue: a new state, the release it targets or was fixed in, a note. */
+export const sandboxMoveInput = z.object({
+	state: z.enum(SANDBOX_STATES, { error: 'Choose what happens to the issue.' }),
+	milestone: line('Release', 40)
+		.optional()
+		.nullable()
+		.transform((v) => v || null),
+	note: text('Note', 2_000).default('')
+});
+export type SandboxMoveInput = z.input<typeof sandboxMoveInput>;

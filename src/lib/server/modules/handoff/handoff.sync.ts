@@ -11,6 +11,7 @@ import { groupIdOfNeed, moveNeedForUpstream, readersAmong, STATUS_LABELS, suppor
 import { findGroupById } from '#lib/server/modules/groups/index.ts';
 import type { HandoffRow, HandoffStatus, TrackerRow } from './handoff.tables.ts';
 import { providerOf, trackerConnection } from './handoff.trackers.ts';
+import { providerEnv } from './handoff.sandbox.ts';
 import { TrackerError, type TrackerConnection, type UpstreamItem, type WebhookDelivery } from './providers/provider.ts';
 
 /*
@@ -184,11 +185,12 @@ export async function syncHandoffRows(
 	let errors = 0;
 	let retryable = 0;
 	let next = 0;
+	const env = providerEnv({ db, now, actor: null });
 	const worker = async () => {
 		while (next < handoffs.length) {
 			const handoff = handoffs[next++];
 			try {
-				const item = await impl.fetch(connection, handoff.upstream_key);
+				const item = await impl.fetch(connection, handoff.upstream_key, env);
 				const change = await applyUpstreamItem(systemCtx(db, now), tracker, Number(handoff.id), item);
 				if (change) changes.push(change);
 			} catch (error) {

@@ -1,6 +1,6 @@
 import type { Generated, Selectable } from 'kysely';
 
-export const TRACKER_PROVIDERS = ['github', 'gitlab', 'jira', 'launchpad', 'storyboard', 'specs'] as const;
+export const TRACKER_PROVIDERS = ['github', 'gitlab', 'jira', 'launchpad', 'storyboard', 'specs', 'sandbox'] as const;
 export type TrackerProvider = (typeof TRACKER_PROVIDERS)[number];
 export const HANDOFF_KINDS = ['bug', 'feature', 'blueprint', 'spec'] as const;
 export type HandoffKind = (typeof HANDOFF_KINDS)[number];
@@ -53,7 +53,48 @@ export interface HandoffTable {
 }
 export type HandoffRow = Selectable<HandoffTable>;
 
+/** A sandbox issue's state, in the sandbox's own words (providers/sandbox.ts maps them onto handoff statuses). */
+export const SANDBOX_STATES = ['new', 'in_progress', 'fixed', 'wont_fix'] as const;
+export type SandboxState = (typeof SANDBOX_STATES)[number];
+
+/**
+ * An issue in a sandbox tracker: the practice tracker that lives inside Caucus (decision 0017). Only the
+ * sandbox provider creates them, through handoff.sandbox.ts; whoever plays the developers moves them.
+ */
+export interface SandboxIssueTable {
+	id: Generated<number>;
+	tracker_id: number;
+	/** The issue's number within its sandbox tracker: 1, 2, 3, ... */
+	number: number;
+	kind: HandoffKind;
+	title: string;
+	/** Markdown, as the draft was sent. */
+	body: string;
+	labels: Generated<string[]>;
+	state: Generated<SandboxState>;
+	/** The release it is targeted at or was fixed in. */
+	milestone: string | null;
+	/** Who handed it up (a draft's creator), when known. */
+	created_by: number | null;
+	created_at: Date;
+	updated_at: Date;
+}
+export type SandboxIssueRow = Selectable<SandboxIssueTable>;
+
+/** What happened to a sandbox issue after it was opened: each move of whoever plays the developers. */
+export interface SandboxIssueEventTable {
+	id: Generated<number>;
+	issue_id: number;
+	actor_id: number | null;
+	state: SandboxState;
+	milestone: string | null;
+	note: string;
+	at: Date;
+}
+
 export interface HandoffTables {
 	tracker: TrackerTable;
 	handoff: HandoffTable;
+	sandbox_issue: SandboxIssueTable;
+	sandbox_issue_event: SandboxIssueEventTable;
 }

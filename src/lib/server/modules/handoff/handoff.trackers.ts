@@ -27,6 +27,8 @@ export interface TrackerView {
 	project: string;
 	kinds: readonly HandoffKind[];
 	enabled: boolean;
+	/** A sandbox: a practice tracker inside Caucus, never the developers' real one (decision 0017). */
+	sandbox: boolean;
 }
 
 export interface TrackerAdminView extends TrackerView {
@@ -52,7 +54,8 @@ export const availableProviders = () =>
 		kinds: p.kinds,
 		credentialFields: p.credentialFields,
 		settingFields: p.settingFields,
-		webhooks: !!p.webhook
+		webhooks: !!p.webhook,
+		local: !!p.local
 	}));
 
 export const webhookPath = (trackerId: number) => `/api/v1/trackers/${trackerId}/webhook`;
@@ -67,7 +70,8 @@ function view(row: TrackerRow): TrackerView {
 		baseUrl: row.base_url,
 		project: row.project,
 		kinds: impl?.kinds ?? [],
-		enabled: row.disabled_at === null
+		enabled: row.disabled_at === null,
+		sandbox: !!impl?.local
 	};
 }
 
@@ -158,6 +162,9 @@ async function checked(input: TrackerInput) {
 	if (!impl) throw invalid({ provider: `The ${data.provider} provider is not available on this site yet.` });
 	const settings = Object.fromEntries(impl.settingFields.map((f) => [f.name, (data.settings[f.name] ?? '').trim()]).filter(([, v]) => v !== ''));
 	const credentials = Object.fromEntries(impl.credentialFields.map((f) => [f.name, (data.credentials[f.name] ?? '').trim()]).filter(([, v]) => v !== ''));
+	// The sandbox lives inside Caucus: no address to call, nothing to check.
+	if (impl.local) return { data: { ...data, baseUrl: '' }, impl, settings, credentials: {} };
+	if (!data.baseUrl) throw invalid({ baseUrl: 'Base URL is required.' });
 	// Refused when saved, not only when called: loopback, private, link-local and metadata addresses (after DNS).
 	const fields: Record<string, string> = {};
 	for (const [field, url] of [

@@ -3,25 +3,26 @@ import { castBallot, closeRound, eligibleNeeds, openRound, publishList } from '#
 import type { Ctx } from '#lib/server/platform/context.ts';
 import type { DemoMember, DemoWorld } from '#lib/server/platform/module.ts';
 
-type Seeded = Pick<DemoWorld, 'groups' | 'as'> & { admin: DemoMember };
+type Seeded = Pick<DemoWorld, 'groups' | 'as' | 'daysAgo'> & { admin: DemoMember };
 
 /**
- * Two cycles, a closed and published round in the first open group (so /priorities has a list to read,
- * with its three orders), and an open round in the second open group (so members have something to rank).
- * Everything goes through the commands, so it is valid and audited like real use.
+ * Two cycles, a round of the first open group (the Large Scale SIG) ranked over two weeks in the autumn,
+ * closed and published ten weeks before the seed (so /priorities has a list to read, with its three orders,
+ * and its top needs have had time to go upstream), and a round the second open group opened this week (so
+ * members have something to rank). Everything goes through the commands at the time it happened.
  */
 /** This module's part of `caucus seed --demo`. */
 export const seedDemo = (world: DemoWorld) => seedDemoPriorities(world.ctx, { ...world, admin: world.admin! });
 
-async function seedDemoPriorities(ctx: Ctx, { admin, groups, as }: Seeded): Promise<void> {
-	const asAdmin = as(admin);
+async function seedDemoPriorities(ctx: Ctx, { admin, groups, as, daysAgo }: Seeded): Promise<void> {
+	const asAdmin = as(admin, daysAgo(245));
 	await createCycle(asAdmin, { slug: '2026.2', name: '2026.2 (Gazpacho)', startsOn: '2026-07-01', endsOn: '2026-12-31' });
 	await createCycle(asAdmin, { slug: '2027.1', name: '2027.1 (Hibiscus)', startsOn: '2027-01-01', endsOn: '2027-06-30' });
 
 	const open = groups.filter((g) => g.visibility === 'open');
 	const [published, ongoing] = open;
-	if (published) await rankAndPublish(ctx, published, as, 6, '2026.2');
-	if (ongoing) await rankOnly(ctx, ongoing, as, 5, '2027.1');
+	if (published) await rankAndPublish(ctx, published, as, daysAgo, 6, '2026.2');
+	if (ongoing) await rankOnly(ctx, ongoing, as, daysAgo, 5, '2027.1');
 }
 
 async function candidatesOf(ctx: Ctx, slug: string, count: number) {
@@ -41,20 +42,20 @@ function ballotOf(voter: number, needs: number[]): number[][] {
 	return voter % 4 === 3 ? tiers.slice(0, 3) : tiers;
 }
 
-async function rankAndPublish(ctx: Ctx, group: Seeded['groups'][number], as: Seeded['as'], count: number, cycle: string) {
+async function rankAndPublish(ctx: Ctx, group: Seeded['groups'][number], as: Seeded['as'], daysAgo: Seeded['daysAgo'], count: number, cycle: string) {
 	const { group: row, needs } = await candidatesOf(ctx, group.slug, count);
 	if (needs.length < 2) return;
-	const chair = as(group.members[0]);
-	const round = await openRound(chair, group.slug, { cycle, title: `${row.name} priorities ${cycle}`, candidates: needs });
+	const chair = group.members[0];
+	const round = await openRound(as(chair, daysAgo(84)), group.slug, { cycle, title: `${row.name} priorities ${cycle}`, candidates: needs });
 	const voters = group.members.slice(0, Math.min(group.members.length, 12));
-	for (const [v, voter] of voters.entries()) await castBallot(as(voter), round.id, { ranking: ballotOf(v, needs) });
-	await closeRound(chair, round.id);
-	await publishList(chair, round.id, { note: 'Agreed at the monthly meeting; the top three go to the PTG.' });
+	for (const [v, voter] of voters.entries()) await castBallot(as(voter, daysAgo(83 - v)), round.id, { ranking: ballotOf(v, needs) });
+	await closeRound(as(chair, daysAgo(70)), round.id);
+	await publishList(as(chair, daysAgo(69.9)), round.id, { note: 'Agreed at the SIG meeting; the top three go to the PTG.' });
 }
 
-async function rankOnly(ctx: Ctx, group: Seeded['groups'][number], as: Seeded['as'], count: number, cycle: string) {
+async function rankOnly(ctx: Ctx, group: Seeded['groups'][number], as: Seeded['as'], daysAgo: Seeded['daysAgo'], count: number, cycle: string) {
 	const { group: row, needs } = await candidatesOf(ctx, group.slug, count);
 	if (needs.length < 2) return;
-	const round = await openRound(as(group.members[0]), group.slug, { cycle, title: `${row.name} priorities ${cycle}`, candidates: needs });
-	for (const [v, voter] of group.members.slice(1, 5).entries()) await castBallot(as(voter), round.id, { ranking: ballotOf(v, needs) });
+	const round = await openRound(as(group.members[0], daysAgo(4)), group.slug, { cycle, title: `${row.name} priorities ${cycle}`, candidates: needs });
+	for (const [v, voter] of group.members.slice(1, 5).entries()) await castBallot(as(voter, daysAgo(3.5 - v * 0.7)), round.id, { ranking: ballotOf(v, needs) });
 }

@@ -6,6 +6,7 @@ import { jira } from './jira.ts';
 import { launchpad } from './launchpad.ts';
 import { specs } from './specs.ts';
 import { storyboard } from './storyboard.ts';
+import { sandbox } from './sandbox.ts';
 
 /** Every tracker provider, by name; one file each beside this one. */
 export const PROVIDERS: Partial<Record<TrackerProvider, TrackerProviderImpl>> = {
@@ -14,5 +15,6 @@ export const PROVIDERS: Partial<Record<TrackerProvider, TrackerProviderImpl>> = 
 	jira,
 	launchpad,
 	storyboard,
-	specs
+	specs,
+	sandbox
 };

@@ -1,10 +1,12 @@
-import type { HandoffKind, HandoffStatus, TrackerProvider } from '../handoff.tables.ts';
+import type { HandoffKind, HandoffStatus, SandboxState, TrackerProvider } from '../handoff.tables.ts';
 
 /*
  * One interface for every developers' tracker, one file per provider (github.ts, gitlab.ts, jira.ts,
- * launchpad.ts, storyboard.ts, specs.ts), registered in providers/index.ts. Providers are plain objects
- * of functions: no database access and no Caucus rules in them, only the tracker's formats and API, so
- * each is tested against a local server that speaks the subset of that tracker's API it uses.
+ * launchpad.ts, storyboard.ts, specs.ts, sandbox.ts), registered in providers/index.ts. Providers are plain
+ * objects of functions: no database access and no Caucus rules in them, only the tracker's formats and API, so
+ * each is tested against a local server that speaks the subset of that tracker's API it uses. The sandbox's
+ * "API" is the store Caucus lends it (`ProviderEnv.sandbox`, kept by handoff.sandbox.ts): its issues live in
+ * Caucus's own database (decision 0017).
  */
 
 /** A tracker as a provider sees it: decrypted credentials included, so it never leaves the server. */
@@ -79,6 +81,30 @@ export interface UpstreamItem {
 	updatedAt: Date;
 }
 
+/** A sandbox issue as the sandbox's store reports it. */
+export interface SandboxIssueRecord {
+	trackerId: number;
+	number: number;
+	title: string;
+	state: SandboxState;
+	milestone: string | null;
+	updatedAt: Date;
+}
+
+/** The sandbox tracker's issues, in Caucus's own database: what the sandbox provider calls instead of an HTTP API. */
+export interface SandboxStore {
+	open(trackerId: number, issue: { kind: HandoffKind; title: string; body: string; labels: string[] }): Promise<SandboxIssueRecord>;
+	read(trackerId: number, number: number): Promise<SandboxIssueRecord | null>;
+}
+
+/**
+ * What Caucus lends a provider beside the tracker's connection. Providers of real trackers ignore it; the
+ * sandbox, whose tracker lives inside Caucus, reads and writes its issues through it.
+ */
+export interface ProviderEnv {
+	sandbox: SandboxStore;
+}
+
 /** Raised for a refusal by the tracker (bad credentials, missing project, validation): shown to the moderator. */
 export class TrackerError extends Error {
 	readonly status: number | null;
@@ -103,6 +129,11 @@ export interface TrackerProviderImpl {
 	/** "GitHub issues", "Launchpad (bugs and blueprints)", ... */
 	label: string;
 	kinds: readonly HandoffKind[];
+	/**
+	 * True for a tracker that lives inside Caucus (the sandbox): it has no base URL, credentials or webhooks,
+	 * and nothing it does leaves the site. Pages mark its trackers and items as a sandbox.
+	 */
+	local?: boolean;
 	/** Which credential fields the tracker form asks for, in order, e.g. [{ name: 'token', label: 'Personal access token' }]. */
 	credentialFields: readonly { name: string; label: string }[];
 	/** Provider settings the tracker form asks for beyond base URL and project (labels, issue type, branch, ...). */
@@ -110,11 +141,11 @@ export interface TrackerProviderImpl {
 	/** A draft in the tracker's format, filled from the evidence; the moderator previews and edits it. */
 	draft(tracker: TrackerConnection, evidence: NeedEvidence, kind: HandoffKind): HandoffDraft;
 	/** Creates the item upstream; throws TrackerError on refusal. */
-	create(tracker: TrackerConnection, draft: HandoffDraft): Promise<UpstreamItem>;
+	create(tracker: TrackerConnection, draft: HandoffDraft, env?: ProviderEnv): Promise<UpstreamItem>;
 	/** The upstream key an item URL of this tracker names, or null if the URL is not one of its items. */
 	keyFromUrl(tracker: TrackerConnection, url: string): string | null;
 	/** Reads an item's current state (polling). */
-	fetch(tracker: TrackerConnection, key: string): Promise<UpstreamItem>;
+	fetch(tracker: TrackerConnection, key: string, env?: ProviderEnv): Promise<UpstreamItem>;
 	/**
 	 * Verifies a webhook delivery (signature or token) and returns the items it reports changed; null when the
 	 * delivery fails verification. Absent for trackers without webhooks: those are polled.
