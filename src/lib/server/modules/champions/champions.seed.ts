@@ -54,7 +54,19 @@ async function seedDemoChampions(ctx: Ctx, world: DemoWorld): Promise<void> {
 		.select(['need.id', 'need.group_id', 'need.kind'])
 		.where('need.status', '=', 'accepted')
 		.where('need.hidden_at', 'is', null)
-		.where((eb) => eb.or([eb('need.group_id', 'is', null), eb('need.group_id', 'in', open.filter((g) => g !== ranked).map((g) => g.id).concat([-1]))]))
+		.where((eb) =>
+			eb.or([
+				eb('need.group_id', 'is', null),
+				eb(
+					'need.group_id',
+					'in',
+					open
+						.filter((g) => g !== ranked)
+						.map((g) => g.id)
+						.concat([-1])
+				)
+			])
+		)
 		.where((eb) =>
 			eb.not(
 				eb.exists(

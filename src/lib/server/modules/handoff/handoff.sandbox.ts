@@ -180,7 +180,14 @@ export async function getSandboxIssue(ctx: Ctx, trackerId: number, number: numbe
 	const events = await ctx.db
 		.selectFrom('sandbox_issue_event')
 		.leftJoin('member', 'member.id', 'sandbox_issue_event.actor_id')
-		.select(['sandbox_issue_event.state', 'sandbox_issue_event.milestone', 'sandbox_issue_event.note', 'sandbox_issue_event.at', 'member.handle', 'member.display_name'])
+		.select([
+			'sandbox_issue_event.state',
+			'sandbox_issue_event.milestone',
+			'sandbox_issue_event.note',
+			'sandbox_issue_event.at',
+			'member.handle',
+			'member.display_name'
+		])
 		.where('sandbox_issue_event.issue_id', '=', row.id)
 		.orderBy('sandbox_issue_event.at')
 		.orderBy('sandbox_issue_event.id')
@@ -228,7 +235,14 @@ export async function moveSandboxIssue(ctx: Ctx, trackerId: number, number: numb
 		if (!row) throw notFound('The sandbox issue');
 		await tx.db
 			.insertInto('sandbox_issue_event')
-			.values({ issue_id: row.id, actor_id: tx.actor!.via === 'cli' ? null : tx.actor!.memberId, state: data.state, milestone: data.milestone, note: data.note, at: now })
+			.values({
+				issue_id: row.id,
+				actor_id: tx.actor!.via === 'cli' ? null : tx.actor!.memberId,
+				state: data.state,
+				milestone: data.milestone,
+				note: data.note,
+				at: now
+			})
 			.execute();
 		await recordActivity(tx, {
 			action: 'sandbox.issue_moved',

@@ -36,10 +36,7 @@ function isHttpUrl(v: string): boolean {
 	}
 }
 
-const httpUrl = (label: string) =>
-	line(label, 500)
-		.min(1, `${label} is required.`)
-		.refine(isHttpUrl, `${label} must be an http or https URL.`);
+const httpUrl = (label: string) => line(label, 500).min(1, `${label} is required.`).refine(isHttpUrl, `${label} must be an http or https URL.`);
 
 export const trackerInput = z.object({
 	name: line('Name', 80).min(2, 'Give the tracker a name of at least 2 characters.'),

@@ -181,7 +181,7 @@ describe('trackers, configured by administrators', () => {
 		expect((await failure(listTrackersForAdmin(as(null))))?.code).toBe('unauthenticated');
 		const choices = await listTrackerChoices(as(roles.closed.moderator));
 		expect(choices.map((c) => c.name)).toContain('Nova');
-		expect(Object.keys(choices[0]).sort()).toEqual(['baseUrl', 'enabled', 'id', 'kinds', 'name', 'project', 'provider', 'providerLabel']);
+		expect(Object.keys(choices[0]).sort()).toEqual(['baseUrl', 'enabled', 'id', 'kinds', 'name', 'project', 'provider', 'providerLabel', 'sandbox']);
 		expect((await failure(listTrackerChoices(as(roles.open.member))))?.code).toBe('forbidden');
 	});
 });

@@ -105,7 +105,9 @@ const ORGS = [
 	{
 		name: 'Kestrel Bank',
 		kind: 'private cloud',
-		deployments: [{ name: 'Kestrel private cloud (two data centres)', nodes: 420, instances: 9_600, releases: ['2024.1'], region: 'uk-south', extra: ['octavia'] }]
+		deployments: [
+			{ name: 'Kestrel private cloud (two data centres)', nodes: 420, instances: 9_600, releases: ['2024.1'], region: 'uk-south', extra: ['octavia'] }
+		]
 	},
 	{
 		name: 'University of Lakeside',
@@ -125,7 +127,9 @@ const ORGS = [
 	{
 		name: 'Orbit Retail',
 		kind: 'retail edge cloud',
-		deployments: [{ name: 'Orbit in-store edge (400 stores)', nodes: 1_200, instances: 4_800, releases: ['2024.1'], region: 'us-central', extra: ['placement'] }]
+		deployments: [
+			{ name: 'Orbit in-store edge (400 stores)', nodes: 1_200, instances: 4_800, releases: ['2024.1'], region: 'us-central', extra: ['placement'] }
+		]
 	},
 	{
 		name: 'Citadel Gov Cloud',
@@ -193,7 +197,15 @@ export function demoMembers(count: number) {
 						};
 					})
 			: [];
-		return { handle, displayName: `${first} ${last}`, email: `${handle}@demo.caucus.test`, organization: org.name, segments, bio: bioOf(segments, org, i), deployments };
+		return {
+			handle,
+			displayName: `${first} ${last}`,
+			email: `${handle}@demo.caucus.test`,
+			organization: org.name,
+			segments,
+			bio: bioOf(segments, org, i),
+			deployments
+		};
 	});
 }
 
@@ -236,10 +248,7 @@ export async function seedDemo(world: DemoWorld): Promise<void> {
 		// Members joined over the year before the seed, a few a week.
 		const joined = world.daysAgo(400 - i * 4);
 		const account = demoMemberOf(
-			await signUp(
-				{ ...ctx, now: () => joined },
-				{ email: profile.email, handle: profile.handle, displayName: profile.displayName, password: DEMO_PASSWORD }
-			)
+			await signUp({ ...ctx, now: () => joined }, { email: profile.email, handle: profile.handle, displayName: profile.displayName, password: DEMO_PASSWORD })
 		);
 		const as = world.as(account, new Date(joined.getTime() + 3_600_000));
 		await updateProfile(as, {

@@ -306,7 +306,8 @@ export const DEMO_NEEDS: DemoNeed[] = [
 		kind: 'feature',
 		component: 'keystone',
 		tags: ['security', 'self-service'],
-		context: 'Customers put application credentials in CI systems and never rotate them. We want to force expiry, but today rotation means a window with no valid secret.',
+		context:
+			'Customers put application credentials in CI systems and never rotate them. We want to force expiry, but today rotation means a window with no valid secret.',
 		ask: 'Two valid secrets per credential during rotation, and a maximum lifetime an operator can set.',
 		ago: 33,
 		group: PUBLIC_CLOUD,
@@ -416,7 +417,8 @@ export const DEMO_NEEDS: DemoNeed[] = [
 		kind: 'operations',
 		component: 'docs',
 		tags: ['upgrade'],
-		context: '“Deprecated, will be removed in a future release” gives us nothing to plan with. Twice this year an option we used disappeared one release later.',
+		context:
+			'“Deprecated, will be removed in a future release” gives us nothing to plan with. Twice this year an option we used disappeared one release later.',
 		ask: 'Every deprecation warning names its removal release, and the release notes list removals first.',
 		ago: 139,
 		group: OPS_MEETUPS,
@@ -440,7 +442,8 @@ export const DEMO_NEEDS: DemoNeed[] = [
 		kind: 'documentation',
 		component: 'docs',
 		tags: ['configuration'],
-		context: 'Every meetup someone shares the options that silently hurt at scale (rpc_response_timeout, heal_instance_info_cache_interval, ...). They end up in an etherpad and are lost.',
+		context:
+			'Every meetup someone shares the options that silently hurt at scale (rpc_response_timeout, heal_instance_info_cache_interval, ...). They end up in an etherpad and are lost.',
 		ask: 'A maintained page of options with operators’ recommended values and why.',
 		ago: 14,
 		group: OPS_MEETUPS,

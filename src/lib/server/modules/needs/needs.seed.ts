@@ -27,7 +27,8 @@ interface Said {
 
 /** Evidence from someone who runs a cloud. */
 const EVIDENCE: ((s: Said & { deployment: Deployment }) => string)[] = [
-	(s) => `We see the same on ${s.deployment.name} (${s.deployment.nodes?.toLocaleString('en-US')} nodes, ${s.deployment.releases[0] ?? 'same release'}). It started after our last upgrade.`,
+	(s) =>
+		`We see the same on ${s.deployment.name} (${s.deployment.nodes?.toLocaleString('en-US')} nodes, ${s.deployment.releases[0] ?? 'same release'}). It started after our last upgrade.`,
 	(s) => `Confirmed on ${s.deployment.name}, ${s.deployment.releases[0] ?? ''}. Our workaround is a cron job, which is exactly as fragile as it sounds.`,
 	(s) => `On ${s.deployment.name} this costs us roughly a day of engineer time a month. Supporting with our numbers.`,
 	(s) => `Happens on ${s.deployment.name} as well, but only above about 70 % utilisation; below that we never saw it.`
@@ -54,7 +55,10 @@ const MODERATOR: ((s: Said) => string)[] = [
 /** Conversations written for the needs visitors open first. `filer` is the need's author, `mod` the group's moderator. */
 const THREADS: Record<string, { who: 'any' | 'filer' | 'mod'; say: (s: Said) => string }[]> = {
 	'nova-conductor saturates RabbitMQ after a broker restart in cells with 1,000+ computes': [
-		{ who: 'any', say: () => 'Same here: restarting one broker took nova-conductor 18 minutes to catch up. We now restart brokers only in the maintenance window.' },
+		{
+			who: 'any',
+			say: () => 'Same here: restarting one broker took nova-conductor 18 minutes to catch up. We now restart brokers only in the maintenance window.'
+		},
 		{
 			who: 'any',
 			say: (s) =>
@@ -172,11 +176,7 @@ export async function seedDemo(world: DemoWorld): Promise<void> {
 			const speaker = line.who === 'filer' ? author : line.who === 'mod' ? moderator : pick(others.length ? others : pool, c * 3 + i);
 			const mine = deployments.get(speaker.id)?.[0] ?? null;
 			const said: Said = { prev: firstName(prev), author: firstName(author), group: group?.name ?? 'operators', deployment: mine };
-			const body = line.say
-				? line.say(said)
-				: mine
-					? pick(EVIDENCE, i)({ ...said, deployment: mine })
-					: pick(GENERAL, i)(said);
+			const body = line.say ? line.say(said) : mine ? pick(EVIDENCE, i)({ ...said, deployment: mine }) : pick(GENERAL, i)(said);
 			await addComment(as(speaker, new Date(at.getTime() + gap * (c + 1) + 37 * 60_000 * c)), need.id, { body });
 			prev = speaker;
 		}

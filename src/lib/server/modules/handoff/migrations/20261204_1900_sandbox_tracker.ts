@@ -15,7 +15,12 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('title', 'text', (c) => c.notNull())
 		.addColumn('body', 'text', (c) => c.notNull())
 		.addColumn('labels', sql`text[]`, (c) => c.notNull().defaultTo(sql`'{}'::text[]`))
-		.addColumn('state', 'text', (c) => c.notNull().defaultTo('new').check(sql`state in ('new', 'in_progress', 'fixed', 'wont_fix')`))
+		.addColumn('state', 'text', (c) =>
+			c
+				.notNull()
+				.defaultTo('new')
+				.check(sql`state in ('new', 'in_progress', 'fixed', 'wont_fix')`)
+		)
 		.addColumn('milestone', 'text')
 		.addColumn('created_by', 'bigint', (c) => c.references('member.id').onDelete('set null'))
 		.addColumn('created_at', 'timestamptz', (c) => c.notNull())

@@ -13,7 +13,7 @@ import type { Actions, PageServerLoad } from './$types';
  * address), edit the draft with a rendered preview, then create it; or link an existing item by URL.
  */
 
-const MARKDOWN_PROVIDERS = new Set(['github', 'gitlab']);
+const MARKDOWN_PROVIDERS = new Set(['github', 'gitlab', 'sandbox']);
 
 async function page(event: Pick<RequestEvent, 'locals' | 'url'> & { params: { id: number } }) {
 	if (!event.locals.actor) redirect(303, `/signin?next=${encodeURIComponent(event.url.pathname + event.url.search)}`);
