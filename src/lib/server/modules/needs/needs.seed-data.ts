@@ -1039,7 +1039,7 @@ export const DEMO_NEEDS: DemoNeed[] = [
 		heat: 1
 	},
 	{
-		title: 'Image properties for Windows guests are undocumented for Hyper-V enlightenments',
+		title: 'Document the image properties for Windows guests (Hyper-V enlightenments)',
 		kind: 'documentation',
 		component: 'docs',
 		tags: ['windows', 'images'],
