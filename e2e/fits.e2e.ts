@@ -34,7 +34,7 @@ let empty: RunningServer;
 let browser: Browser;
 let dataDir: string;
 const pages = new Map<Role, Page>();
-const ids = { need: 0, merged: 0, group: '', list: 0, round: 0, tracker: 0, deployment: 0, handle: '', reset: '', chairEmail: '', memberEmail: '' };
+const ids = { need: 0, merged: 0, group: '', list: 0, round: 0, tracker: 0, issue: '', deployment: 0, handle: '', reset: '', chairEmail: '', memberEmail: '' };
 
 /** Every page on disk, as its route (`/needs/[id=id]`), without the (group) folders. */
 function routesOnDisk(): string[] {
@@ -58,7 +58,7 @@ function routesOnDisk(): string[] {
 
 /** Who opens each page, at which address: the people who see most of it. */
 function visits(): Record<string, Visit[]> {
-	const { need, merged, group, list, round, tracker, deployment, handle, reset } = ids;
+	const { need, merged, group, list, round, tracker, issue, deployment, handle, reset } = ids;
 	return {
 		'/': [
 			{ as: 'visitor', path: '/' },
@@ -102,6 +102,11 @@ function visits(): Record<string, Visit[]> {
 		'/priorities/[id]': [{ as: 'visitor', path: `/priorities/${list}` }],
 		'/priorities/rounds/[id=id]': [{ as: 'member', path: `/priorities/rounds/${round}` }],
 		'/reset/[token]': [{ as: 'visitor', path: `/reset/${reset}` }],
+		'/sandbox/[tracker=id]': [{ as: 'visitor', path: `/sandbox/${tracker}` }],
+		'/sandbox/[tracker=id]/issues/[number=id]': [
+			{ as: 'visitor', path: issue },
+			{ as: 'chair', path: issue }
+		],
 		'/setup': [{ as: 'newcomer', path: '/setup' }],
 		'/signin': [{ as: 'visitor', path: '/signin' }],
 		'/signup': [{ as: 'visitor', path: '/signup' }],
@@ -194,6 +199,8 @@ async function findIds() {
 		ids.handle = member.handle;
 		ids.deployment = Number(member.deployment);
 		ids.tracker = Number((await db.selectFrom('tracker').select('id').orderBy('id').executeTakeFirstOrThrow()).id);
+		// The need's item in the demo's sandbox tracker: its page shows what was handed up, with a table of deployments.
+		ids.issue = (await db.selectFrom('handoff').select('upstream_url').where('need_id', '=', need.id).executeTakeFirstOrThrow()).upstream_url;
 	} finally {
 		await opened.close();
 	}

@@ -60,7 +60,13 @@ describe('The demo seed', () => {
 			.execute();
 		expect(waiting.length).toBeGreaterThanOrEqual(2);
 		const { draft } = await draftHandoff(ctx, waiting[0].id, { trackerId: sandbox.id, kind: 'feature' }, { siteUrl: 'http://127.0.0.1:3000' });
-		const handoff = await createHandoff(ctx, waiting[0].id, { trackerId: sandbox.id, kind: 'feature', title: draft.title, body: draft.body, fields: draft.fields });
+		const handoff = await createHandoff(ctx, waiting[0].id, {
+			trackerId: sandbox.id,
+			kind: 'feature',
+			title: draft.title,
+			body: draft.body,
+			fields: draft.fields
+		});
 		expect(handoff).toMatchObject({ status: 'handed_upstream', upstreamState: 'New', title: waiting[0].title });
 		const { issue } = await getSandboxIssue(ctx, sandbox.id, Number(handoff.upstreamKey));
 		expect(issue).toMatchObject({ title: waiting[0].title, abilities: { move: true }, needs: [{ id: waiting[0].id }] });

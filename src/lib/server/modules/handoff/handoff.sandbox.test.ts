@@ -104,7 +104,13 @@ describe('The sandbox tracker', () => {
 		});
 		expect(await needStatus(need.id)).toBe('handed_upstream');
 		const { issue } = await getSandboxIssue(as(member), trackerId, 1);
-		expect(issue).toMatchObject({ title: need.title, state: 'new', labels: ['enhancement'], needs: [{ id: need.id, mayHandOff: false }], abilities: { move: false } });
+		expect(issue).toMatchObject({
+			title: need.title,
+			state: 'new',
+			labels: ['enhancement'],
+			needs: [{ id: need.id, mayHandOff: false }],
+			abilities: { move: false }
+		});
 		expect(issue.body).toContain('Instances with **vGPUs**');
 		expect(issue.body).toContain(`https://caucus.test/needs/${need.id}`);
 		expect(issue.openedBy?.handle).toBe(chair.handle);
@@ -122,7 +128,9 @@ describe('The sandbox tracker', () => {
 		// Nothing moves until Caucus reads the tracker, as with a real tracker without webhooks.
 		expect(await needStatus(need.id)).toBe('handed_upstream');
 		const changes = await syncNeed(as(chair), need.id);
-		expect(changes).toEqual([expect.objectContaining({ to: { state: 'In progress', status: 'in_progress', deliveredIn: '2027.1' }, needStatus: 'in_progress' })]);
+		expect(changes).toEqual([
+			expect.objectContaining({ to: { state: 'In progress', status: 'in_progress', deliveredIn: '2027.1' }, needStatus: 'in_progress' })
+		]);
 		expect(await needStatus(need.id)).toBe('in_progress');
 
 		await moveSandboxIssue(as(admin), trackerId, number, { state: 'fixed', milestone: '2027.1' });
@@ -148,9 +156,13 @@ describe('The sandbox tracker', () => {
 		const first = await acceptedNeed();
 		const number = Number((await handOff(first.id)).upstreamKey);
 		const other = await acceptedNeed();
-		const refused = await failure(linkHandoff(as(chair), other.id, { trackerId, kind: 'bug', url: `https://caucus.example/sandbox/${trackerId + 1}/issues/${number}` }));
+		const refused = await failure(
+			linkHandoff(as(chair), other.id, { trackerId, kind: 'bug', url: `https://caucus.example/sandbox/${trackerId + 1}/issues/${number}` })
+		);
 		expect(refused.fields.url).toMatch(/not the URL of an item/);
-		const taken = await failure(linkHandoff(as(chair), other.id, { trackerId, kind: 'bug', url: `https://caucus.example/sandbox/${trackerId}/issues/${number}` }));
+		const taken = await failure(
+			linkHandoff(as(chair), other.id, { trackerId, kind: 'bug', url: `https://caucus.example/sandbox/${trackerId}/issues/${number}` })
+		);
 		expect(taken.code).toBe('conflict');
 		const missing = await failure(linkHandoff(as(chair), other.id, { trackerId, kind: 'bug', url: `https://caucus.example/sandbox/${trackerId}/issues/999` }));
 		expect(missing.fields.url).toMatch(/no issue #999/);
