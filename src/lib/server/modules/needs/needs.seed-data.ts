@@ -31,9 +31,9 @@ export interface DemoNeed {
 }
 
 /** Indexes into DEMO_GROUPS. */
-const LARGE_SCALE = 0;
+export const LARGE_SCALE = 0;
 const PUBLIC_CLOUD = 1;
-const EDGE = 2;
+export const EDGE = 2;
 const OPS_MEETUPS = 3;
 const SECURITY = 4;
 const USER_COMMITTEE = 5;

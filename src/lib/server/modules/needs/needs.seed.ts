@@ -1,7 +1,7 @@
 import { listDeployments } from '#lib/server/modules/members/index.ts';
 import { addComment, changeStatus, createComponent, fileNeed, mergeNeed, publishNeed, refreshTrending, supportNeed } from '#lib/server/modules/needs/index.ts';
 import type { DemoMember, DemoWorld } from '#lib/server/platform/module.ts';
-import { DEMO_COMPONENTS, DEMO_NEEDS, type DemoNeed } from './needs.seed-data.ts';
+import { DEMO_COMPONENTS, DEMO_NEEDS, EDGE, LARGE_SCALE, type DemoNeed } from './needs.seed-data.ts';
 
 /*
  * The needs module's part of `caucus seed --demo`: the needs of needs.seed-data.ts filed over the last seven
@@ -121,9 +121,10 @@ export async function seedDemo(world: DemoWorld): Promise<void> {
 		const group = spec.group === undefined ? null : groups[spec.group];
 		const pool = group ? group.members : members;
 		// Filers are the people who run clouds where they can be: their need cites their deployment.
-		const withClouds = pool.filter((m) => deployments.get(m.id)?.length);
+		// The Large Scale SIG's filers run big clouds, the Edge WG's run edge sites.
+		const withClouds = pool.filter((m) => deployments.get(m.id)?.some((d) => fits(spec, d)));
 		const author = pick(withClouds.length ? withClouds : pool, i * 5 + 1);
-		const own = deployments.get(author.id) ?? [];
+		const own = (deployments.get(author.id) ?? []).filter((d) => fits(spec, d));
 		const source = spec.source ?? 'direct';
 		const need = await fileNeed(as(author, at), {
 			title: spec.title,
@@ -235,6 +236,13 @@ export async function seedDemo(world: DemoWorld): Promise<void> {
 	}
 	// The trending sort reads a rollup its job refreshes every few minutes; fill it now.
 	await refreshTrending(ctx.db, ctx.now());
+}
+
+/** Whether a deployment is one a need of this group would come from. */
+function fits(spec: DemoNeed, deployment: Deployment): boolean {
+	if (spec.group === LARGE_SCALE) return (deployment.nodes ?? 0) >= 600;
+	if (spec.group === EDGE) return /edge/i.test(deployment.name);
+	return true;
 }
 
 function bodyOf(spec: DemoNeed, deployment: Deployment | null): string {
