@@ -30,6 +30,7 @@ const VERBS: Record<string, string> = {
 	'cycle.updated': 'changed a cycle',
 	'tracker.created': 'added a tracker',
 	'tracker.updated': 'changed a tracker',
+	'sandbox.issue_moved': 'played the developers on a sandbox issue of',
 	'group.created': 'created the group',
 	'group.updated': 'changed the group',
 	'group.joined': 'joined the group',
@@ -99,7 +100,8 @@ const KEYS: Record<string, (value: unknown) => string | null> = {
 	via: (v) => (v === 'cli' ? 'from the command line' : null),
 	url: (v) => String(v),
 	state: (v) => `now ${words(v)}`,
-	kind: (v) => words(v)
+	kind: (v) => words(v),
+	number: (v) => `issue #${String(v)}`
 };
 
 const words = (value: unknown) => String(value).replaceAll('_', ' ');
