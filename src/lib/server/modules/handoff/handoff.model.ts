@@ -16,7 +16,7 @@ export interface Handoff {
 		name: string;
 		provider: TrackerProvider;
 		providerLabel: string;
-		/** A sandbox inside Caucus, not the developers' tracker (decision 0019): pages say so beside the item. */
+		/** A sandbox inside Caucus, not the developers' tracker (decision 0020): pages say so beside the item. */
 		sandbox: boolean;
 	};
 	kind: HandoffKind;

@@ -23,7 +23,7 @@ import {
 import { runDueJobs } from '#lib/server/platform/jobs/index.ts';
 
 /*
- * The sandbox tracker (decision 0019), through the handoff module like any tracker: configured by an
+ * The sandbox tracker (decision 0020), through the handoff module like any tracker: configured by an
  * administrator without an address or credentials, handed to by a chair, its issue moved by whoever plays
  * the developers, and the need moved by a sync. No network anywhere.
  */

@@ -11,7 +11,7 @@ import type { ProviderEnv, SandboxIssueRecord, SandboxStore } from './providers/
 import { SANDBOX_STATE_WORDS, sandboxIssuePath } from './providers/sandbox.ts';
 
 /*
- * The sandbox tracker's side inside Caucus (decision 0019): the store its provider creates and reads
+ * The sandbox tracker's side inside Caucus (decision 0020): the store its provider creates and reads
  * issues through, the pages' queries, and the one command that plays the developers.
  *
  * A sandbox issue stands for an item in a public tracker, so it is read by whoever may read a need handed

@@ -4,7 +4,7 @@ import { createTracker } from './handoff.trackers.ts';
 export const DEMO_SANDBOX_TRACKER = 'Sandbox tracker (demo)';
 
 /**
- * The handoff module's part of `caucus seed --demo`: one enabled sandbox tracker (decision 0019), so a
+ * The handoff module's part of `caucus seed --demo`: one enabled sandbox tracker (decision 0020), so a
  * visitor who signs in as a chair can hand a need upstream, see it linked, play the developers on the
  * sandbox issue and watch the sync move the need, with nothing leaving the site. The demo's upstream
  * history (champions.seed.ts) goes through it too.

@@ -58,7 +58,7 @@ export const SANDBOX_STATES = ['new', 'in_progress', 'fixed', 'wont_fix'] as con
 export type SandboxState = (typeof SANDBOX_STATES)[number];
 
 /**
- * An issue in a sandbox tracker: the practice tracker that lives inside Caucus (decision 0019). Only the
+ * An issue in a sandbox tracker: the practice tracker that lives inside Caucus (decision 0020). Only the
  * sandbox provider creates them, through handoff.sandbox.ts; whoever plays the developers moves them.
  */
 export interface SandboxIssueTable {

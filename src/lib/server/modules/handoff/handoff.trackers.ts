@@ -27,7 +27,7 @@ export interface TrackerView {
 	project: string;
 	kinds: readonly HandoffKind[];
 	enabled: boolean;
-	/** A sandbox: a practice tracker inside Caucus, never the developers' real one (decision 0019). */
+	/** A sandbox: a practice tracker inside Caucus, never the developers' real one (decision 0020). */
 	sandbox: boolean;
 }
 

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 
-/** The sandbox tracker (decision 0019): a provider that keeps its issues in Caucus's own database. */
+/** The sandbox tracker (decision 0020): a provider that keeps its issues in Caucus's own database. */
 export async function up(db: Kysely<any>): Promise<void> {
 	await sql`alter table tracker drop constraint tracker_provider_check`.execute(db);
 	await sql`alter table tracker add constraint tracker_provider_check

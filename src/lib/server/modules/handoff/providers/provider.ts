@@ -6,7 +6,7 @@ import type { HandoffKind, HandoffStatus, SandboxState, TrackerProvider } from '
  * objects of functions: no database access and no Caucus rules in them, only the tracker's formats and API, so
  * each is tested against a local server that speaks the subset of that tracker's API it uses. The sandbox's
  * "API" is the store Caucus lends it (`ProviderEnv.sandbox`, kept by handoff.sandbox.ts): its issues live in
- * Caucus's own database (decision 0019).
+ * Caucus's own database (decision 0020).
  */
 
 /** A tracker as a provider sees it: decrypted credentials included, so it never leaves the server. */

@@ -4,7 +4,7 @@ import { settingString, splitList } from './tracker-http.ts';
 import { TrackerError, type ProviderEnv, type SandboxIssueRecord, type TrackerConnection, type TrackerProviderImpl, type UpstreamItem } from './provider.ts';
 
 /*
- * The sandbox: a practice tracker that lives inside Caucus (decision 0019). Its issues are rows in Caucus's
+ * The sandbox: a practice tracker that lives inside Caucus (decision 0020). Its issues are rows in Caucus's
  * own database, reached through the store Caucus lends (`env.sandbox`, handoff.sandbox.ts), never over the
  * network, so it works offline, on the embedded database and in CI. It is what the demo hands needs to, and
  * where an administrator can try a handoff before pointing Caucus at the developers' real tracker.

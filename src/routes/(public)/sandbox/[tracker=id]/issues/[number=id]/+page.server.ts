@@ -6,7 +6,7 @@ import { renderMarkdown } from '#lib/server/platform/markdown.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 /*
- * A sandbox issue (decision 0019): what the handoff sent, rendered as a tracker would, its history, the needs
+ * A sandbox issue (decision 0020): what the handoff sent, rendered as a tracker would, its history, the needs
  * it stands for, and for those who may hand those needs a form to play the developers.
  */
 
