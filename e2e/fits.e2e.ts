@@ -115,6 +115,7 @@ function visits(): Record<string, Visit[]> {
 		'/settings/profile': [{ as: 'member', path: '/settings/profile' }],
 		'/settings/security': [{ as: 'member', path: '/settings/security' }],
 		'/settings/tokens': [{ as: 'member', path: '/settings/tokens' }],
+		'/notifications': [{ as: 'member', path: '/notifications' }],
 		'/admin': [{ as: 'admin', path: '/admin' }],
 		'/admin/activity': [{ as: 'admin', path: '/admin/activity' }],
 		'/admin/components': [{ as: 'admin', path: '/admin/components' }],

@@ -161,6 +161,7 @@ describe('a new API token', () => {
 		await page.goto(`${server.url}/settings/tokens`);
 		await page.getByLabel('Name').fill('Nightly export');
 		await page.getByRole('button', { name: 'Create token' }).click();
+		await page.getByText(/Your new token/).waitFor();
 		const secret = await page.getByLabel('Token', { exact: true }).inputValue();
 		expect(secret).toMatch(/^cau_/);
 		await page.getByRole('button', { name: 'Copy' }).click();
