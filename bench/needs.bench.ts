@@ -473,6 +473,11 @@ export async function boardVariants(db: Db, suffix: string): Promise<void> {
 		tag: { tag: 'ovn' },
 		segment: { segment: 'operator' },
 		search: { q: 'live migration' },
+		// Part of a word, a misspelt word, a word in every description (relevance then ranks them all), a search kept in another sort.
+		search_prefix: { q: 'rabbit' },
+		search_typo: { q: 'migraton' },
+		search_broad: { q: 'upgrade' },
+		search_top: { q: 'live migration', sort: 'top' },
 		...(group ? { group: { group: group.slug } } : {})
 	};
 	const shown: string[] = [];
