@@ -11,6 +11,7 @@ import { type NeedAbilities } from './needs.policy.ts';
 import { kind as kindSchema } from './needs.schemas.ts';
 import { resolveReferences, renderWithReferences } from './needs.references.ts';
 import { needReadableBy } from './needs.visibility.ts';
+import { analyseSearch, analyseWords, atLeastQuery, nearTitle, searchMatches, searchScore, wordMatches } from './needs.search.ts';
 import { listComments, type MemberRef, type NeedComment } from './needs.comments.ts';
 import { END_STATUSES, NEED_STATUSES, type ComponentTable, type NeedKind, type NeedStatus, type SourceChannel } from './needs.tables.ts';
 
@@ -173,7 +174,8 @@ export function normalizeBoardOptions(input: unknown): BoardOptions {
 	return { ...data, sort };
 }
 
-type CursorKey = number | string;
+/** top and trending: the count; new and updated: microseconds as text; relevance: [score, supporters]. */
+type CursorKey = number | string | [number, number];
 
 export function encodeCursor(sort: BoardSort, key: CursorKey, id: number): string {
 	return Buffer.from(JSON.stringify([sort, key, id])).toString('base64url');
@@ -191,10 +193,13 @@ export function decodeCursor(sort: BoardSort, cursor: string): { key: CursorKey;
 	if (!Array.isArray(parsed) || parsed.length !== 3 || parsed[0] !== sort) throw stale();
 	const [, key, id] = parsed as [unknown, unknown, unknown];
 	if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) throw stale();
+	const count = (n: unknown) => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
 	if (sort === 'new' || sort === 'updated') {
 		// Microseconds since the epoch, as text: timestamps keep PostgreSQL's precision across pages.
 		if (typeof key !== 'string' || !/^-?\d{1,18}$/.test(key)) throw stale();
-	} else if (typeof key !== 'number' || !Number.isFinite(key) || (sort !== 'relevance' && (!Number.isSafeInteger(key) || key < 0))) {
+	} else if (sort === 'relevance') {
+		if (!Array.isArray(key) || key.length !== 2 || !key.every(count)) throw stale();
+	} else if (!count(key)) {
 		throw stale();
 	}
 	return { key: key as CursorKey, id };
@@ -206,15 +211,19 @@ const fromMicros = (value: string) => sql`(timestamptz 'epoch' + cast(${value} a
 
 /**
  * One page of the board. The sort walks its index (need_top_idx, need_trending_idx, need_new_idx and
- * need_updated_idx; trending's counts are a rollup, see needs.trending.ts) from the cursor on; relevance
- * ranks the full-text matches. Organization and deployment counts are the stored columns (kept exact
- * with support_count by `recountSupport`), and so are the segment counts a segment filter shows.
+ * need_updated_idx; trending's counts are a rollup, see needs.trending.ts) from the cursor on. A search
+ * (q) keeps the needs its words match (needs.search.ts: stems, beginnings and near spellings, from the
+ * full-text and trigram indexes) and relevance ranks them: best match first, then most supporters, then
+ * newest. Organization and deployment counts are the stored columns (kept exact with support_count by
+ * `recountSupport`), and so are the segment counts a segment filter shows.
  */
 export async function listBoard(ctx: Ctx, input: unknown = {}): Promise<Board> {
 	const options = normalizeBoardOptions(input);
 	const { sort, limit } = options;
 	const cursor = options.cursor ? decodeCursor(sort, options.cursor) : null;
-	const tsquery = sql`websearch_to_tsquery('english', ${options.q})`;
+	const search = options.q ? await analyseSearch(ctx, options.q) : null;
+	// Only stop words, punctuation or exclusions: nothing to look for, so nothing is found.
+	if (options.q && !search) return { needs: [], nextCursor: null, options };
 
 	let query = ctx.db
 		.selectFrom('need')
@@ -260,7 +269,7 @@ export async function listBoard(ctx: Ctx, input: unknown = {}): Promise<Board> {
 	if (options.tag) query = query.where(sql<boolean>`need.tags @> array[${options.tag}]::text[]`);
 	if (options.group) query = query.where('group.slug', '=', options.group);
 	if (options.segment) query = query.where(segmentSupported(options.segment));
-	if (options.q) query = query.where(sql<boolean>`need.search @@ ${tsquery}`);
+	if (search) query = query.where(searchMatches(search));
 
 	let rows;
 	if (sort === 'trending') {
@@ -272,12 +281,16 @@ export async function listBoard(ctx: Ctx, input: unknown = {}): Promise<Board> {
 			.orderBy('need.id', 'desc')
 			.limit(limit + 1)
 			.execute();
-	} else if (sort === 'relevance') {
-		const rank = sql<number>`ts_rank(need.search, ${tsquery})`;
-		let q = query.select(rank.as('rank'));
-		if (cursor) q = q.where(sql<boolean>`(${rank}, need.id) < (cast(${cursor.key} as real), ${cursor.id}::bigint)`);
+	} else if (sort === 'relevance' && search) {
+		const score = searchScore(search);
+		let q = query.select(score.as('score'));
+		if (cursor) {
+			const [key, supporters] = cursor.key as [number, number];
+			q = q.where(sql<boolean>`(${score}, need.support_count, need.id) < (${key}::int, ${supporters}::int, ${cursor.id}::bigint)`);
+		}
 		rows = await q
-			.orderBy(rank, 'desc')
+			.orderBy(score, 'desc')
+			.orderBy('need.support_count', 'desc')
 			.orderBy('need.id', 'desc')
 			.limit(limit + 1)
 			.execute();
@@ -301,11 +314,10 @@ export async function listBoard(ctx: Ctx, input: unknown = {}): Promise<Board> {
 	}
 
 	const page = rows.slice(0, limit);
-	const last = page.at(-1) as (typeof page)[number] & { recent?: number; rank?: number; micros?: string };
-	const nextCursor =
-		rows.length > limit && last
-			? encodeCursor(sort, sort === 'top' ? last.support_count : sort === 'trending' ? last.recent! : sort === 'relevance' ? last.rank! : last.micros!, last.id)
-			: null;
+	const last = page.at(-1) as (typeof page)[number] & { recent?: number; score?: number; micros?: string };
+	const key = (): CursorKey =>
+		sort === 'top' ? last.support_count : sort === 'trending' ? last.recent! : sort === 'relevance' ? [last.score!, last.support_count] : last.micros!;
+	const nextCursor = rows.length > limit && last ? encodeCursor(sort, key(), last.id) : null;
 	const segmentCounts = options.segment
 		? await segmentSupporters(
 				ctx.db,
@@ -376,85 +388,62 @@ export const similarInput = z.object({
 	excludeId: z.coerce.number().int().positive().optional()
 });
 
-const WORD = /[\p{L}\p{N}]+/gu;
-/** Full-text candidates considered, the best of them by ts_rank re-ranked by trigram similarity. */
+/** Candidates the suggestion's full-text step considers, the best of them by ts_rank re-ranked by trigram similarity. */
 const SIMILAR_CANDIDATES = 500;
 const SIMILAR_RANKED = 30;
-const lexemeLiteral = (l: string) => `'${l.replace(/['\\]/g, '')}'`;
+/** Words of a title the suggestion looks for (the first ones). */
+const SIMILAR_WORDS = 8;
 
 /**
- * The full-text query for "shares at least two of these words" (or the one word, when only one is
- * typed): an OR of pairs of the typed words' stems. While a title is being typed its last word may be
- * unfinished, so it also matches as a prefix ("migra" finds "migration"). Stop words drop out. Null when
- * nothing is left to search for.
- */
-async function similarityQuery(ctx: Ctx, title: string): Promise<string | null> {
-	const typing = /[\p{L}\p{N}]$/u.test(title);
-	const words = [...title.toLowerCase().matchAll(WORD)].map((m) => m[0]);
-	// A last word of one or two letters is still being typed: it says nothing yet.
-	if (typing && words.length > 1 && words.at(-1)!.length < 3) words.pop();
-	words.splice(12);
-	if (!words.length) return null;
-	const stemmed = await sql<{ i: number; lexemes: string[] }>`
-		select t.i::int as i, array(select lexeme from unnest(to_tsvector('english', t.w)) order by lexeme) as lexemes
-		from jsonb_array_elements_text(cast(${JSON.stringify(words)} as text)::jsonb) with ordinality as t(w, i)`.execute(ctx.db);
-	const terms = new Set<string>();
-	// A prefix term costs the title index a scan of every word it starts (several times the rest of the
-	// query at 100,000 needs): the unfinished word matches as a prefix only while it is needed to make two.
-	const complete = stemmed.rows.filter((r) => r.i < words.length && r.lexemes.length).length;
-	for (const row of stemmed.rows.sort((a, b) => a.i - b.i)) {
-		const word = words[row.i - 1];
-		const stem = row.lexemes.length ? row.lexemes.map(lexemeLiteral).join(' & ') : null;
-		const last = row.i === words.length;
-		const prefix = last && typing && complete < 2 && word.length >= 3 ? `${lexemeLiteral(word.slice(0, Math.max(3, word.length - 2)))}:*` : null;
-		const term = stem && prefix ? `(${stem} | ${prefix})` : stem ? (row.lexemes.length > 1 ? `(${stem})` : stem) : prefix;
-		if (term) terms.add(term);
-	}
-	const list = [...terms].slice(0, 8);
-	if (!list.length) return null;
-	if (list.length === 1) return list[0];
-	const pairs: string[] = [];
-	for (let i = 0; i < list.length; i++) for (let j = i + 1; j < list.length; j++) pairs.push(`(${list[i]} & ${list[j]})`);
-	return pairs.join(' | ');
-}
-
-/**
- * Needs whose title resembles `title`, to support instead of filing a duplicate. First full text
- * (need_search_idx): needs sharing at least two of the typed words, ranked by ts_rank (title words
- * weigh most), the best 30 of them re-ranked with trigram similarity of the titles (pg_trgm). Only when that finds nothing, trigram similarity
- * itself (`%` on need_title_trgm_idx) catches misspellings. Duplicates and hidden needs are left out;
- * only needs the actor may read come back.
+ * Needs whose title resembles `title`, to support instead of filing a duplicate. The typed words match a
+ * title's words by the board's rule (needs.search.ts: same stem, beginning, near spelling), and at least
+ * two of them must (or the one, when one is typed). First by stem and beginning (need_title_vector_idx):
+ * the first 500 such titles, the best 30 by ts_rank re-ranked with the trigram similarity of the titles
+ * (pg_trgm). Only when that finds nothing, near spellings too (need_title_trgm_idx). Duplicates and
+ * hidden needs are left out; only needs the actor may read come back.
  */
 export async function similarNeeds(ctx: Ctx, title: string, options: { limit?: number; excludeId?: number } = {}): Promise<SimilarNeed[]> {
 	const data = parseInput(similarInput, { title, ...options });
 	const text = data.title;
 	if (text.length < 3) return [];
 	const exclude = data.excludeId ?? 0;
-	const eligible = sql`need.status <> 'duplicate' and need.hidden_at is null and need.id <> ${exclude} and ${needReadableBy(ctx.actor)}`;
+	let words = await analyseWords(ctx, text);
+	// While a title is being typed, a last word of one or two letters says nothing yet.
+	if (/[\p{L}\p{N}]$/u.test(text) && words.length > 1 && words.at(-1)!.text.length < 3) words.pop();
+	words = words.slice(0, SIMILAR_WORDS);
+	const tsquery = atLeastQuery(words, 2);
+	if (!tsquery) return [];
+	const eligible = (table: string) =>
+		sql`${sql.ref(`${table}.status`)} <> 'duplicate' and ${sql.ref(`${table}.hidden_at`)} is null and ${sql.ref(`${table}.id`)} <> ${exclude} and ${needReadableBy(ctx.actor, table)}`;
 	const score = sql`greatest(similarity(c.title, ${text}), word_similarity(${text}, c.title))`;
 	type Row = { id: number; title: string; status: NeedStatus; support_count: number };
-	let rows: Row[] = [];
-	const tsquery = await similarityQuery(ctx, text);
-	if (tsquery) {
-		const result = await sql<Row>`
+	let rows = (
+		await sql<Row>`
 			with q as (select cast(${tsquery} as tsquery) as tsq)
 			select c.id, c.title, c.status, c.support_count from (
 				select m.*, ts_rank(m.title_vector, (select tsq from q)) as rank from (
 					select need.id, need.title, need.status, need.support_count, need.title_vector from need
-					where need.title_vector @@ (select tsq from q) and ${eligible}
+					where need.title_vector @@ (select tsq from q) and ${eligible('need')}
 					limit ${SIMILAR_CANDIDATES}
 				) m
 				order by rank desc
 				limit ${SIMILAR_RANKED}
 			) c
 			order by ${score} + c.rank desc, c.support_count desc, c.id desc
-			limit ${data.limit}`.execute(ctx.db);
-		rows = result.rows;
-	}
-	if (!rows.length && text.length >= 4) {
+			limit ${data.limit}`.execute(ctx.db)
+	).rows;
+	const near = words.filter((w) => w.near);
+	if (!rows.length && near.length) {
+		const matched = sql.join(
+			words.map((w) => sql`(${wordMatches(w, 'title_vector', 'c')})::int`),
+			sql` + `
+		);
 		const result = await sql<Row>`
 			select c.id, c.title, c.status, c.support_count from need c
-			where c.title % ${text} and ${sql`c.status <> 'duplicate' and c.hidden_at is null and c.id <> ${exclude} and ${needReadableBy(ctx.actor, 'c')}`}
+			where (${sql.join(
+				near.map((w) => nearTitle(w, 'c')),
+				sql` or `
+			)}) and ${eligible('c')} and ${matched} >= ${Math.min(2, words.length)}
 			order by ${score} desc, c.support_count desc, c.id desc
 			limit ${data.limit}`.execute(ctx.db);
 		rows = result.rows;
