@@ -7,6 +7,8 @@ import { apiRouteModules, callHandler, routeFileOf } from '#lib/server/testing/r
 import { buildMember } from '#lib/server/modules/members/members.factories.ts';
 import { toActor } from '#lib/server/modules/members/members.queries.ts';
 import { addMembership, buildGroup } from '#lib/server/modules/groups/groups.factories.ts';
+import { operations } from '#lib/server/modules.ts';
+import { openApiDocument } from '#lib/server/platform/http/openapi.ts';
 import { buildComponent, buildNeed } from './needs.factories.ts';
 
 /** The board's JSON API through its route handlers: the same shapes, filters and visibility as the pages. */
@@ -113,6 +115,34 @@ describe('the needs API', () => {
 		// Filing into it is for its members.
 		const refused = await call(member, 'POST', '/needs', { body: { title: 'Outsider filing into a closed group', kind: 'bug', groupId: group.id } });
 		expect(refused).toMatchObject({ status: 403, body: { error: { fields: { groupId: expect.any(String) } } } });
+	});
+
+	it('searches by part of a word and by near spelling, pages by relevance, and says how in the OpenAPI document', async () => {
+		const cluster = await buildNeed(t.db, { title: 'RabbitMQ cluster partitions after a network blip' });
+		const quorum = await buildNeed(t.db, { title: 'Quorum queues for RabbitMQ', body: 'Classic mirrored queues are going away.' });
+		const mention = await buildNeed(t.db, { title: 'Heartbeats are missed', body: 'Only while RabbitMQ is under load.' });
+		const found = async (query: Record<string, string>) => {
+			const ids: number[] = [];
+			let cursor = '';
+			do {
+				const page = await call(null, 'GET', '/needs', { query: { ...query, limit: '1', ...(cursor ? { cursor } : {}) } });
+				expect(page.status).toBe(200);
+				ids.push(...page.body.needs.map((n: { id: number }) => n.id));
+				cursor = page.body.nextCursor ?? '';
+			} while (cursor);
+			return ids;
+		};
+		// Titles first (the newer of two equal matches first), the description last.
+		expect(await found({ q: 'rabbit' })).toEqual([quorum.id, cluster.id, mention.id]);
+		expect(await found({ q: 'rabbtmq', sort: 'relevance' })).toEqual([quorum.id, cluster.id]);
+		const similar = await call(null, 'GET', '/needs/similar', { query: { title: 'rabbit' } });
+		expect(similar.body.needs.map((n: { id: number }) => n.id).sort()).toEqual([cluster.id, quorum.id].sort());
+
+		const document = openApiDocument(operations, { title: 'Caucus API', version: '1', serverUrl: 'http://localhost/api/v1' });
+		const parameters = (document.paths['/needs'].get as { parameters: { name: string; description?: string; schema: unknown }[] }).parameters;
+		expect(JSON.stringify(parameters.find((p) => p.name === 'sort'))).toContain('relevance');
+		expect(parameters.find((p) => p.name === 'sort')?.description).toMatch(/relevance \(the default with q\): best match first/);
+		expect(parameters.find((p) => p.name === 'q')?.description).toMatch(/near spelling/);
 	});
 
 	it('lists components for everyone and lets administrators add and change them', async () => {

@@ -198,7 +198,7 @@ export const listNeedsOp = defineOperation({
 	method: 'GET',
 	path: '/needs',
 	summary:
-		'The needs board: sort top | new | trending | updated | relevance (with q), filters, full-text search (q, web-search syntax), keyset pages (pass nextCursor as cursor). Duplicates are left out unless status=duplicate or status=all.',
+		'The needs board: sort top | new | trending | updated | relevance (with q, its default), filters, search (q: words by stem, beginning or near spelling, web-search syntax), keyset pages (pass nextCursor as cursor). Duplicates are left out unless status=duplicate or status=all.',
 	tag,
 	auth: 'public',
 	query: boardInput,
@@ -221,7 +221,8 @@ export const similarNeedsOp = defineOperation({
 	id: 'similarNeeds',
 	method: 'GET',
 	path: '/needs/similar',
-	summary: 'Needs similar to a title (full text and trigram similarity), to support instead of filing a duplicate.',
+	summary:
+		"Needs similar to a title, to support instead of filing a duplicate: titles sharing at least two of its words (or the one) by the board search's rule (stem, beginning, near spelling), ranked by the titles' trigram similarity.",
 	tag,
 	auth: 'public',
 	query: similarInput,

@@ -110,7 +110,10 @@ const shortText = (field: string, max: number) =>
 	oneLineText({ field, required: `${field} is text.`, max, tooLong: `${field} is at most ${max} characters.` }).default('');
 
 export const boardInput = z.object({
-	sort: blank(z.enum(BOARD_SORTS, { error: `Sort is one of ${BOARD_SORTS.join(', ')}.` })),
+	sort: blank(z.enum(BOARD_SORTS, { error: `Sort is one of ${BOARD_SORTS.join(', ')}.` })).describe(
+		'top: most supporters first (the default without q); new; trending: most supports in the last 14 days; updated; relevance (the default with q): ' +
+			'best match first (for each word: its stem, then its beginning, then a near spelling; in the title above the description), then most supporters.'
+	),
 	status: blank(z.enum(STATUS_FILTERS, { error: `Status is one of ${STATUS_FILTERS.join(', ')}.` })),
 	kind: blank(kindSchema),
 	component: shortText('Component', 80).transform((s) => s.toLowerCase()),
@@ -118,7 +121,11 @@ export const boardInput = z.object({
 	tag: shortText('Tag', 40).transform((s) => s.toLowerCase()),
 	group: shortText('Group', 100).transform((s) => s.toLowerCase()),
 	segment: blank(z.enum(SEGMENTS, { error: `Segment is one of ${SEGMENTS.join(', ')}.` })),
-	q: shortText('Search', 200),
+	q: shortText('Search', 200).describe(
+		'Search: every word must match a word of the title or description of the same stem or that it begins ("rabbit" finds RabbitMQ), or, ' +
+			'for a word of five letters or more that no title spells so, a near spelling in a title ("rabbtmq", "migraton"). ' +
+			'"a phrase", -word (leave out) and `or` as in web search. Only stop words find nothing.'
+	),
 	cursor: shortText('Cursor', 400),
 	limit: z.coerce
 		.number({ error: 'Limit is a number.' })
