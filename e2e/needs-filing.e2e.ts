@@ -207,9 +207,9 @@ describe('closed groups', () => {
 
 		const { context, page } = await signUp('lee', 'Lee Lurker');
 		await page.goto(`${server.url}/needs?q=virtio`);
-		expect(await page.getByText('No needs here yet.').isVisible()).toBe(true);
+		expect(await page.getByText('Nothing matched your search for “virtio”.').isVisible()).toBe(true);
 		await page.goto(`${server.url}/needs?group=${group.slug}&status=all`);
-		expect(await page.getByText('No needs here yet.').isVisible()).toBe(true);
+		expect(await page.getByText('No needs match these filters.').isVisible()).toBe(true);
 		await page.goto(server.url);
 		expect(await page.content()).not.toContain('virtio-gpu');
 
