@@ -11,7 +11,7 @@ import { type NeedAbilities } from './needs.policy.ts';
 import { kind as kindSchema } from './needs.schemas.ts';
 import { resolveReferences, renderWithReferences } from './needs.references.ts';
 import { needReadableBy } from './needs.visibility.ts';
-import { analyseSearch, analyseWords, atLeastQuery, nearTitle, searchMatches, searchScore, wordMatches } from './needs.search.ts';
+import { analyseSearch, analyseWords, atLeastTwoOf, nearTitle, searchMatches, searchScore, wordMatches } from './needs.search.ts';
 import { listComments, type MemberRef, type NeedComment } from './needs.comments.ts';
 import { END_STATUSES, NEED_STATUSES, type ComponentTable, type NeedKind, type NeedStatus, type SourceChannel } from './needs.tables.ts';
 
@@ -418,7 +418,7 @@ export async function similarNeeds(ctx: Ctx, title: string, options: { limit?: n
 	// While a title is being typed, a last word of one or two letters says nothing yet.
 	if (/[\p{L}\p{N}]$/u.test(text) && words.length > 1 && words.at(-1)!.text.length < 3) words.pop();
 	words = words.slice(0, SIMILAR_WORDS);
-	const tsquery = atLeastQuery(words, 2);
+	const tsquery = atLeastTwoOf(words);
 	if (!tsquery) return [];
 	const eligible = (table: string) =>
 		sql`${sql.ref(`${table}.status`)} <> 'duplicate' and ${sql.ref(`${table}.hidden_at`)} is null and ${sql.ref(`${table}.id`)} <> ${exclude} and ${needReadableBy(ctx.actor, table)}`;

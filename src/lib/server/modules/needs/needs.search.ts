@@ -197,11 +197,10 @@ export function wordMatches(word: SearchWord, column: Column, table = 'need'): R
 	return word.near ? sql<SqlBool>`(${text} or ${nearTitle(word, table)})` : text;
 }
 
-/** The tsquery text of rules 1 and 2 for each of `words`: at least `least` of them (at most 8 words). */
-export function atLeastQuery(words: SearchWord[], least: 1 | 2): string | null {
+/** The tsquery text of rules 1 and 2 for at least two of `words` (the one, when there is one; the first 8 count). */
+export function atLeastTwoOf(words: SearchWord[]): string | null {
 	const terms = [...new Set(words.map((w) => w.prefix))].slice(0, 8);
-	if (!terms.length) return null;
-	if (least === 1 || terms.length === 1) return terms.join(' | ');
+	if (terms.length <= 1) return terms[0] ?? null;
 	const pairs: string[] = [];
 	for (let i = 0; i < terms.length; i++) for (let j = i + 1; j < terms.length; j++) pairs.push(`(${terms[i]} & ${terms[j]})`);
 	return pairs.join(' | ');
