@@ -23,7 +23,7 @@ import { needReadableBy } from './needs.visibility.ts';
  *
  * The board asks every word to match, in a title or a description, and ranks the matches (relevance):
  * for each word its best match, a title above a description and a closer match above a looser one
- * (same stem 100, beginning 80, near spelling 55 to 70 by its similarity in a title; 30 and 24 in a
+ * (same stem 100, beginning 80, near spelling 55 in a title; same stem 30, beginning 24 in a
  * description), plus 20 when the words stand in the title in the typed order, side by side. The
  * suggestion asks at least two of the words (or the one) to match in a title.
  *
@@ -188,9 +188,6 @@ export function nearTitle(word: SearchWord, table = 'need'): RawBuilder<SqlBool>
 	return sql<SqlBool>`${sql.ref(`${table}.title`)} %>> ${word.text}`;
 }
 
-/** pg_trgm's default strict word similarity threshold, which `%>>` applies (rule 3). */
-const NEAR_SIMILARITY = 0.5;
-
 /** The word matches the need (rules 1 to 3): in its title and description (`search`) or its title only (`title_vector`). */
 export function wordMatches(word: SearchWord, column: Column, table = 'need'): RawBuilder<SqlBool> {
 	const text = sql<SqlBool>`${sql.ref(`${table}.${column}`)} @@ ${tsquery(word.prefix)}`;
@@ -220,17 +217,18 @@ export function searchMatches(search: NeedSearch): RawBuilder<SqlBool> {
 }
 
 /**
- * How well a word matches the need, 0 when it does not (the scores in the comment at the top). The near
- * spelling's similarity is computed once per row (a trigram comparison costs as much as the rest).
+ * How well a word matches the need, 0 when it does not (the scores in the comment at the top). A trigram
+ * comparison costs more than the rest of a row's score together, so a near spelling is not measured again:
+ * where every need found matches every word (a search without `or`), a need the word matches by neither
+ * stem nor beginning matches it by a near spelling. A description holding the word itself ranks by that.
  */
-function wordScore(word: SearchWord): RawBuilder<number> {
-	const description = sql<number>`case when need.search @@ ${tsquery(word.exact)} then 30 when need.search @@ ${tsquery(word.prefix)} then 24 else 0 end`;
-	const otherwise = word.near
-		? sql<number>`coalesce((select 40 + round(30 * s)::int from (select strict_word_similarity(${word.text}, need.title) as s) x where s >= ${NEAR_SIMILARITY}), ${description})`
-		: description;
+function wordScore(word: SearchWord, everyWordMatches: boolean): RawBuilder<number> {
+	const otherwise = !word.near ? sql`0` : everyWordMatches ? sql`55` : sql`case when ${nearTitle(word)} then 55 else 0 end`;
 	return sql<number>`case
 		when need.title_vector @@ ${tsquery(word.exact)} then 100
 		when need.title_vector @@ ${tsquery(word.prefix)} then 80
+		when need.search @@ ${tsquery(word.exact)} then 30
+		when need.search @@ ${tsquery(word.prefix)} then 24
 		else ${otherwise} end`;
 }
 
@@ -244,7 +242,7 @@ function inOrderBonus(group: SearchGroup): RawBuilder<number> | null {
 export function searchScore(search: NeedSearch): RawBuilder<number> {
 	const parts: RawBuilder<number>[] = [];
 	for (const group of search.groups) {
-		for (const word of group.words) parts.push(wordScore(word));
+		for (const word of group.words) parts.push(wordScore(word, search.groups.length === 1));
 		for (const phrase of group.phrases) {
 			parts.push(sql<number>`case when need.title_vector @@ ${tsquery(phrase)} then 100 when need.search @@ ${tsquery(phrase)} then 30 else 0 end`);
 		}
