@@ -406,8 +406,9 @@ const SIMILAR_WORDS = 8;
  * title's words by the board's rule (needs.search.ts: same stem, beginning, near spelling), and at least
  * two of them must (or the one, when one is typed). First by stem and beginning (need_title_vector_idx):
  * the first 500 such titles, the best 30 by ts_rank re-ranked with the trigram similarity of the titles
- * (pg_trgm). Only when that finds nothing, near spellings too (need_title_trgm_idx). Duplicates and
- * hidden needs are left out; only needs the actor may read come back.
+ * (pg_trgm). Only when that finds nothing, near spellings too (need_title_trgm_idx): the first 500
+ * titles found, ranked the same way. Duplicates and hidden needs are left out; only needs the actor may
+ * read come back.
  */
 export async function similarNeeds(ctx: Ctx, title: string, options: { limit?: number; excludeId?: number } = {}): Promise<SimilarNeed[]> {
 	const data = parseInput(similarInput, { title, ...options });
@@ -446,11 +447,14 @@ export async function similarNeeds(ctx: Ctx, title: string, options: { limit?: n
 			sql` + `
 		);
 		const result = await sql<Row>`
-			select c.id, c.title, c.status, c.support_count from need c
-			where (${sql.join(
-				near.map((w) => nearTitle(w, 'c')),
-				sql` or `
-			)}) and ${eligible('c')} and ${matched} >= ${Math.min(2, words.length)}
+			select c.id, c.title, c.status, c.support_count from (
+				select c.id, c.title, c.status, c.support_count from need c
+				where (${sql.join(
+					near.map((w) => nearTitle(w, 'c')),
+					sql` or `
+				)}) and ${eligible('c')} and ${matched} >= ${Math.min(2, words.length)}
+				limit ${SIMILAR_CANDIDATES}
+			) c
 			order by ${score} desc, c.support_count desc, c.id desc
 			limit ${data.limit}`.execute(ctx.db);
 		rows = result.rows;
