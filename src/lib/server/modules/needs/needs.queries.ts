@@ -11,7 +11,7 @@ import { type NeedAbilities } from './needs.policy.ts';
 import { kind as kindSchema } from './needs.schemas.ts';
 import { resolveReferences, renderWithReferences } from './needs.references.ts';
 import { needReadableBy } from './needs.visibility.ts';
-import { analyseSearch, analyseWords, atLeastTwoOf, nearTitle, searchMatches, searchScore, wordMatches } from './needs.search.ts';
+import { analyseSearch, analyseWords, atLeastTwoOf, markNearSpellings, nearTitle, searchMatches, searchScore, wordMatches } from './needs.search.ts';
 import { listComments, type MemberRef, type NeedComment } from './needs.comments.ts';
 import { END_STATUSES, NEED_STATUSES, type ComponentTable, type NeedKind, type NeedStatus, type SourceChannel } from './needs.tables.ts';
 
@@ -404,29 +404,29 @@ const SIMILAR_WORDS = 8;
 /**
  * Needs whose title resembles `title`, to support instead of filing a duplicate. The typed words match a
  * title's words by the board's rule (needs.search.ts: same stem, beginning, near spelling), and at least
- * two of them must (or the one, when one is typed). First by stem and beginning (need_title_vector_idx):
- * the first 500 such titles, the best 30 by ts_rank re-ranked with the trigram similarity of the titles
- * (pg_trgm). Only when that finds nothing, near spellings too (need_title_trgm_idx): the first 500
- * titles found, ranked the same way. Duplicates and hidden needs are left out; only needs the actor may
- * read come back.
+ * two of them must (or the one, when one is typed). First by stem, then (when that finds fewer than
+ * asked) by stem and beginning (need_title_vector_idx): the first 500 such titles, the best 30 by ts_rank
+ * re-ranked with the trigram similarity of the titles (pg_trgm). Only when that finds nothing, near
+ * spellings too (need_title_trgm_idx): the first 500 titles found, ranked the same way. Duplicates and
+ * hidden needs are left out; only needs the actor may read come back.
  */
 export async function similarNeeds(ctx: Ctx, title: string, options: { limit?: number; excludeId?: number } = {}): Promise<SimilarNeed[]> {
 	const data = parseInput(similarInput, { title, ...options });
 	const text = data.title;
 	if (text.length < 3) return [];
 	const exclude = data.excludeId ?? 0;
-	let words = await analyseWords(ctx, text);
+	let words = await analyseWords(ctx.db, text);
 	// While a title is being typed, a last word of one or two letters says nothing yet.
 	if (/[\p{L}\p{N}]$/u.test(text) && words.length > 1 && words.at(-1)!.text.length < 3) words.pop();
 	words = words.slice(0, SIMILAR_WORDS);
-	const tsquery = atLeastTwoOf(words);
-	if (!tsquery) return [];
+	if (!words.length) return [];
 	const eligible = (table: string) =>
 		sql`${sql.ref(`${table}.status`)} <> 'duplicate' and ${sql.ref(`${table}.hidden_at`)} is null and ${sql.ref(`${table}.id`)} <> ${exclude} and ${needReadableBy(ctx.actor, table)}`;
 	const score = sql`greatest(similarity(c.title, ${text}), word_similarity(${text}, c.title))`;
 	type Row = { id: number; title: string; status: NeedStatus; support_count: number };
-	let rows = (
-		await sql<Row>`
+	const byWords = async (tsquery: string) =>
+		(
+			await sql<Row>`
 			with q as (select cast(${tsquery} as tsquery) as tsq)
 			select c.id, c.title, c.status, c.support_count from (
 				select m.*, ts_rank(m.title_vector, (select tsq from q)) as rank from (
@@ -439,9 +439,16 @@ export async function similarNeeds(ctx: Ctx, title: string, options: { limit?: n
 			) c
 			order by ${score} + c.rank desc, c.support_count desc, c.id desc
 			limit ${data.limit}`.execute(ctx.db)
-	).rows;
-	const near = words.filter((w) => w.near);
-	if (!rows.length && near.length) {
+		).rows;
+	// Whole stems first: a beginning costs the index a scan of every word it begins, and a title being
+	// typed usually shares whole words enough. Beginnings only when that finds fewer than asked for.
+	const exact = atLeastTwoOf(words, 'exact')!;
+	const prefix = atLeastTwoOf(words, 'prefix')!;
+	let rows = await byWords(exact);
+	if (rows.length < data.limit && prefix !== exact) rows = await byWords(prefix);
+	if (!rows.length) await markNearSpellings(ctx, words);
+	const near = rows.length ? [] : words.filter((w) => w.near);
+	if (near.length) {
 		const matched = sql.join(
 			words.map((w) => sql`(${wordMatches(w, 'title_vector', 'c')})::int`),
 			sql` + `

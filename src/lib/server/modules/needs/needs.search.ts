@@ -1,5 +1,6 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Ctx } from '#lib/server/platform/context.ts';
+import type { Executor } from '#lib/server/platform/db/database.ts';
 import { needReadableBy } from './needs.visibility.ts';
 
 /*
@@ -38,7 +39,9 @@ export interface SearchWord {
 	exact: string;
 	/** Its stems as prefixes (three letters or more), as a tsquery: the need's word begins with it. */
 	prefix: string;
-	/** Also matches a near spelling in a title (rule 3 above). */
+	/** Five letters or more, letters only: it may be misspelt. */
+	spellable: boolean;
+	/** Also matches a near spelling in a title (rule 3 above): set by `markNearSpellings`. */
 	near: boolean;
 }
 
@@ -93,6 +96,7 @@ export function parseSearch(text: string): SearchItem[][] {
 // ---------------------------------------------------------------------------------------------------
 // Analysing it: one statement.
 
+const tsquery = (text: string) => sql`cast(${text} as tsquery)`;
 const lexeme = (l: string) => `'${l.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 const allOf = (terms: string[]) => (terms.length > 1 ? `(${terms.join(' & ')})` : terms[0]);
 
@@ -104,16 +108,12 @@ const SKIPPED_TOKENS = [5, 12, 13, 14, 15, 16, 17];
 /** Words of letters only (asciiword, word, and the parts of hyphenated words): spellings to be near to. */
 const LETTER_TOKENS = [1, 2, 10, 11];
 
-type AnalysedRow = { i: number; n: number; token: string | null; lexemes: string[] | null; near: boolean; query: string | null };
+type AnalysedRow = { i: number; n: number; token: string | null; lexemes: string[] | null; spellable: boolean; query: string | null };
 
-/**
- * The items' words, stems and queries, and for the words that may be misspelt whether they begin a word of
- * a title `ctx.actor` may read. Items are numbered by their index in `items`.
- */
-async function analyse(ctx: Pick<Ctx, 'db' | 'actor'>, items: SearchItem[]): Promise<AnalysedRow[]> {
+/** The items' words, their stems and whether they may be misspelt, and the phrases' queries. Items are numbered by their index in `items`. */
+async function analyse(db: Executor, items: SearchItem[]): Promise<AnalysedRow[]> {
 	if (!items.length) return [];
 	const input = JSON.stringify(items.map((item, i) => ({ i, kind: item.kind, text: item.text })));
-	const prefixQuery = sql`cast(array_to_string(array(select '''' || replace(replace(l, '\\', '\\\\'), '''', '''''') || ''':*' from unnest(w.lexemes) l), ' & ') as tsquery)`;
 	const result = await sql<AnalysedRow>`
 		with input as (select * from jsonb_to_recordset(cast(${input} as jsonb)) as x(i int, kind text, text text)),
 		words as (
@@ -123,14 +123,13 @@ async function analyse(ctx: Pick<Ctx, 'db' | 'actor'>, items: SearchItem[]): Pro
 			where x.kind = 'words' and p.tokid not in (${sql.join(SKIPPED_TOKENS)})
 		)
 		select w.i, w.n, w.token, w.lexemes,
-			w.tokid in (${sql.join(LETTER_TOKENS)}) and char_length(w.token) >= ${NEAR_MIN_LENGTH}
-				and not exists (select 1 from need where need.title_vector @@ ${prefixQuery} and ${needReadableBy(ctx.actor)}) as near,
+			w.tokid in (${sql.join(LETTER_TOKENS)}) and char_length(w.token) >= ${NEAR_MIN_LENGTH} as spellable,
 			null as query
 		from words w where cardinality(w.lexemes) > 0
 		union all
 		select x.i, 0, null, null, false, phraseto_tsquery('english', x.text)::text
 		from input x where x.kind = 'phrase' and numnode(phraseto_tsquery('english', x.text)) > 0
-		order by 1, 2`.execute(ctx.db);
+		order by 1, 2`.execute(db);
 	return result.rows;
 }
 
@@ -140,9 +139,27 @@ const toWord = (row: AnalysedRow): SearchWord => {
 		text: row.token!,
 		exact: allOf(stems.map(lexeme)),
 		prefix: allOf(stems.map((s) => (s.length >= PREFIX_MIN_LENGTH ? `${lexeme(s)}:*` : lexeme(s)))),
-		near: row.near
+		spellable: row.spellable,
+		near: false
 	};
 };
+
+/**
+ * Rule 3's condition: which of `words` that may be misspelt begin no word of a title `ctx.actor` may read;
+ * they are marked `near`. One statement, a probe of need_title_vector_idx per word. The words' queries
+ * come from a JSON parameter on purpose: the planner then cannot tell a rare word from a common one and
+ * always asks the index. Given each query, it would read the table from the start for a word it guesses
+ * is common, and a misspelt word, found nowhere, would have it read every title.
+ */
+export async function markNearSpellings(ctx: Pick<Ctx, 'db' | 'actor'>, words: SearchWord[]): Promise<void> {
+	const spellable = words.filter((w) => w.spellable);
+	if (!spellable.length) return;
+	const input = JSON.stringify(spellable.map((w, i) => ({ i, q: w.prefix })));
+	const result = await sql<{ i: number; known: boolean }>`
+		select x.i, exists (select 1 from need where need.title_vector @@ cast(x.q as tsquery) and ${needReadableBy(ctx.actor)}) as known
+		from jsonb_to_recordset(cast(${input} as jsonb)) as x(i int, q text)`.execute(ctx.db);
+	for (const row of result.rows) spellable[row.i].near = !row.known;
+}
 
 /**
  * What the board looks for, from the search box's text; null when it names nothing to look for (only
@@ -154,7 +171,7 @@ export async function analyseSearch(ctx: Pick<Ctx, 'db' | 'actor'>, text: string
 	for (const [group, list] of parsed.entries()) for (const item of list) items.push({ ...item, group });
 	// A rough bound (a chunk may hold several words), to keep the statement small.
 	items.splice(MAX_WORDS);
-	const rows = await analyse(ctx, items);
+	const rows = await analyse(ctx.db, items);
 	const groups: SearchGroup[] = parsed.map(() => ({ words: [], phrases: [], excluded: [] }));
 	for (const row of rows) {
 		const item = items[row.i];
@@ -165,19 +182,20 @@ export async function analyseSearch(ctx: Pick<Ctx, 'db' | 'actor'>, text: string
 		else group.phrases.push(row.query!);
 	}
 	const kept = groups.filter((g) => g.words.length || g.phrases.length);
-	return kept.length ? { groups: kept } : null;
+	if (!kept.length) return null;
+	await markNearSpellings(ctx, [...new Set(kept.flatMap((g) => g.words))]);
+	return { groups: kept };
 }
 
-/** The words of a plain text (a title being typed): no syntax, every word counts; at most `max`. */
-export async function analyseWords(ctx: Pick<Ctx, 'db' | 'actor'>, text: string, max = MAX_WORDS): Promise<SearchWord[]> {
-	const rows = await analyse(ctx, [{ kind: 'words', text, excluded: false }]);
+/** The words of a plain text (a title being typed): no syntax, every word counts; at most `max`. Not yet marked `near`. */
+export async function analyseWords(db: Executor, text: string, max = MAX_WORDS): Promise<SearchWord[]> {
+	const rows = await analyse(db, [{ kind: 'words', text, excluded: false }]);
 	return rows.slice(0, max).map(toWord);
 }
 
 // ---------------------------------------------------------------------------------------------------
 // The rule in SQL, over the table `need`.
 
-const tsquery = (text: string) => sql`cast(${text} as tsquery)`;
 type Column = 'search' | 'title_vector';
 
 /**
@@ -194,9 +212,12 @@ export function wordMatches(word: SearchWord, column: Column, table = 'need'): R
 	return word.near ? sql<SqlBool>`(${text} or ${nearTitle(word, table)})` : text;
 }
 
-/** The tsquery text of rules 1 and 2 for at least two of `words` (the one, when there is one; the first 8 count). */
-export function atLeastTwoOf(words: SearchWord[]): string | null {
-	const terms = [...new Set(words.map((w) => w.prefix))].slice(0, 8);
+/**
+ * The tsquery text for at least two of `words` (the one, when there is one; the first 8 count): by rules 1
+ * and 2 (`prefix`), or rule 1 alone (`exact`, which finds a subset, from whole posting lists: faster).
+ */
+export function atLeastTwoOf(words: SearchWord[], rule: 'exact' | 'prefix'): string | null {
+	const terms = [...new Set(words.map((w) => w[rule]))].slice(0, 8);
 	if (terms.length <= 1) return terms[0] ?? null;
 	const pairs: string[] = [];
 	for (let i = 0; i < terms.length; i++) for (let j = i + 1; j < terms.length; j++) pairs.push(`(${terms[i]} & ${terms[j]})`);
