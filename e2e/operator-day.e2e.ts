@@ -158,7 +158,8 @@ describe('a new API token', () => {
 	it('has a copy button that puts the secret on the clipboard', async () => {
 		const page = await asAdmin();
 		await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
-		await page.goto(`${server.url}/settings/tokens`);
+		// Hydration can reset a field typed into before it ran (see src/routes/+layout.server.ts); wait for it.
+		await page.goto(`${server.url}/settings/tokens`, { waitUntil: 'networkidle' });
 		await page.getByLabel('Name').fill('Nightly export');
 		await page.getByRole('button', { name: 'Create token' }).click();
 		await page.getByText(/Your new token/).waitFor();
