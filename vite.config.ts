@@ -69,6 +69,8 @@ export default defineConfig({
 					globalSetup: ['e2e/global-setup.ts'],
 					testTimeout: 120_000,
 					hookTimeout: 180_000,
+					// A page answers within a second on a quiet machine, not on a loaded CI runner.
+					expect: { poll: { timeout: 15_000 } },
 					fileParallelism: false
 				}
 			}
