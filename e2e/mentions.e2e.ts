@@ -76,12 +76,12 @@ describe('mentions and invitations', () => {
 		await expect.poll(() => ivan.getByRole('status').textContent()).toContain('Your comment is posted.');
 
 		const comment = ivan.locator('.comment-body').last();
-		const needLink = comment.getByRole('link', { name: `#${ids.numa}` });
+		const needLink = comment.getByRole('link', { name: `#${ids.numa}`, exact: true });
 		expect(await needLink.getAttribute('href')).toBe(`/needs/${ids.numa}`);
 		expect(await needLink.getAttribute('title')).toBe('NUMA topology is lost after a resize');
 		expect(await comment.getByRole('link', { name: '@olga' }).getAttribute('href')).toBe('/members/olga');
 		// Ivan belongs to the closed Vendor SIG, so its need is a link for him too.
-		expect(await comment.getByRole('link', { name: `#${ids.firmware}` }).getAttribute('title')).toContain('Embargoed');
+		expect(await comment.getByRole('link', { name: `#${ids.firmware}`, exact: true }).getAttribute('title')).toContain('Embargoed');
 		expect(await comment.locator('code').textContent()).toBe(`#${ids.numa}`);
 		await expectAccessible(ivan);
 		await comment.scrollIntoViewIfNeeded();
@@ -91,8 +91,8 @@ describe('mentions and invitations', () => {
 		const olga = await signedInPage(browser, server.url, 'olga@example.org');
 		await olga.goto(`${server.url}/needs/${ids.migration}`);
 		const seen = olga.locator('.comment-body').last();
-		expect(await seen.getByRole('link', { name: `#${ids.numa}` }).count()).toBe(1);
-		expect(await seen.getByRole('link', { name: `#${ids.firmware}` }).count()).toBe(0);
+		expect(await seen.getByRole('link', { name: `#${ids.numa}`, exact: true }).count()).toBe(1);
+		expect(await seen.getByRole('link', { name: `#${ids.firmware}`, exact: true }).count()).toBe(0);
 		expect(await seen.textContent()).toContain(`#${ids.firmware}`);
 		expect(await olga.content()).not.toContain('Embargoed');
 
